@@ -1,0 +1,351 @@
+//! The core's one error type.
+//!
+//! Every error has a stable `code()` (what programs and the UI match on) and a
+//! Danish `Display` (what a person reads). Messages never contain personal
+//! data, SQL or keys: a CPR number that failed validation is not repeated back.
+
+use std::path::PathBuf;
+
+use crate::model::codes::CodeList;
+
+/// A broken rule of the journal: the input is refused and nothing is written.
+/// Each variant says when it happens.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Invalid {
+    /// A required text field is empty.
+    #[error("{} skal udfyldes.", field_label(.field))]
+    Required { field: &'static str },
+    /// A CPR number is not ten digits (a dash after the sixth is allowed), or
+    /// a substitute number has letters outside positions 8-9.
+    #[error("CPR-nummeret skal have formen ddmmåå-xxxx.")]
+    CprFormat { field: &'static str },
+    /// A CPR number's first six digits are not a real date.
+    #[error("CPR-nummeret indeholder ikke en gyldig fødselsdato.")]
+    CprDate { field: &'static str },
+    /// A given birth date or sex disagrees with the CPR number.
+    #[error("{} passer ikke med CPR-nummeret.", field_label(.field))]
+    CprMismatch { field: &'static str },
+    /// A date typed by a person cannot be read.
+    #[error("«{value}» er ikke en gyldig dato. Skriv datoen som dd-mm-åååå.")]
+    DateFormat { field: &'static str, value: String },
+    /// A time of day cannot be read.
+    #[error("«{value}» er ikke et gyldigt klokkeslæt. Skriv det som tt:mm.")]
+    TimeFormat { field: &'static str, value: String },
+    /// An amount cannot be read as kroner and øre.
+    #[error("«{value}» er ikke et gyldigt beløb. Skriv fx 1.234,50.")]
+    MoneyFormat { field: &'static str, value: String },
+    /// An id cannot be read.
+    #[error("«{value}» er ikke et gyldigt id.")]
+    IdFormat { field: &'static str, value: String },
+    /// A code is not in its code list.
+    #[error("«{code}» findes ikke i kodelisten {}.", .list.label())]
+    UnknownCode { list: CodeList, code: String, field: &'static str },
+    /// A municipality code is not known to the journal.
+    #[error("Kommunekoden «{code}» er ukendt.")]
+    UnknownMunicipality { code: String, field: &'static str },
+    /// An end (or later) date lies before the date it must follow.
+    #[error("{} ligger før {}.", field_label(.field), field_label(.before))]
+    DateOrder { field: &'static str, before: &'static str },
+    /// A date lies after today where only the past makes sense.
+    #[error("{} ligger i fremtiden.", field_label(.field))]
+    InFuture { field: &'static str },
+    /// A child is 18 or older on the day it is registered.
+    #[error("Barnet er fyldt 18 år og kan ikke registreres som barn. Registrér den unge som pårørende eller klient.")]
+    ChildNotMinor,
+    /// Medication for a client treated anonymously (Sundhedsloven §141).
+    #[error("En anonym klient kan ikke få medicin fra enheden.")]
+    MedicationForAnonymous,
+    /// An anonymous client was given a CPR number.
+    #[error("En anonym klient registreres uden CPR-nummer.")]
+    AnonymousWithCpr,
+    /// The client already has an open course of the same kind.
+    #[error("Klienten har allerede et åbent forløb af typen «{kind}». Afslut det, før et nyt startes.")]
+    CourseAlreadyOpen { kind: String },
+    /// A change to a course that is closed.
+    #[error("Forløbet er afsluttet og kan ikke ændres.")]
+    CourseClosed,
+    /// A course that has not started cannot go into follow-up.
+    #[error("Forløbet er ikke startet endnu.")]
+    CourseNotStarted,
+    /// A number outside its range (AUDIT 0-40, minutes, units per week).
+    #[error("{} skal være mellem {min} og {max}.", field_label(.field))]
+    OutOfRange { field: &'static str, min: i64, max: i64 },
+    /// A joint session lacks a consultant from each of the two units.
+    #[error("En fællessamtale skal have både en alkoholbehandler og en familiekonsulent med.")]
+    JointSessionStaff,
+    /// A session with nobody in it.
+    #[error("Samtalen skal have mindst én deltager.")]
+    NoParticipants,
+    /// A correction of a note that belongs to another client.
+    #[error("Rettelsen skal høre til samme klient som det notat, den retter.")]
+    CorrectionOtherClient,
+    /// Medication that is already stopped.
+    #[error("Medicineringen er allerede stoppet.")]
+    MedicationStopped,
+    /// A consent that is already withdrawn.
+    #[error("Samtykket er allerede trukket tilbage.")]
+    ConsentWithdrawn,
+    /// A child linked twice to the same adult.
+    #[error("Barnet er allerede knyttet til klienten.")]
+    ChildAlreadyLinked,
+    /// A case-review item for a child that is not linked to the client.
+    #[error("Barnet er ikke knyttet til klienten.")]
+    ChildNotLinked,
+    /// A case-review answer to a question that is not on the list.
+    #[error("«{code}» er ikke et af sagsmødets spørgsmål.")]
+    UnknownQuestion { code: String },
+    /// Staff initials already used in the unit.
+    #[error("Initialerne «{initials}» er allerede i brug i enheden.")]
+    InitialsTaken { initials: String },
+    /// A record that refers to a row of another kind than expected, or to a
+    /// row that must exist first.
+    #[error("{} findes ikke i journalen.", .what.label())]
+    Missing { what: Entity, field: &'static str },
+}
+
+impl Invalid {
+    /// The stable code of this rule.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Invalid::Required { .. } => "required",
+            Invalid::CprFormat { .. } => "cpr_format",
+            Invalid::CprDate { .. } => "cpr_date",
+            Invalid::CprMismatch { .. } => "cpr_mismatch",
+            Invalid::DateFormat { .. } => "date_format",
+            Invalid::TimeFormat { .. } => "time_format",
+            Invalid::MoneyFormat { .. } => "money_format",
+            Invalid::IdFormat { .. } => "id_format",
+            Invalid::UnknownCode { .. } => "unknown_code",
+            Invalid::UnknownMunicipality { .. } => "unknown_municipality",
+            Invalid::DateOrder { .. } => "date_order",
+            Invalid::InFuture { .. } => "in_future",
+            Invalid::ChildNotMinor => "child_not_minor",
+            Invalid::MedicationForAnonymous => "medication_anonymous",
+            Invalid::AnonymousWithCpr => "anonymous_with_cpr",
+            Invalid::CourseAlreadyOpen { .. } => "course_already_open",
+            Invalid::CourseClosed => "course_closed",
+            Invalid::CourseNotStarted => "course_not_started",
+            Invalid::OutOfRange { .. } => "out_of_range",
+            Invalid::JointSessionStaff => "joint_session_staff",
+            Invalid::NoParticipants => "no_participants",
+            Invalid::CorrectionOtherClient => "correction_other_client",
+            Invalid::MedicationStopped => "medication_stopped",
+            Invalid::ConsentWithdrawn => "consent_withdrawn",
+            Invalid::ChildAlreadyLinked => "child_already_linked",
+            Invalid::ChildNotLinked => "child_not_linked",
+            Invalid::UnknownQuestion { .. } => "unknown_question",
+            Invalid::InitialsTaken { .. } => "initials_taken",
+            Invalid::Missing { .. } => "missing_reference",
+        }
+    }
+
+    /// The input field the error belongs beside, when there is one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Invalid::Required { field }
+            | Invalid::CprFormat { field }
+            | Invalid::CprDate { field }
+            | Invalid::CprMismatch { field }
+            | Invalid::DateFormat { field, .. }
+            | Invalid::TimeFormat { field, .. }
+            | Invalid::MoneyFormat { field, .. }
+            | Invalid::IdFormat { field, .. }
+            | Invalid::UnknownCode { field, .. }
+            | Invalid::UnknownMunicipality { field, .. }
+            | Invalid::DateOrder { field, .. }
+            | Invalid::InFuture { field }
+            | Invalid::OutOfRange { field, .. }
+            | Invalid::Missing { field, .. } => Some(field),
+            Invalid::ChildNotMinor => Some("birth_date"),
+            Invalid::AnonymousWithCpr => Some("cpr"),
+            Invalid::CourseAlreadyOpen { .. } => Some("kind"),
+            Invalid::JointSessionStaff | Invalid::NoParticipants => Some("participants"),
+            _ => None,
+        }
+    }
+}
+
+/// The kinds of rows, with their Danish names, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Unit,
+    Site,
+    Staff,
+    Client,
+    Child,
+    ChildLink,
+    Referral,
+    Course,
+    Assessment,
+    PlanRevision,
+    Medication,
+    Session,
+    Note,
+    Notification,
+    Consent,
+    Group,
+    GroupMember,
+    CaseReview,
+    AgreementPrice,
+}
+
+impl Entity {
+    /// The Danish name, capitalised for the start of a sentence.
+    pub fn label(self) -> &'static str {
+        match self {
+            Entity::Unit => "Enheden",
+            Entity::Site => "Installationen",
+            Entity::Staff => "Medarbejderen",
+            Entity::Client => "Klienten",
+            Entity::Child => "Barnet",
+            Entity::ChildLink => "Barnets tilknytning",
+            Entity::Referral => "Henvendelsen",
+            Entity::Course => "Forløbet",
+            Entity::Assessment => "Udredningen",
+            Entity::PlanRevision => "Behandlingsplanen",
+            Entity::Medication => "Medicineringen",
+            Entity::Session => "Samtalen",
+            Entity::Note => "Notatet",
+            Entity::Notification => "Underretningen",
+            Entity::Consent => "Samtykket",
+            Entity::Group => "Gruppen",
+            Entity::GroupMember => "Gruppedeltageren",
+            Entity::CaseReview => "Sagsmødet",
+            Entity::AgreementPrice => "Prisen",
+        }
+    }
+}
+
+/// Danish label of an input field, for messages.
+pub fn field_label(field: &str) -> &'static str {
+    match field {
+        "name" => "Navn",
+        "cpr" => "CPR-nummer",
+        "birth_date" => "Fødselsdato",
+        "sex" => "Køn",
+        "municipality" => "Bopælskommune",
+        "paying_municipality" => "Betalende kommune",
+        "received_on" => "Henvendelsesdato",
+        "info_talk_on" => "Dato for informationssamtale",
+        "enrolled_on" => "Indskrivningsdato",
+        "start_on" => "Startdato",
+        "end_on" => "Slutdato",
+        "follow_up_from" => "Efterbehandling fra",
+        "assessed_on" => "Udredningsdato",
+        "made_on" => "Dato",
+        "held_on" => "Dato",
+        "written_on" => "Dato",
+        "given_on" => "Givet den",
+        "withdrawn_on" => "Trukket tilbage den",
+        "started_on" => "Startdato",
+        "stopped_on" => "Stopdato",
+        "answer_received_on" => "Svar modtaget",
+        "joined_on" => "Startdato",
+        "left_on" => "Slutdato",
+        "valid_from" => "Gyldig fra",
+        "valid_to" => "Gyldig til",
+        "goals" => "Mål",
+        "text" => "Tekst",
+        "recipient" => "Modtager",
+        "reason" => "Begrundelse",
+        "decision" => "Beslutning",
+        "dose" => "Dosis",
+        "trusted_adults" => "Trygge voksne",
+        "plan" => "Planen",
+        "initials" => "Initialer",
+        "audit_score" => "AUDIT-score",
+        "units_per_week" => "Genstande pr. uge",
+        "minutes" => "Varighed i minutter",
+        "amount" => "Beløb",
+        "start_time" => "Klokkeslæt",
+        _ => "Feltet",
+    }
+}
+
+/// Every error of the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input broke a rule of the journal.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The row asked for does not exist.
+    #[error("{} findes ikke i journalen.", .0.label())]
+    NotFound(Entity),
+    /// The journal was written by a newer Tovholder than this one.
+    #[error("Journalen er fra en nyere version af Tovholder (skemaversion {found}); dette program kender kun op til version {known}. Opdatér Tovholder.")]
+    JournalTooNew { found: i64, known: i64 },
+    /// The file is not a Tovholder journal (or is damaged or keyed).
+    #[error("Filen er ikke en Tovholder-journal, eller den er beskadiget.")]
+    NotAJournal,
+    /// `create` on a path where a file already is.
+    #[error("Der findes allerede en fil her: {}", .0.display())]
+    AlreadyExists(PathBuf),
+    /// `open` on a path where no journal is.
+    #[error("Journalen findes ikke: {}", .0.display())]
+    NoJournal(PathBuf),
+    /// The acting user is not staff of this journal.
+    #[error("Brugeren «{0}» findes ikke i journalen.")]
+    UnknownUser(String),
+    /// A record of an import file broke a rule; nothing was imported.
+    #[error("Importen er afvist, intet er ændret. Post nr. {} i «{section}»: {source}", .index + 1)]
+    ImportRecord { section: &'static str, index: usize, source: Box<Error> },
+    /// An import file is not in the journal format.
+    #[error("Filen er ikke en Tovholder-journal i JSON-format (linje {line}, kolonne {column}).")]
+    ImportFormat { line: usize, column: usize },
+    /// An import file of a format version this program does not know.
+    #[error("Filen har formatversion {found}; dette program læser version {known}.")]
+    ImportVersion { found: u32, known: u32 },
+    /// A file could not be read or written.
+    #[error("Filen kunne ikke læses eller skrives ({kind}).", kind = io_kind_da(.0))]
+    Io(#[from] std::io::Error),
+    /// SQLite failed in a way no rule explains. Logged, never shown in detail.
+    #[error("Journalen kunne ikke læses eller skrives (databasefejl).")]
+    Db(#[from] rusqlite::Error),
+}
+
+fn io_kind_da(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "filen findes ikke",
+        std::io::ErrorKind::PermissionDenied => "ingen adgang",
+        std::io::ErrorKind::AlreadyExists => "filen findes allerede",
+        _ => "ind/ud-fejl",
+    }
+}
+
+impl Error {
+    /// The stable code: a rule's own code, or one per kind of failure.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid(i) => i.code(),
+            Error::NotFound(_) => "not_found",
+            Error::JournalTooNew { .. } => "journal_too_new",
+            Error::NotAJournal => "not_a_journal",
+            Error::AlreadyExists(_) => "already_exists",
+            Error::NoJournal(_) => "no_journal",
+            Error::UnknownUser(_) => "unknown_user",
+            Error::ImportRecord { source, .. } => source.code(),
+            Error::ImportFormat { .. } => "import_format",
+            Error::ImportVersion { .. } => "import_version",
+            Error::Io(_) => "io",
+            Error::Db(_) => "database",
+        }
+    }
+
+    /// The broken rule behind this error, if it is one.
+    pub fn invalid(&self) -> Option<&Invalid> {
+        match self {
+            Error::Invalid(i) => Some(i),
+            Error::ImportRecord { source, .. } => source.invalid(),
+            _ => None,
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::ImportFormat { line: e.line(), column: e.column() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

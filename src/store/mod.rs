@@ -1,0 +1,327 @@
+//! The journal file: opening, creating and migrating it, and the operations
+//! of the workflows on top of one SQLite (SQLCipher) connection.
+//!
+//! Owns all SQL. Every write goes through `Journal::write` and the `Writer`
+//! of `write.rs`, which stamps sync metadata and writes the audit log; no other
+//! code may execute an INSERT or UPDATE on a journal table.
+
+mod care;
+mod exchange;
+mod family;
+mod people;
+mod read;
+mod review;
+pub(crate) mod write;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+pub use exchange::ImportSummary;
+pub use write::Writer;
+
+use crate::error::{Error, Invalid, Result};
+use crate::model::*;
+
+/// The schema in full; a fresh journal is made from this.
+pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
+
+/// The schema version this program writes (PRAGMA user_version).
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// Forward-only migrations: `(to_version, sql)`. Migration N brings a journal
+/// at version N-1 to N. Each runs in the same transaction as the version bump.
+const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrations/002_search.sql"))];
+
+/// Who acts, and by which clock: passed into every operation.
+#[derive(Clone)]
+pub struct Ctx {
+    pub staff: StaffId,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Ctx {
+    pub fn new(staff: StaffId, clock: Arc<dyn Clock>) -> Ctx {
+        Ctx { staff, clock }
+    }
+}
+
+/// What a new journal starts with: its own site, the unit it belongs to and
+/// the first member of staff (who becomes the acting user of the set-up).
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub site_name: String,
+    pub unit: UnitRecord,
+    pub first_staff: StaffRecord,
+}
+
+/// An open journal.
+pub struct Journal {
+    conn: Connection,
+    path: PathBuf,
+    site: SiteId,
+    unit: UnitId,
+    codes: Arc<Codes>,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal").field("path", &self.path).field("site", &self.site).finish()
+    }
+}
+
+fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    // Per connection, never in migrations (STYLE "SQLite").
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(conn)
+}
+
+fn wal(conn: &Connection) -> Result<()> {
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::NotAJournal);
+    }
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+/// The schema version of an open connection; a file that is not an SQLite
+/// database (or is encrypted with another key) is `NotAJournal`.
+fn user_version(conn: &Connection) -> Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => Error::NotAJournal,
+        other => Error::Db(other),
+    })
+}
+
+impl Journal {
+    /// Make a new journal file at `path` (refused if a file is there).
+    pub fn create(path: &Path, setup: &Setup, clock: Arc<dyn Clock>) -> Result<(Journal, Ctx)> {
+        if path.exists() {
+            return Err(Error::AlreadyExists(path.to_path_buf()));
+        }
+        let result = Self::create_inner(path, setup, clock);
+        if result.is_err() {
+            // Nothing half-made is left behind.
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+        result
+    }
+
+    fn create_inner(path: &Path, setup: &Setup, clock: Arc<dyn Clock>) -> Result<(Journal, Ctx)> {
+        let mut conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+        wal(&conn)?;
+        let site = SiteId::new();
+        let unit = setup.unit.id.unwrap_or_default();
+        let staff = setup.first_staff.id.unwrap_or_default();
+        {
+            let tx = conn.transaction()?;
+            tx.execute_batch(SCHEMA_SQL)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.execute(
+                "INSERT INTO journal_meta (key, value) VALUES ('site_id', ?1), ('hlc', '0')",
+                [site.to_string()],
+            )?;
+            tx.commit()?;
+        }
+        let mut journal = Journal {
+            conn,
+            path: path.to_path_buf(),
+            site,
+            unit,
+            codes: Arc::new(Codes::default()),
+        };
+        journal.load_codes()?;
+        let ctx = Ctx::new(staff, clock);
+        let unit_rec = UnitRecord { id: Some(unit), ..setup.unit.clone() };
+        let staff_rec = StaffRecord { id: Some(staff), unit_id: unit, ..setup.first_staff.clone() };
+        let site_name = setup.site_name.trim().to_string();
+        if site_name.is_empty() {
+            return Err(Invalid::Required { field: "name" }.into());
+        }
+        let codes = journal.codes();
+        let now = write::now_text(ctx.clock.now());
+        journal.write_as_setup(&ctx, |w| {
+            people::insert_unit(w, &codes, &unit_rec)?;
+            w.raw_insert_site(site, &site_name, unit, &now)?;
+            people::insert_staff(w, &codes, &staff_rec)?;
+            Ok(())
+        })?;
+        Ok((journal, ctx))
+    }
+
+    /// Open an existing journal, migrating it forward if it is older.
+    pub fn open(path: &Path) -> Result<Journal> {
+        if !path.is_file() {
+            return Err(Error::NoJournal(path.to_path_buf()));
+        }
+        let mut conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let version = user_version(&conn)?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::JournalTooNew { found: version, known: SCHEMA_VERSION });
+        }
+        if version < 1 {
+            return Err(Error::NotAJournal);
+        }
+        wal(&conn)?;
+        migrate(&mut conn, version)?;
+        let site: String = conn
+            .query_row("SELECT value FROM journal_meta WHERE key = 'site_id'", [], |r| r.get(0))
+            .optional()?
+            .ok_or(Error::NotAJournal)?;
+        let site: SiteId = site.parse().map_err(|_| Error::NotAJournal)?;
+        let unit: UnitId = conn.query_row("SELECT unit_id FROM site WHERE id = ?1", [site], |r| r.get(0))?;
+        let mut journal = Journal {
+            conn,
+            path: path.to_path_buf(),
+            site,
+            unit,
+            codes: Arc::new(Codes::default()),
+        };
+        journal.load_codes()?;
+        Ok(journal)
+    }
+
+    fn load_codes(&mut self) -> Result<()> {
+        let mut codes = HashMap::new();
+        for &list in CodeList::ALL {
+            let mut stmt = self.conn.prepare(&format!("SELECT code, label, sort FROM {} ORDER BY sort", list.table()))?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+            for row in rows {
+                let (code, label, sort) = row?;
+                codes.insert((list, code), (label, sort));
+            }
+        }
+        let mut municipalities = HashMap::new();
+        let mut stmt = self.conn.prepare("SELECT code, name FROM municipality")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (code, name) = row?;
+            municipalities.insert(code, name);
+        }
+        drop(stmt);
+        self.codes = Arc::new(Codes { labels: codes, municipalities });
+        Ok(())
+    }
+
+    /// A snapshot of the code lists for validation inside a write.
+    pub(crate) fn codes(&self) -> Arc<Codes> {
+        Arc::clone(&self.codes)
+    }
+
+    /// This installation's site id.
+    pub fn site(&self) -> SiteId {
+        self.site
+    }
+
+    /// The unit this installation belongs to.
+    pub fn unit(&self) -> UnitId {
+        self.unit
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open journal.
+    pub fn schema_version(&self) -> Result<i64> {
+        user_version(&self.conn)
+    }
+
+    /// Read-only access for queries in tests and reports. Writes through this
+    /// connection are refused by the append-only triggers or bypass the audit
+    /// log, so nothing outside `store` may write with it.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The codes of one list with their Danish labels, in list order.
+    pub fn code_list(&self, list: CodeList) -> Result<Vec<Code>> {
+        let mut stmt =
+            self.conn.prepare_cached(&format!("SELECT code, label FROM {} WHERE active = 1 ORDER BY sort", list.table()))?;
+        let rows = stmt.query_map([], |r| Ok(Code { code: r.get(0)?, label: r.get(1)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The staff member with these initials (case-insensitive), preferring
+    /// this site's own unit.
+    pub fn staff_by_initials(&self, initials: &str) -> Result<StaffId> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM staff WHERE initials = upper(?1) AND active = 1 ORDER BY unit_id <> ?2 LIMIT 1",
+        )?;
+        stmt.query_row(rusqlite::params![initials.trim(), self.unit], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::UnknownUser(initials.trim().to_string()))
+    }
+
+    /// The first staff member made at set-up (the acting user until logins exist).
+    pub fn first_staff(&self) -> Result<StaffId> {
+        Ok(self.conn.query_row("SELECT id FROM staff WHERE origin_site = ?1 ORDER BY version LIMIT 1", [self.site], |r| {
+            r.get(0)
+        })?)
+    }
+}
+
+/// Bring a journal at `from` up to `SCHEMA_VERSION`, one step per transaction.
+fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
+    for &(to, sql) in MIGRATIONS.iter().filter(|(to, _)| *to > from) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", to)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Code lists and municipalities, for validating records.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Codes {
+    labels: HashMap<(CodeList, String), (String, i64)>,
+    municipalities: HashMap<String, String>,
+}
+
+impl Codes {
+    pub fn check(&self, list: CodeList, code: &str, field: &'static str) -> Result<(), Invalid> {
+        if self.labels.contains_key(&(list, code.to_string())) {
+            Ok(())
+        } else {
+            Err(Invalid::UnknownCode { list, code: code.to_string(), field })
+        }
+    }
+
+    pub fn check_all(&self, list: CodeList, codes: &[String], field: &'static str) -> Result<(), Invalid> {
+        codes.iter().try_for_each(|c| self.check(list, c, field))
+    }
+
+    pub fn municipality(&self, code: &str, field: &'static str) -> Result<(), Invalid> {
+        if self.municipalities.contains_key(code) {
+            Ok(())
+        } else {
+            Err(Invalid::UnknownMunicipality { code: code.to_string(), field })
+        }
+    }
+
+    pub fn coded(&self, list: CodeList, code: &str) -> Coded {
+        let label = self.labels.get(&(list, code.to_string())).map(|(l, _)| l.clone()).unwrap_or_else(|| code.to_string());
+        Coded { code: code.to_string(), label }
+    }
+
+    /// The position of a code in its list (unknown codes last).
+    pub fn sort_key(&self, list: CodeList, code: &str) -> i64 {
+        self.labels.get(&(list, code.to_string())).map(|(_, s)| *s).unwrap_or(i64::MAX)
+    }
+
+    pub fn municipality_coded(&self, code: &str) -> Coded {
+        let label = self.municipalities.get(code).cloned().unwrap_or_else(|| code.to_string());
+        Coded { code: code.to_string(), label }
+    }
+}
+
+use crate::model::views::Coded;

@@ -1,0 +1,401 @@
+//! The one write path.
+//!
+//! `Journal::write` opens an immediate transaction and hands the operation a
+//! `Writer`. The writer's `insert` and `update` stamp every row with its sync
+//! metadata (origin site, hybrid-clock version, who and when) and queue an
+//! audit entry; `finish` stores the clock, appends the hash-chained audit
+//! entries and commits. An operation that returns `Err` drops the transaction,
+//! so a failed command leaves the journal exactly as it was.
+//!
+//! Roles (who may write what) and the bundle change log hook in here, once,
+//! rather than in every operation.
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::ToSql;
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use sha2::{Digest, Sha256};
+
+use super::{Ctx, Journal};
+use crate::error::{Error, Result};
+use crate::model::time::{instant_text, Hlc};
+use crate::model::{SiteId, StaffId, UnitId};
+
+pub(crate) fn now_text(t: DateTime<Utc>) -> String {
+    instant_text(t)
+}
+
+/// The audit actions (the CHECK of `audit_log.action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Read,
+    Create,
+    Change,
+    Export,
+    Import,
+}
+
+impl AuditAction {
+    fn code(self) -> &'static str {
+        match self {
+            AuditAction::Read => "read",
+            AuditAction::Create => "create",
+            AuditAction::Change => "change",
+            AuditAction::Export => "export",
+            AuditAction::Import => "import",
+        }
+    }
+}
+
+#[derive(Debug)]
+struct PendingAudit {
+    action: AuditAction,
+    person: Option<String>,
+    entity: Option<&'static str>,
+    entity_id: Option<String>,
+    purpose: Option<String>,
+    detail: Option<String>,
+}
+
+/// How a transaction is audited: one entry per changed row (what a person
+/// does), or one entry for the whole (an import of a file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuditMode {
+    PerRow,
+    Bulk,
+}
+
+/// The handle an operation writes through. See the module comment.
+pub struct Writer<'c> {
+    tx: Transaction<'c>,
+    site: SiteId,
+    staff: StaffId,
+    now: DateTime<Utc>,
+    now_text: String,
+    hlc: Hlc,
+    mode: AuditMode,
+    audit: Vec<PendingAudit>,
+    rows: usize,
+}
+
+/// The person whose record a row belongs to, for the audit log.
+pub type Person = Option<uuid::Uuid>;
+
+impl<'c> Writer<'c> {
+    /// The transaction, for the reads an operation's validation needs.
+    pub fn conn(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        crate::model::time::danish_date(self.now)
+    }
+
+    pub fn staff(&self) -> StaffId {
+        self.staff
+    }
+
+    /// Rows written so far in this transaction.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    fn tick(&mut self) -> i64 {
+        self.hlc = self.hlc.tick(self.now);
+        self.rows += 1;
+        self.hlc.0
+    }
+
+    /// Insert a new row of `table` with `id` and the given columns, stamped
+    /// with the sync metadata.
+    pub fn insert(
+        &mut self,
+        table: &'static str,
+        id: &dyn ToSql,
+        cols: &[(&'static str, &dyn ToSql)],
+        person: Person,
+    ) -> Result<()> {
+        let version = self.tick();
+        let mut sql = String::with_capacity(64 + cols.len() * 24);
+        sql.push_str("INSERT INTO ");
+        sql.push_str(table);
+        sql.push_str(" (id");
+        for (c, _) in cols {
+            sql.push_str(", ");
+            sql.push_str(c);
+        }
+        sql.push_str(", origin_site, version, created_at, created_by, changed_at, changed_by) VALUES (?");
+        for _ in 0..cols.len() + 6 {
+            sql.push_str(", ?");
+        }
+        sql.push(')');
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cols.len() + 7);
+        values.push(id);
+        values.extend(cols.iter().map(|(_, v)| *v));
+        values.extend([
+            &self.site as &dyn ToSql,
+            &version,
+            &self.now_text,
+            &self.staff,
+            &self.now_text,
+            &self.staff,
+        ]);
+        self.tx.prepare_cached(&sql)?.execute(values.as_slice())?;
+        if self.mode == AuditMode::PerRow {
+            let id = id_text(id);
+            self.audit.push(PendingAudit {
+                action: AuditAction::Create,
+                person: person.map(|p| p.hyphenated().to_string()),
+                entity: Some(table),
+                entity_id: id,
+                purpose: None,
+                detail: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// Change columns of an existing row, bumping its version. A missing row
+    /// is an error of the caller (it checks existence first), reported as
+    /// `not found` by `entity`.
+    pub fn update(
+        &mut self,
+        table: &'static str,
+        id: &dyn ToSql,
+        cols: &[(&'static str, &dyn ToSql)],
+        person: Person,
+        entity: crate::error::Entity,
+    ) -> Result<()> {
+        let version = self.tick();
+        let mut sql = String::with_capacity(64 + cols.len() * 24);
+        sql.push_str("UPDATE ");
+        sql.push_str(table);
+        sql.push_str(" SET ");
+        for (c, _) in cols {
+            sql.push_str(c);
+            sql.push_str(" = ?, ");
+        }
+        sql.push_str("version = ?, changed_at = ?, changed_by = ? WHERE id = ?");
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cols.len() + 4);
+        values.extend(cols.iter().map(|(_, v)| *v));
+        values.extend([&version as &dyn ToSql, &self.now_text, &self.staff, id]);
+        let n = self.tx.prepare_cached(&sql)?.execute(values.as_slice())?;
+        if n != 1 {
+            return Err(Error::NotFound(entity));
+        }
+        if self.mode == AuditMode::PerRow {
+            let detail = cols.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(",");
+            self.audit.push(PendingAudit {
+                action: AuditAction::Change,
+                person: person.map(|p| p.hyphenated().to_string()),
+                entity: Some(table),
+                entity_id: id_text(id),
+                purpose: None,
+                detail: Some(detail),
+            });
+        }
+        Ok(())
+    }
+
+    /// Does a row with this id exist in `table`?
+    pub fn exists(&self, table: &'static str, id: &dyn ToSql) -> Result<bool> {
+        let sql = format!("SELECT 1 FROM {table} WHERE id = ?1");
+        Ok(self.tx.prepare_cached(&sql)?.query_row([id], |_| Ok(())).optional()?.is_some())
+    }
+
+    /// Queue an audit entry that is not a row change (a read, an export, an
+    /// import).
+    pub fn audit(&mut self, action: AuditAction, person: Person, entity: Option<&'static str>, detail: Option<String>) {
+        self.audit.push(PendingAudit {
+            action,
+            person: person.map(|p| p.hyphenated().to_string()),
+            entity,
+            entity_id: None,
+            purpose: None,
+            detail,
+        });
+    }
+
+    /// The site row is local (not synced) and written once at set-up.
+    pub(crate) fn raw_insert_site(&mut self, site: SiteId, name: &str, unit: UnitId, now: &str) -> Result<()> {
+        self.tx.execute("INSERT INTO site (id, name, unit_id, created_at) VALUES (?1, ?2, ?3, ?4)", params![
+            site, name, unit, now
+        ])?;
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        self.tx.execute("UPDATE journal_meta SET value = ?1 WHERE key = 'hlc'", [self.hlc.0.to_string()])?;
+        append_audit(&self.tx, self.site, self.staff, &self.now_text, &self.audit)?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+fn id_text(id: &dyn ToSql) -> Option<String> {
+    match id.to_sql().ok()? {
+        rusqlite::types::ToSqlOutput::Owned(rusqlite::types::Value::Text(s)) => Some(s),
+        rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(b)) => {
+            Some(String::from_utf8_lossy(b).into_owned())
+        }
+        _ => None,
+    }
+}
+
+/// The hash of an audit entry: SHA-256 over the previous hash and every field,
+/// each followed by a unit separator so fields cannot run into each other.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn audit_hash(
+    prev: &str,
+    seq: i64,
+    at: &str,
+    site: &str,
+    staff: &str,
+    action: &str,
+    person: Option<&str>,
+    entity: Option<&str>,
+    entity_id: Option<&str>,
+    purpose: Option<&str>,
+    detail: Option<&str>,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        Some(prev),
+        Some(&*seq.to_string()),
+        Some(at),
+        Some(site),
+        Some(staff),
+        Some(action),
+        person,
+        entity,
+        entity_id,
+        purpose,
+        detail,
+    ] {
+        match part {
+            Some(p) => {
+                h.update([1u8]);
+                h.update(p.as_bytes());
+            }
+            None => h.update([0u8]),
+        }
+        h.update([0x1f]);
+    }
+    hex::encode(h.finalize())
+}
+
+pub(crate) const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn append_audit(tx: &Transaction<'_>, site: SiteId, staff: StaffId, at: &str, entries: &[PendingAudit]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let (mut seq, mut prev): (i64, String) = tx
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, GENESIS_HASH.to_string()));
+    let site = site.to_string();
+    let staff = staff.to_string();
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO audit_log (seq, at, site_id, staff_id, action, person_id, entity, entity_id, purpose, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for e in entries {
+        seq += 1;
+        let hash = audit_hash(
+            &prev,
+            seq,
+            at,
+            &site,
+            &staff,
+            e.action.code(),
+            e.person.as_deref(),
+            e.entity,
+            e.entity_id.as_deref(),
+            e.purpose.as_deref(),
+            e.detail.as_deref(),
+        );
+        stmt.execute(params![
+            seq,
+            at,
+            site,
+            staff,
+            e.action.code(),
+            e.person,
+            e.entity,
+            e.entity_id,
+            e.purpose,
+            e.detail,
+            prev,
+            hash
+        ])?;
+        prev = hash;
+    }
+    Ok(())
+}
+
+impl Journal {
+    /// Run `op` as one transaction through the write path (see module doc).
+    pub(crate) fn write<T>(&mut self, ctx: &Ctx, op: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_mode(ctx, AuditMode::PerRow, true, op)
+    }
+
+    pub(crate) fn write_bulk<T>(&mut self, ctx: &Ctx, op: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_mode(ctx, AuditMode::Bulk, true, op)
+    }
+
+    /// The set-up writes the first staff member, who does not exist yet.
+    pub(crate) fn write_as_setup<T>(&mut self, ctx: &Ctx, op: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_mode(ctx, AuditMode::PerRow, false, op)
+    }
+
+    fn write_mode<T>(
+        &mut self,
+        ctx: &Ctx,
+        mode: AuditMode,
+        check_staff: bool,
+        op: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let site = self.site;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if check_staff {
+            let known = tx
+                .prepare_cached("SELECT 1 FROM staff WHERE id = ?1 AND active = 1")?
+                .query_row([ctx.staff], |_| Ok(()))
+                .optional()?;
+            if known.is_none() {
+                return Err(Error::UnknownUser(ctx.staff.to_string()));
+            }
+        }
+        let hlc: String = tx.query_row("SELECT value FROM journal_meta WHERE key = 'hlc'", [], |r| r.get(0))?;
+        let now = ctx.clock.now();
+        let mut w = Writer {
+            tx,
+            site,
+            staff: ctx.staff,
+            now,
+            now_text: now_text(now),
+            hlc: Hlc(hlc.parse().unwrap_or(0)),
+            mode,
+            audit: Vec::new(),
+            rows: 0,
+        };
+        let out = op(&mut w)?;
+        w.finish()?;
+        Ok(out)
+    }
+
+    /// Record reads of people's records in the audit log (SPEC §6: every read
+    /// of a person's record is logged).
+    pub(crate) fn audit_reads(&mut self, ctx: &Ctx, people: &[uuid::Uuid], entity: &'static str) -> Result<()> {
+        self.write(ctx, |w| {
+            for p in people {
+                w.audit(AuditAction::Read, Some(*p), Some(entity), None);
+            }
+            Ok(())
+        })
+    }
+}
