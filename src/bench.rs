@@ -1,1 +1,293 @@
-pub fn x(){}
+//! The core benchmark (`tovholder bench`): a generated journal of SPEC §8's
+//! size, loaded through the write path beside a plain bulk insert of the same
+//! rows, then the screens' queries timed (p50, p95) beside one indexed
+//! primary-key lookup measured in the same run.
+//!
+//! A command, not a test: figures are printed, never asserted.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rusqlite::types::Value;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::model::*;
+use crate::store::{ClientFilter, Journal, Setup};
+
+pub struct Options {
+    pub clients: usize,
+    pub seed: u64,
+    pub queries: usize,
+    pub dir: PathBuf,
+}
+
+/// Percentiles of one measured operation, in milliseconds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timing {
+    pub name: String,
+    pub runs: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+    /// p95 divided by the primary-key lookup's p95.
+    pub p95_vs_pk: f64,
+    /// Average rows returned, to show the query did real work.
+    pub avg_rows: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Load {
+    pub rows: usize,
+    pub write_path_s: f64,
+    pub write_path_rows_per_s: f64,
+    pub plain_insert_s: f64,
+    pub plain_insert_rows_per_s: f64,
+    /// How many times slower the write path is than the plain insert.
+    pub ratio: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub clients: usize,
+    pub sessions: usize,
+    pub notes: usize,
+    pub generate_s: f64,
+    pub journal_bytes: u64,
+    pub load: Load,
+    pub timings: Vec<Timing>,
+}
+
+impl Report {
+    pub fn to_text(&self) -> String {
+        let mut s = format!(
+            "Journal: {} klienter, {} samtaler, {} notater ({} rækker, {:.0} MB), genereret på {:.1} s\n\n",
+            self.clients,
+            self.sessions,
+            self.notes,
+            self.load.rows,
+            self.journal_bytes as f64 / 1e6,
+            self.generate_s
+        );
+        s.push_str(&format!(
+            "Indlæsning: skrivevejen {:.1} s ({:.0} rækker/s); ren bulk-insert af de samme rækker {:.1} s ({:.0} rækker/s); forhold {:.2}\n\n",
+            self.load.write_path_s,
+            self.load.write_path_rows_per_s,
+            self.load.plain_insert_s,
+            self.load.plain_insert_rows_per_s,
+            self.load.ratio
+        ));
+        s.push_str(&format!(
+            "| {:<44} | {:>6} | {:>9} | {:>9} | {:>9} | {:>8} | {:>8} |\n",
+            "operation", "runs", "p50 ms", "p95 ms", "max ms", "p95/PK", "rows"
+        ));
+        s.push_str(&format!("|{}|{}|{}|{}|{}|{}|{}|\n", "-".repeat(46), "-".repeat(8), "-".repeat(11), "-".repeat(11), "-".repeat(11), "-".repeat(10), "-".repeat(10)));
+        for t in &self.timings {
+            s.push_str(&format!(
+                "| {:<44} | {:>6} | {:>9.3} | {:>9.3} | {:>9.3} | {:>8.1} | {:>8.1} |\n",
+                t.name, t.runs, t.p50_ms, t.p95_ms, t.max_ms, t.p95_vs_pk, t.avg_rows
+            ));
+        }
+        s
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)].as_secs_f64() * 1e3
+}
+
+/// Time `op` over `inputs` after a short warm-up.
+fn measure<T>(name: &str, inputs: &[T], mut op: impl FnMut(&T) -> Result<usize>) -> Result<Timing> {
+    for i in inputs.iter().take(50) {
+        op(i)?;
+    }
+    let mut times = Vec::with_capacity(inputs.len());
+    let mut rows = 0usize;
+    for i in inputs {
+        let t = Instant::now();
+        rows += op(i)?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    Ok(Timing {
+        name: name.to_string(),
+        runs: times.len(),
+        p50_ms: percentile(&times, 0.5),
+        p95_ms: percentile(&times, 0.95),
+        max_ms: times.last().map(|d| d.as_secs_f64() * 1e3).unwrap_or(0.0),
+        p95_vs_pk: 0.0,
+        avg_rows: rows as f64 / inputs.len().max(1) as f64,
+    })
+}
+
+/// The tables of the journal that hold data, in creation (dependency) order.
+fn data_tables(j: &Journal) -> Result<Vec<String>> {
+    let mut stmt = j.connection().prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE TABLE%'
+         AND name NOT LIKE 'code\\_%' ESCAPE '\\' AND name NOT IN ('municipality', 'sqlite_sequence')
+         AND name NOT LIKE '%fts%' ORDER BY rowid",
+    )?;
+    let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(names)
+}
+
+/// Insert the same rows into a fresh journal with plain prepared INSERTs in
+/// one transaction: no validation, no stamping, no audit. The baseline.
+fn plain_insert(loaded: &Journal, dir: &std::path::Path) -> Result<(usize, Duration)> {
+    let tables = data_tables(loaded)?;
+    let mut data: Vec<(String, usize, Vec<Value>)> = Vec::new();
+    for t in &tables {
+        let mut stmt = loaded.connection().prepare(&format!("SELECT * FROM {t}"))?;
+        let cols = stmt.column_count();
+        let mut values = Vec::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            for i in 0..cols {
+                values.push(r.get::<_, Value>(i)?);
+            }
+        }
+        data.push((t.clone(), cols, values));
+    }
+    let path = dir.join("plain.journal");
+    let _ = std::fs::remove_file(&path);
+    let mut conn = rusqlite::Connection::open(&path)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.execute_batch(crate::store::SCHEMA_SQL)?;
+    let start = Instant::now();
+    let tx = conn.transaction()?;
+    let mut total = 0;
+    for (table, cols, values) in &data {
+        let marks = vec!["?"; *cols].join(", ");
+        let mut stmt = tx.prepare(&format!("INSERT INTO {table} VALUES ({marks})"))?;
+        for row in values.chunks(*cols) {
+            stmt.execute(rusqlite::params_from_iter(row.iter()))?;
+            total += 1;
+        }
+    }
+    tx.commit()?;
+    let took = start.elapsed();
+    drop(conn);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    Ok((total, took))
+}
+
+pub fn run(o: &Options) -> Result<Report> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock::on(today));
+    eprintln!("Genererer {} klienter …", o.clients);
+    let t = Instant::now();
+    let file = generate_file(o.clients, o.seed, today);
+    let generate_s = t.elapsed().as_secs_f64();
+
+    let path = o.dir.join("bench.journal");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let unit = file.units[0].clone();
+    let setup = Setup { site_name: unit.name.clone(), unit, first_staff: file.staff[0].clone() };
+    let (mut j, ctx) = Journal::create(&path, &setup, clock)?;
+    eprintln!("Indlæser gennem skrivevejen …");
+    let t = Instant::now();
+    let summary = j.import(&ctx, &file)?;
+    let write_path = t.elapsed();
+    eprintln!("Ren bulk-insert af de samme rækker …");
+    let (plain_rows, plain) = plain_insert(&j, &o.dir)?;
+    let rows = summary.inserted;
+
+    j.connection().execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?;
+    let journal_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+
+    // Inputs drawn from the generated data, the same for every run of a seed.
+    let mut rng = ChaCha8Rng::seed_from_u64(o.seed ^ 0x5eed);
+    let n = o.queries.max(1);
+    let ids: Vec<ClientId> = (0..n).map(|_| file.clients[rng.random_range(0..file.clients.len())].id.unwrap_or_default()).collect();
+    let surnames: Vec<String> = ids
+        .iter()
+        .map(|_| {
+            let c = &file.clients[rng.random_range(0..file.clients.len())];
+            c.name.split_whitespace().last().unwrap_or("").to_string()
+        })
+        .collect();
+    let prefixes: Vec<String> = surnames.iter().map(|s| s.chars().take(3).collect()).collect();
+    let full_names: Vec<String> = (0..n)
+        .map(|_| {
+            let c = &file.clients[rng.random_range(0..file.clients.len())];
+            let mut parts = c.name.split_whitespace();
+            let first = parts.next().unwrap_or("");
+            let last: String = parts.last().unwrap_or("").chars().take(4).collect();
+            format!("{first} {last}")
+        })
+        .collect();
+    let with_cpr: Vec<&ClientRecord> = file.clients.iter().filter(|c| c.cpr.is_some()).collect();
+    let cpr6: Vec<String> = (0..n)
+        .map(|_| with_cpr[rng.random_range(0..with_cpr.len())].cpr.as_ref().map(|c| c.as_str()[..6].to_string()).unwrap_or_default())
+        .collect();
+    let cpr8: Vec<String> = (0..n)
+        .map(|_| {
+            with_cpr[rng.random_range(0..with_cpr.len())]
+                .cpr
+                .as_ref()
+                .map(|c| format!("{}-{}", &c.as_str()[..6], &c.as_str()[6..8]))
+                .unwrap_or_default()
+        })
+        .collect();
+    let words = ["tilbagefald", "Antabus", "nødplanen", "jobcentret", "sagsbehandleren", "parsamtale", "søvn", "økonomi"];
+    let note_words: Vec<String> = (0..n).map(|_| words[rng.random_range(0..words.len())].to_string()).collect();
+    let note_pairs: Vec<String> = (0..n)
+        .map(|_| format!("{} {}", words[rng.random_range(0..words.len())], words[rng.random_range(0..words.len())]))
+        .collect();
+
+    let filter = ClientFilter::default();
+    let mut timings = vec![
+        measure("primary-key lookup (baseline)", &ids, |id| Ok(j.client_name(*id)?.map_or(0, |_| 1)))?,
+        measure("client search: whole surname", &surnames, |q| Ok(j.search_clients(q, &filter, today, 50)?.len()))?,
+        measure("client search: 3-letter prefix", &prefixes, |q| Ok(j.search_clients(q, &filter, today, 50)?.len()))?,
+        measure("client search: first name + surname prefix", &full_names, |q| {
+            Ok(j.search_clients(q, &filter, today, 50)?.len())
+        })?,
+        measure("client search: CPR prefix ddmmåå", &cpr6, |q| Ok(j.search_clients(q, &filter, today, 50)?.len()))?,
+        measure("client search: CPR prefix ddmmåå-xx", &cpr8, |q| Ok(j.search_clients(q, &filter, today, 50)?.len()))?,
+        measure("open full client record (all tabs)", &ids, |id| {
+            let r = j.read_record_unaudited(*id, today)?;
+            Ok(1 + r.children.len() + r.courses.len() + r.sessions.len() + r.notes.len())
+        })?,
+        measure("note search: one word", &note_words, |q| Ok(j.find_notes(q, 20)?.len()))?,
+        measure("note search: two words", &note_pairs, |q| Ok(j.find_notes(q, 20)?.len()))?,
+    ];
+    let pk = timings[0].p95_ms.max(1e-9);
+    for t in &mut timings {
+        t.p95_vs_pk = t.p95_ms / pk;
+    }
+    Ok(Report {
+        clients: file.clients.len(),
+        sessions: file.sessions.len(),
+        notes: file.notes.len(),
+        generate_s,
+        journal_bytes,
+        load: Load {
+            rows,
+            write_path_s: write_path.as_secs_f64(),
+            write_path_rows_per_s: rows as f64 / write_path.as_secs_f64().max(1e-9),
+            plain_insert_s: plain.as_secs_f64(),
+            plain_insert_rows_per_s: plain_rows as f64 / plain.as_secs_f64().max(1e-9),
+            ratio: write_path.as_secs_f64() / plain.as_secs_f64().max(1e-9),
+        },
+        timings,
+    })
+}
+
+fn generate_file(clients: usize, seed: u64, today: NaiveDate) -> JournalFile {
+    crate::fixtures::generate(clients, seed, today)
+}

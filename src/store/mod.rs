@@ -20,6 +20,7 @@ use std::sync::Arc;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use exchange::ImportSummary;
+pub use read::{ClientFilter, ClientSummaryLine};
 pub use write::Writer;
 
 use crate::error::{Error, Invalid, Result};
