@@ -85,7 +85,16 @@ impl Report {
             "| {:<44} | {:>6} | {:>9} | {:>9} | {:>9} | {:>8} | {:>8} |\n",
             "operation", "runs", "p50 ms", "p95 ms", "max ms", "p95/PK", "rows"
         ));
-        s.push_str(&format!("|{}|{}|{}|{}|{}|{}|{}|\n", "-".repeat(46), "-".repeat(8), "-".repeat(11), "-".repeat(11), "-".repeat(11), "-".repeat(10), "-".repeat(10)));
+        s.push_str(&format!(
+            "|{}|{}|{}|{}|{}|{}|{}|\n",
+            "-".repeat(46),
+            "-".repeat(8),
+            "-".repeat(11),
+            "-".repeat(11),
+            "-".repeat(11),
+            "-".repeat(10),
+            "-".repeat(10)
+        ));
         for t in &self.timings {
             s.push_str(&format!(
                 "| {:<44} | {:>6} | {:>9.3} | {:>9.3} | {:>9.3} | {:>8.1} | {:>8.1} |\n",
@@ -212,7 +221,8 @@ pub fn run(o: &Options) -> Result<Report> {
     // Inputs drawn from the generated data, the same for every run of a seed.
     let mut rng = ChaCha8Rng::seed_from_u64(o.seed ^ 0x5eed);
     let n = o.queries.max(1);
-    let ids: Vec<ClientId> = (0..n).map(|_| file.clients[rng.random_range(0..file.clients.len())].id.unwrap_or_default()).collect();
+    let ids: Vec<ClientId> =
+        (0..n).map(|_| file.clients[rng.random_range(0..file.clients.len())].id.unwrap_or_default()).collect();
     let surnames: Vec<String> = ids
         .iter()
         .map(|_| {
@@ -232,7 +242,13 @@ pub fn run(o: &Options) -> Result<Report> {
         .collect();
     let with_cpr: Vec<&ClientRecord> = file.clients.iter().filter(|c| c.cpr.is_some()).collect();
     let cpr6: Vec<String> = (0..n)
-        .map(|_| with_cpr[rng.random_range(0..with_cpr.len())].cpr.as_ref().map(|c| c.as_str()[..6].to_string()).unwrap_or_default())
+        .map(|_| {
+            with_cpr[rng.random_range(0..with_cpr.len())]
+                .cpr
+                .as_ref()
+                .map(|c| c.as_str()[..6].to_string())
+                .unwrap_or_default()
+        })
         .collect();
     let cpr8: Vec<String> = (0..n)
         .map(|_| {
@@ -243,7 +259,8 @@ pub fn run(o: &Options) -> Result<Report> {
                 .unwrap_or_default()
         })
         .collect();
-    let words = ["tilbagefald", "Antabus", "nødplanen", "jobcentret", "sagsbehandleren", "parsamtale", "søvn", "økonomi"];
+    let words =
+        ["tilbagefald", "Antabus", "nødplanen", "jobcentret", "sagsbehandleren", "parsamtale", "søvn", "økonomi"];
     let note_words: Vec<String> = (0..n).map(|_| words[rng.random_range(0..words.len())].to_string()).collect();
     let note_pairs: Vec<String> = (0..n)
         .map(|_| format!("{} {}", words[rng.random_range(0..words.len())], words[rng.random_range(0..words.len())]))
@@ -258,7 +275,9 @@ pub fn run(o: &Options) -> Result<Report> {
             Ok(j.search_clients(q, &filter, today, 50)?.len())
         })?,
         measure("client search: CPR prefix ddmmåå", &cpr6, |q| Ok(j.search_clients(q, &filter, today, 50)?.len()))?,
-        measure("client search: CPR prefix ddmmåå-xx", &cpr8, |q| Ok(j.search_clients(q, &filter, today, 50)?.len()))?,
+        measure("client search: CPR prefix ddmmåå-xx", &cpr8, |q| {
+            Ok(j.search_clients(q, &filter, today, 50)?.len())
+        })?,
         measure("open full client record (all tabs)", &ids, |id| {
             let r = j.read_record_unaudited(*id, today)?;
             Ok(1 + r.children.len() + r.courses.len() + r.sessions.len() + r.notes.len())

@@ -27,14 +27,52 @@ const CHILD_NAMES: &[&str] = &[
 ];
 // Invented surnames (Danish-sounding place-name compounds).
 const SURNAMES: &[&str] = &[
-    "Bøgelund", "Kragsholm", "Lerbæk", "Mosekær", "Rævdal", "Tjørnhøj", "Ulvskov", "Hvedegård", "Egebjerg",
-    "Sivkær", "Lyngdrup", "Brombæk", "Havrelund", "Kløvermark", "Stenholt", "Engtoft", "Rugkær", "Birkvang",
-    "Fjeldsø", "Granhøj", "Hasselbro", "Ildved", "Kornum", "Lindtoft", "Myrhøj", "Nældebæk", "Pilehave",
-    "Rønnemose", "Skovrup", "Tranekær", "Vibæk", "Ågaard", "Bakkedal", "Dyssegård", "Enghave", "Fladsø",
+    "Bøgelund",
+    "Kragsholm",
+    "Lerbæk",
+    "Mosekær",
+    "Rævdal",
+    "Tjørnhøj",
+    "Ulvskov",
+    "Hvedegård",
+    "Egebjerg",
+    "Sivkær",
+    "Lyngdrup",
+    "Brombæk",
+    "Havrelund",
+    "Kløvermark",
+    "Stenholt",
+    "Engtoft",
+    "Rugkær",
+    "Birkvang",
+    "Fjeldsø",
+    "Granhøj",
+    "Hasselbro",
+    "Ildved",
+    "Kornum",
+    "Lindtoft",
+    "Myrhøj",
+    "Nældebæk",
+    "Pilehave",
+    "Rønnemose",
+    "Skovrup",
+    "Tranekær",
+    "Vibæk",
+    "Ågaard",
+    "Bakkedal",
+    "Dyssegård",
+    "Enghave",
+    "Fladsø",
 ];
 const NOTE_OPENINGS: &[&str] = &[
-    "Samtale med borgeren om", "Telefonisk kontakt vedrørende", "Opfølgning på", "Fællessamtale med familiekonsulent om",
-    "Borgeren fortæller om", "Drøftet i dag:", "Hjemmebesøg, talt om", "Netværksmøde om",
+    "Samtale med borgeren om",
+    "Telefonisk kontakt vedrørende",
+    "Opfølgning på",
+    "Fællessamtale med familiekonsulent om",
+    "Borgeren fortæller om",
+    "Drøftet i dag:",
+    "Hjemmebesøg, talt om",
+    "Netværksmøde om",
 ];
 const NOTE_TOPICS: &[&str] = &[
     "tilbagefald i weekenden og strategier for at undgå det",
@@ -109,7 +147,12 @@ pub fn generate(clients: usize, seed: u64, today: NaiveDate) -> JournalFile {
     let faxe_family = UnitId(g.uuid());
     let stevns_family = UnitId(g.uuid());
     f.units = vec![
-        UnitRecord { id: Some(rmc), municipality: "0320".into(), kind: "alcohol".into(), name: "Faxe Rusmiddelcenter".into() },
+        UnitRecord {
+            id: Some(rmc),
+            municipality: "0320".into(),
+            kind: "alcohol".into(),
+            name: "Faxe Rusmiddelcenter".into(),
+        },
         UnitRecord {
             id: Some(faxe_family),
             municipality: "0320".into(),
@@ -145,11 +188,49 @@ pub fn generate(clients: usize, seed: u64, today: NaiveDate) -> JournalFile {
     // Twenty years of history for a region, a few years for a small unit.
     let years = (clients / 2500).clamp(3, 20) as u64;
     let span_days = years * 365;
-    let kinds = ["alcohol", "alcohol", "alcohol", "alcohol", "alcohol", "alcohol", "relative", "family", "adult_children", "short"];
-    let end_reasons = ["completed", "completed", "completed", "own_wish", "no_show", "no_show", "died", "moved", "other_institution", "own_gp", "hospital", "other"];
+    let kinds = [
+        "alcohol",
+        "alcohol",
+        "alcohol",
+        "alcohol",
+        "alcohol",
+        "alcohol",
+        "relative",
+        "family",
+        "adult_children",
+        "short",
+    ];
+    let end_reasons = [
+        "completed",
+        "completed",
+        "completed",
+        "own_wish",
+        "no_show",
+        "no_show",
+        "died",
+        "moved",
+        "other_institution",
+        "own_gp",
+        "hospital",
+        "other",
+    ];
     let sources: Vec<&str> = vec![
-        "self", "self", "self", "relative", "gp", "gp", "hospital", "job_centre", "family_department", "school",
-        "health_visitor", "police", "probation", "support_contact", "other_municipality", "other",
+        "self",
+        "self",
+        "self",
+        "relative",
+        "gp",
+        "gp",
+        "hospital",
+        "job_centre",
+        "family_department",
+        "school",
+        "health_visitor",
+        "police",
+        "probation",
+        "support_contact",
+        "other_municipality",
+        "other",
     ];
 
     for _ in 0..clients {
@@ -212,7 +293,13 @@ pub fn generate(clients: usize, seed: u64, today: NaiveDate) -> JournalFile {
             referral_id: Some(referral),
             unit_id: None,
             kind: kind.into(),
-            setting: if g.chance(0.9) { "ambulant".into() } else if g.chance(0.5) { "day".into() } else { "residential".into() },
+            setting: if g.chance(0.9) {
+                "ambulant".into()
+            } else if g.chance(0.5) {
+                "day".into()
+            } else {
+                "residential".into()
+            },
             enrolled_on: info,
             start_on,
             follow_up_from: follow_up,
@@ -291,8 +378,15 @@ pub fn generate(clients: usize, seed: u64, today: NaiveDate) -> JournalFile {
             units_per_week: Some(g.rng.random_range(10..=120)),
             side_abuse: vec![g.pick(&["none", "none", "none", "cannabis", "benzodiazepines"]).to_string()],
             income_source: Some(
-                g.pick(&["wages", "disability_pension", "unemployment_benefit", "sickness_benefit", "social_assistance", "other"])
-                    .to_string(),
+                g.pick(&[
+                    "wages",
+                    "disability_pension",
+                    "unemployment_benefit",
+                    "sickness_benefit",
+                    "social_assistance",
+                    "other",
+                ])
+                .to_string(),
             ),
             housing: Some("own_home".into()),
             children_situation: vec![if kids.is_empty() { "none".into() } else { "home_under_18".into() }],
@@ -341,12 +435,19 @@ pub fn generate(clients: usize, seed: u64, today: NaiveDate) -> JournalFile {
             f.sessions.push(SessionRecord {
                 id: Some(session),
                 course_id: Some(course),
-                kind: if joint { "joint".into() } else { g.pick(&["individual", "individual", "phone", "group"]).to_string() },
+                kind: if joint {
+                    "joint".into()
+                } else {
+                    g.pick(&["individual", "individual", "phone", "group"]).to_string()
+                },
                 held_on: held,
                 start_time: Some(format!("{:02}:{:02}", g.rng.random_range(8..16), g.pick(&[0, 15, 30, 45]))),
                 minutes: Some(*g.pick(&[30, 45, 60, 90])),
                 place: None,
-                attendance: Some(g.pick(&["attended", "attended", "attended", "attended", "no_show", "cancelled_by_client"]).to_string()),
+                attendance: Some(
+                    g.pick(&["attended", "attended", "attended", "attended", "no_show", "cancelled_by_client"])
+                        .to_string(),
+                ),
                 participants,
             });
             let text = format!("{} {}. {}", g.pick(NOTE_OPENINGS), g.pick(NOTE_TOPICS), g.pick(NOTE_CLOSINGS));
@@ -372,7 +473,7 @@ mod tests {
 
     #[test]
     fn same_seed_same_file_other_seed_other_file() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
         assert_eq!(generate(30, 7, today), generate(30, 7, today));
         assert_ne!(generate(30, 7, today), generate(30, 8, today));
     }

@@ -187,7 +187,9 @@ enum ClientCmd {
         limit: usize,
     },
     /// Show a client's whole record.
-    Show { id: String },
+    Show {
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -404,6 +406,7 @@ enum MedicationCmd {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum SessionCmd {
     /// Book or record a session. Without --attendance it is only booked.
     Add {
@@ -529,7 +532,9 @@ enum ReviewCmd {
         on: Option<String>,
     },
     /// Record a held review from a JSON file (docs/journal-format.md, case_reviews).
-    Record { file: PathBuf },
+    Record {
+        file: PathBuf,
+    },
     /// Record one child's item at a review held today.
     Decide {
         #[arg(long)]
@@ -544,7 +549,9 @@ enum ReviewCmd {
         #[arg(long)]
         on: Option<String>,
     },
-    Show { id: String },
+    Show {
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -696,7 +703,12 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Init(a) => {
             let setup = Setup {
                 site_name: a.site_name.clone(),
-                unit: UnitRecord { id: None, municipality: a.municipality.clone(), kind: a.unit_kind.clone(), name: a.unit_name.clone() },
+                unit: UnitRecord {
+                    id: None,
+                    municipality: a.municipality.clone(),
+                    kind: a.unit_kind.clone(),
+                    name: a.unit_name.clone(),
+                },
                 first_staff: StaffRecord {
                     id: None,
                     unit_id: UnitId::new(),
@@ -813,10 +825,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                 out.print(&lists, || lists.iter().map(|(n, l)| format!("{n:<20} {l}")).collect::<Vec<_>>().join("\n"));
             }
             Some(name) => {
-                let l = CodeList::from_name(&name)
-                    .ok_or_else(|| Invalid::UnknownCode { list: CodeList::ReviewQuestion, code: name.clone(), field: "list" })?;
+                let l = CodeList::from_name(&name).ok_or_else(|| Invalid::UnknownCode {
+                    list: CodeList::ReviewQuestion,
+                    code: name.clone(),
+                    field: "list",
+                })?;
                 let codes = j.code_list(l)?;
-                out.print(&codes, || codes.iter().map(|c| format!("{:<22} {}", c.code, c.label)).collect::<Vec<_>>().join("\n"));
+                out.print(&codes, || {
+                    codes.iter().map(|c| format!("{:<22} {}", c.code, c.label)).collect::<Vec<_>>().join("\n")
+                });
             }
         },
         Command::Unit(UnitCmd::Add { name, municipality, kind }) => {
@@ -826,7 +843,11 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Unit(UnitCmd::List) => {
             let units = j.unit_list()?;
             out.print(&units, || {
-                units.iter().map(|(id, n, k, m)| format!("{id}  {n} ({}, {})", k.label, m.label)).collect::<Vec<_>>().join("\n")
+                units
+                    .iter()
+                    .map(|(id, n, k, m)| format!("{id}  {n} ({}, {})", k.label, m.label))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             });
         }
         Command::Staff(StaffCmd::Add { name, initials, role, unit }) => {
@@ -839,7 +860,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             out.print(&staff, || {
                 staff
                     .iter()
-                    .map(|(id, i, n, r, u)| format!("{i:<6} {n:<28} {:<20} {u}  {id}", r.label))
+                    .map(|s| format!("{:<6} {:<28} {:<20} {}  {}", s.initials, s.name, s.role.label, s.unit, s.id))
                     .collect::<Vec<_>>()
                     .join("\n")
             });
@@ -974,7 +995,16 @@ fn run(cli: Cli) -> Result<(), Error> {
                     .join("\n")
             });
         }
-        Command::Course(CourseCmd::Enrol { client, referral, kind, setting, enrolled_on, start_on, owner, paying_municipality }) => {
+        Command::Course(CourseCmd::Enrol {
+            client,
+            referral,
+            kind,
+            setting,
+            enrolled_on,
+            start_on,
+            owner,
+            paying_municipality,
+        }) => {
             let case_owner = match owner {
                 Some(i) => j.staff_by_initials(&i)?,
                 None => staff,
@@ -1014,7 +1044,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 "midway" => EvaluationKind::Midway,
                 "final" => EvaluationKind::Final,
                 other => {
-                    return Err(Invalid::UnknownCode { list: CodeList::CourseStatus, code: other.into(), field: "kind" }.into())
+                    return Err(Invalid::UnknownCode {
+                        list: CodeList::CourseStatus,
+                        code: other.into(),
+                        field: "kind",
+                    }
+                    .into())
                 }
             };
             let r = EvaluationRecord {
@@ -1209,7 +1244,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
                 open.iter()
                     .map(|n| {
-                        format!("{}  {:<20} til {}  ({} dage uden svar)", d(n.made_on), n.child_name, n.recipient, (today - n.made_on).num_days())
+                        format!(
+                            "{}  {:<20} til {}  ({} dage uden svar)",
+                            d(n.made_on),
+                            n.child_name,
+                            n.recipient,
+                            (today - n.made_on).num_days()
+                        )
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
@@ -1289,7 +1330,8 @@ fn client_table(clients: &[ClientSummary]) -> String {
     if clients.is_empty() {
         return "Ingen klienter fundet.".into();
     }
-    let mut s = format!("{:<36}  {:<28} {:<12} {:<10} {:<8} {}\n", "Id", "Navn", "CPR", "Kommune", "Aktiv", "Børn < 18");
+    let mut s =
+        format!("{:<36}  {:<28} {:<12} {:<10} {:<8} {}\n", "Id", "Navn", "CPR", "Kommune", "Aktiv", "Børn < 18");
     for c in clients {
         s.push_str(&format!(
             "{}  {:<28} {:<12} {:<10} {:<8} {}\n",
@@ -1305,9 +1347,19 @@ fn client_table(clients: &[ClientSummary]) -> String {
 }
 
 fn plan_text(p: &PlanRevisionView) -> String {
-    let mut s = format!("Version {} af {} ({}, {})\n  Mål: {}\n", p.revision, d(p.made_on), p.stamp.created_by, p.stamp.created_at, p.goals);
+    let mut s = format!(
+        "Version {} af {} ({}, {})\n  Mål: {}\n",
+        p.revision,
+        d(p.made_on),
+        p.stamp.created_by,
+        p.stamp.created_at,
+        p.goals
+    );
     if !p.elements.is_empty() {
-        s.push_str(&format!("  Indsatser: {}\n", p.elements.iter().map(|e| e.label.as_str()).collect::<Vec<_>>().join(", ")));
+        s.push_str(&format!(
+            "  Indsatser: {}\n",
+            p.elements.iter().map(|e| e.label.as_str()).collect::<Vec<_>>().join(", ")
+        ));
     }
     if let Some(m) = &p.medication {
         s.push_str(&format!("  Medicin: {m}\n"));
@@ -1360,7 +1412,12 @@ fn record_text(r: &FullRecord) -> String {
             ));
         }
         if let Some(p) = ch.emergency_plans.last() {
-            s.push_str(&format!("    Nødplan (version {}, {}): trygge voksne {}\n", p.revision, d(p.made_on), p.trusted_adults));
+            s.push_str(&format!(
+                "    Nødplan (version {}, {}): trygge voksne {}\n",
+                p.revision,
+                d(p.made_on),
+                p.trusted_adults
+            ));
         }
     }
     s.push_str("\nHenvendelser\n");
@@ -1401,7 +1458,13 @@ fn record_text(r: &FullRecord) -> String {
             s.push_str(&format!("    Behandlingsplan version {} af {}: {}\n", p.revision, d(p.made_on), p.goals));
         }
         for m in &co.medications {
-            s.push_str(&format!("    Medicin: {} {} fra {}{}\n", m.drug.label, m.dose, d(m.started_on), m.stopped_on.map(|x| format!(" til {}", d(x))).unwrap_or_default()));
+            s.push_str(&format!(
+                "    Medicin: {} {} fra {}{}\n",
+                m.drug.label,
+                m.dose,
+                d(m.started_on),
+                m.stopped_on.map(|x| format!(" til {}", d(x))).unwrap_or_default()
+            ));
         }
     }
     s.push_str("\nSamtaler\n");

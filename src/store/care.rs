@@ -18,7 +18,12 @@ fn not_future(w: &Writer<'_>, d: NaiveDate, field: &'static str) -> Result<(), I
     }
 }
 
-pub(crate) fn insert_referral(w: &mut Writer<'_>, codes: &Codes, unit: UnitId, r: &ReferralRecord) -> Result<ReferralId> {
+pub(crate) fn insert_referral(
+    w: &mut Writer<'_>,
+    codes: &Codes,
+    unit: UnitId,
+    r: &ReferralRecord,
+) -> Result<ReferralId> {
     let id = r.id.unwrap_or_default();
     codes.check(CodeList::ReferralSource, &r.source, "source")?;
     codes.check(CodeList::ReferralDoor, &r.door, "door")?;
@@ -211,7 +216,11 @@ pub(crate) fn insert_assessment(w: &mut Writer<'_>, codes: &Codes, r: &Assessmen
     Ok(id)
 }
 
-pub(crate) fn insert_plan_revision(w: &mut Writer<'_>, codes: &Codes, r: &PlanRevisionRecord) -> Result<PlanRevisionId> {
+pub(crate) fn insert_plan_revision(
+    w: &mut Writer<'_>,
+    codes: &Codes,
+    r: &PlanRevisionRecord,
+) -> Result<PlanRevisionId> {
     let id = r.id.unwrap_or_default();
     let course = course_state(w, r.course_id, "course_id")?;
     let goals = required(&r.goals, "goals")?;
@@ -419,7 +428,13 @@ impl Journal {
         })
     }
 
-    pub fn stop_medication(&mut self, ctx: &Ctx, id: MedicationId, on: NaiveDate, reason: Option<String>) -> Result<()> {
+    pub fn stop_medication(
+        &mut self,
+        ctx: &Ctx,
+        id: MedicationId,
+        on: NaiveDate,
+        reason: Option<String>,
+    ) -> Result<()> {
         self.write(ctx, |w| {
             let (course, started, stopped): (CourseId, NaiveDate, Option<NaiveDate>) = w
                 .conn()

@@ -76,11 +76,15 @@ impl Journal {
             section!("network_persons", file.network_persons, "network_person", |r| people::insert_network_person(
                 w, &codes, r
             ));
-            section!("emergency_plans", file.emergency_plans, "emergency_plan", |r| people::insert_emergency_plan(w, r));
+            section!("emergency_plans", file.emergency_plans, "emergency_plan", |r| people::insert_emergency_plan(
+                w, r
+            ));
             section!("referrals", file.referrals, "referral", |r| care::insert_referral(w, &codes, unit, r));
             section!("courses", file.courses, "course", |r| care::insert_course(w, &codes, unit, r));
             section!("assessments", file.assessments, "assessment", |r| care::insert_assessment(w, &codes, r));
-            section!("plan_revisions", file.plan_revisions, "plan_revision", |r| care::insert_plan_revision(w, &codes, r));
+            section!("plan_revisions", file.plan_revisions, "plan_revision", |r| care::insert_plan_revision(
+                w, &codes, r
+            ));
             section!("evaluations", file.evaluations, "evaluation", |r| care::insert_evaluation(w, r));
             section!("medications", file.medications, "medication", |r| care::insert_medication(w, &codes, r));
             section!("sessions", file.sessions, "session", |r| family::insert_session(w, &codes, r));
@@ -89,10 +93,12 @@ impl Journal {
             section!("consents", file.consents, "consent", |r| family::insert_consent(w, &codes, r));
             section!("groups", file.groups, "activity_group", |r| family::insert_group(w, &codes, unit, r));
             section!("group_members", file.group_members, "group_member", |r| family::insert_group_member(w, r));
-            section!("group_attendance", file.group_attendance, "group_attendance", |r| family::insert_group_attendance(
-                w, &codes, r
+            section!("group_attendance", file.group_attendance, "group_attendance", |r| {
+                family::insert_group_attendance(w, &codes, r)
+            });
+            section!("case_reviews", file.case_reviews, "case_review", |r| review::insert_case_review(
+                w, &codes, unit, r
             ));
-            section!("case_reviews", file.case_reviews, "case_review", |r| review::insert_case_review(w, &codes, unit, r));
             section!("agreement_prices", file.agreement_prices, "agreement_price", |r| review::insert_agreement_price(
                 w, &codes, r
             ));
@@ -115,7 +121,11 @@ impl Journal {
 
     fn export_unaudited(&self) -> Result<JournalFile> {
         let c = self.connection();
-        fn all<T>(c: &rusqlite::Connection, sql: &str, f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+        fn all<T>(
+            c: &rusqlite::Connection,
+            sql: &str,
+            f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+        ) -> Result<Vec<T>> {
             let mut stmt = c.prepare(sql)?;
             let rows = stmt.query_map([], f)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -194,7 +204,13 @@ impl Journal {
         )?;
         file.network_persons =
             all(c, "SELECT id, child_id, role, name, contact FROM network_person ORDER BY rowid", |r| {
-                Ok(NetworkPersonRecord { id: r.get(0)?, child_id: r.get(1)?, role: r.get(2)?, name: r.get(3)?, contact: r.get(4)? })
+                Ok(NetworkPersonRecord {
+                    id: r.get(0)?,
+                    child_id: r.get(1)?,
+                    role: r.get(2)?,
+                    name: r.get(3)?,
+                    contact: r.get(4)?,
+                })
             })?;
         file.emergency_plans = all(
             c,
@@ -413,18 +429,21 @@ impl Journal {
                 })
             },
         )?;
-        file.groups = all(c, "SELECT id, unit_id, kind, name, start_on, end_on FROM activity_group ORDER BY rowid", |r| {
-            Ok(GroupRecord {
-                id: r.get(0)?,
-                unit_id: r.get(1)?,
-                kind: r.get(2)?,
-                name: r.get(3)?,
-                start_on: r.get(4)?,
-                end_on: r.get(5)?,
-            })
-        })?;
-        file.group_members =
-            all(c, "SELECT id, group_id, client_id, child_id, joined_on, left_on FROM group_member ORDER BY rowid", |r| {
+        file.groups =
+            all(c, "SELECT id, unit_id, kind, name, start_on, end_on FROM activity_group ORDER BY rowid", |r| {
+                Ok(GroupRecord {
+                    id: r.get(0)?,
+                    unit_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    name: r.get(3)?,
+                    start_on: r.get(4)?,
+                    end_on: r.get(5)?,
+                })
+            })?;
+        file.group_members = all(
+            c,
+            "SELECT id, group_id, client_id, child_id, joined_on, left_on FROM group_member ORDER BY rowid",
+            |r| {
                 Ok(GroupMemberRecord {
                     id: r.get(0)?,
                     group_id: r.get(1)?,
@@ -433,10 +452,16 @@ impl Journal {
                     joined_on: r.get(4)?,
                     left_on: r.get(5)?,
                 })
-            })?;
+            },
+        )?;
         file.group_attendance =
             all(c, "SELECT id, member_id, met_on, attendance FROM group_attendance ORDER BY rowid", |r| {
-                Ok(GroupAttendanceRecord { id: r.get(0)?, member_id: r.get(1)?, met_on: r.get(2)?, attendance: r.get(3)? })
+                Ok(GroupAttendanceRecord {
+                    id: r.get(0)?,
+                    member_id: r.get(1)?,
+                    met_on: r.get(2)?,
+                    attendance: r.get(3)?,
+                })
             })?;
         let mut items: HashMap<CaseReviewId, Vec<CaseReviewItemRecord>> = HashMap::new();
         for (review, item) in all(
@@ -460,7 +485,13 @@ impl Journal {
             items.entry(review).or_default().push(item);
         }
         file.case_reviews = all(c, "SELECT id, unit_id, held_on, led_by FROM case_review ORDER BY rowid", |r| {
-            Ok(CaseReviewRecord { id: r.get(0)?, unit_id: r.get(1)?, held_on: r.get(2)?, led_by: r.get(3)?, items: Vec::new() })
+            Ok(CaseReviewRecord {
+                id: r.get(0)?,
+                unit_id: r.get(1)?,
+                held_on: r.get(2)?,
+                led_by: r.get(3)?,
+                items: Vec::new(),
+            })
         })?;
         for r in &mut file.case_reviews {
             if let Some(id) = r.id {

@@ -92,7 +92,13 @@ pub(crate) fn insert_session(w: &mut Writer<'_>, codes: &Codes, r: &SessionRecor
         w.insert(
             "session_participant",
             &pid,
-            &[("session_id", &id), ("client_id", &client), ("child_id", &child), ("staff_id", &staff), ("external_name", &external)],
+            &[
+                ("session_id", &id),
+                ("client_id", &client),
+                ("child_id", &child),
+                ("staff_id", &staff),
+                ("external_name", &external),
+            ],
             who.or(person),
         )?;
     }
@@ -258,7 +264,11 @@ pub(crate) fn insert_group_member(w: &mut Writer<'_>, r: &GroupMemberRecord) -> 
     Ok(id)
 }
 
-pub(crate) fn insert_group_attendance(w: &mut Writer<'_>, codes: &Codes, r: &GroupAttendanceRecord) -> Result<GroupAttendanceId> {
+pub(crate) fn insert_group_attendance(
+    w: &mut Writer<'_>,
+    codes: &Codes,
+    r: &GroupAttendanceRecord,
+) -> Result<GroupAttendanceId> {
     let id = r.id.unwrap_or_default();
     codes.check(CodeList::Attendance, &r.attendance, "attendance")?;
     let (client, child): (Option<ClientId>, Option<ChildId>) = w
@@ -308,7 +318,14 @@ impl Journal {
 
     /// Correct a note (or mark it as made in error) by adding a note that
     /// names it; the original stays as written.
-    pub fn correct_note(&mut self, ctx: &Ctx, original: NoteId, kind: NoteKind, text: &str, on: NaiveDate) -> Result<NoteId> {
+    pub fn correct_note(
+        &mut self,
+        ctx: &Ctx,
+        original: NoteId,
+        kind: NoteKind,
+        text: &str,
+        on: NaiveDate,
+    ) -> Result<NoteId> {
         self.write(ctx, |w| {
             let (client, course, internal): (ClientId, Option<CourseId>, bool) = w
                 .conn()

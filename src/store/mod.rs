@@ -133,13 +133,7 @@ impl Journal {
             )?;
             tx.commit()?;
         }
-        let mut journal = Journal {
-            conn,
-            path: path.to_path_buf(),
-            site,
-            unit,
-            codes: Arc::new(Codes::default()),
-        };
+        let mut journal = Journal { conn, path: path.to_path_buf(), site, unit, codes: Arc::new(Codes::default()) };
         journal.load_codes()?;
         let ctx = Ctx::new(staff, clock);
         let unit_rec = UnitRecord { id: Some(unit), ..setup.unit.clone() };
@@ -180,13 +174,7 @@ impl Journal {
             .ok_or(Error::NotAJournal)?;
         let site: SiteId = site.parse().map_err(|_| Error::NotAJournal)?;
         let unit: UnitId = conn.query_row("SELECT unit_id FROM site WHERE id = ?1", [site], |r| r.get(0))?;
-        let mut journal = Journal {
-            conn,
-            path: path.to_path_buf(),
-            site,
-            unit,
-            codes: Arc::new(Codes::default()),
-        };
+        let mut journal = Journal { conn, path: path.to_path_buf(), site, unit, codes: Arc::new(Codes::default()) };
         journal.load_codes()?;
         Ok(journal)
     }
@@ -194,8 +182,10 @@ impl Journal {
     fn load_codes(&mut self) -> Result<()> {
         let mut codes = HashMap::new();
         for &list in CodeList::ALL {
-            let mut stmt = self.conn.prepare(&format!("SELECT code, label, sort FROM {} ORDER BY sort", list.table()))?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+            let mut stmt =
+                self.conn.prepare(&format!("SELECT code, label, sort FROM {} ORDER BY sort", list.table()))?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
             for row in rows {
                 let (code, label, sort) = row?;
                 codes.insert((list, code), (label, sort));
@@ -245,8 +235,9 @@ impl Journal {
 
     /// The codes of one list with their Danish labels, in list order.
     pub fn code_list(&self, list: CodeList) -> Result<Vec<Code>> {
-        let mut stmt =
-            self.conn.prepare_cached(&format!("SELECT code, label FROM {} WHERE active = 1 ORDER BY sort", list.table()))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT code, label FROM {} WHERE active = 1 ORDER BY sort", list.table()))?;
         let rows = stmt.query_map([], |r| Ok(Code { code: r.get(0)?, label: r.get(1)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -264,9 +255,11 @@ impl Journal {
 
     /// The first staff member made at set-up (the acting user until logins exist).
     pub fn first_staff(&self) -> Result<StaffId> {
-        Ok(self.conn.query_row("SELECT id FROM staff WHERE origin_site = ?1 ORDER BY version LIMIT 1", [self.site], |r| {
-            r.get(0)
-        })?)
+        Ok(self.conn.query_row(
+            "SELECT id FROM staff WHERE origin_site = ?1 ORDER BY version LIMIT 1",
+            [self.site],
+            |r| r.get(0),
+        )?)
     }
 }
 
@@ -310,7 +303,8 @@ impl Codes {
     }
 
     pub fn coded(&self, list: CodeList, code: &str) -> Coded {
-        let label = self.labels.get(&(list, code.to_string())).map(|(l, _)| l.clone()).unwrap_or_else(|| code.to_string());
+        let label =
+            self.labels.get(&(list, code.to_string())).map(|(l, _)| l.clone()).unwrap_or_else(|| code.to_string());
         Coded { code: code.to_string(), label }
     }
 

@@ -38,7 +38,13 @@ pub(crate) fn not_before(
 }
 
 /// A referenced row must exist.
-pub(crate) fn must_exist(w: &Writer<'_>, table: &'static str, id: &dyn ToSql, what: Entity, field: &'static str) -> Result<()> {
+pub(crate) fn must_exist(
+    w: &Writer<'_>,
+    table: &'static str,
+    id: &dyn ToSql,
+    what: Entity,
+    field: &'static str,
+) -> Result<()> {
     if w.exists(table, id)? {
         Ok(())
     } else {
@@ -71,7 +77,12 @@ pub(crate) fn insert_staff(w: &mut Writer<'_>, codes: &Codes, r: &StaffRecord) -
     if taken {
         return Err(Invalid::InitialsTaken { initials }.into());
     }
-    w.insert("staff", &id, &[("unit_id", &r.unit_id), ("name", &name), ("initials", &initials), ("role", &r.role)], None)?;
+    w.insert(
+        "staff",
+        &id,
+        &[("unit_id", &r.unit_id), ("name", &name), ("initials", &initials), ("role", &r.role)],
+        None,
+    )?;
     Ok(id)
 }
 
@@ -251,7 +262,11 @@ pub(crate) fn insert_child_link(w: &mut Writer<'_>, codes: &Codes, r: &ChildLink
     Ok(id)
 }
 
-pub(crate) fn insert_network_person(w: &mut Writer<'_>, codes: &Codes, r: &NetworkPersonRecord) -> Result<NetworkPersonId> {
+pub(crate) fn insert_network_person(
+    w: &mut Writer<'_>,
+    codes: &Codes,
+    r: &NetworkPersonRecord,
+) -> Result<NetworkPersonId> {
     let id = r.id.unwrap_or_default();
     let name = required(&r.name, "name")?;
     codes.check(CodeList::NetworkRole, &r.role, "role")?;
@@ -274,7 +289,10 @@ pub(crate) fn insert_emergency_plan(w: &mut Writer<'_>, r: &EmergencyPlanRecord)
     if r.made_on > w.today() {
         return Err(Invalid::InFuture { field: "made_on" }.into());
     }
-    let revision: i64 = w.conn().prepare_cached("SELECT coalesce(max(revision), 0) + 1 FROM emergency_plan WHERE child_id = ?1")?.query_row([r.child_id], |row| row.get(0))?;
+    let revision: i64 = w
+        .conn()
+        .prepare_cached("SELECT coalesce(max(revision), 0) + 1 FROM emergency_plan WHERE child_id = ?1")?
+        .query_row([r.child_id], |row| row.get(0))?;
     w.insert(
         "emergency_plan",
         &id,
@@ -391,7 +409,12 @@ impl Journal {
             w.update(
                 "child_link",
                 &id,
-                &[("relation", &r.relation), ("custody", &r.custody), ("residence", &r.residence), ("visitation", &visitation)],
+                &[
+                    ("relation", &r.relation),
+                    ("custody", &r.custody),
+                    ("residence", &r.residence),
+                    ("visitation", &visitation),
+                ],
                 Some(r.client_id.0),
                 Entity::ChildLink,
             )

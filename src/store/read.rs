@@ -93,12 +93,19 @@ const FILTER_SQL: &str = "(?5 = 0 OR EXISTS (SELECT 1 FROM course co WHERE co.cl
 impl Journal {
     /// The client list: `query` is a name (every word matched as a prefix)
     /// or the start of a CPR number; empty lists everyone, by name.
-    pub fn search_clients(&self, query: &str, filter: &ClientFilter, today: NaiveDate, limit: usize) -> Result<Vec<ClientSummary>> {
+    pub fn search_clients(
+        &self,
+        query: &str,
+        filter: &ClientFilter,
+        today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<ClientSummary>> {
         let codes = self.codes();
         let adult_limit = (today - chrono::Months::new(12 * 18)).to_string();
         let q = query.trim();
         let digits: String = q.chars().filter(|c| *c != '-' && !c.is_whitespace()).collect();
-        let looks_like_cpr = !digits.is_empty() && digits.len() <= 10 && digits.chars().take(6).all(|c| c.is_ascii_digit());
+        let looks_like_cpr =
+            !digits.is_empty() && digits.len() <= 10 && digits.chars().take(6).all(|c| c.is_ascii_digit());
         let limit = limit as i64;
         let (sql, a1, a2): (String, Option<String>, Option<String>) = if q.is_empty() {
             (format!("SELECT {SUMMARY_COLS} FROM client c WHERE {FILTER_SQL} AND ?1 IS NULL AND ?2 IS NULL ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?8"), None, None)
@@ -122,7 +129,17 @@ impl Journal {
         };
         let mut stmt = self.connection().prepare_cached(&sql)?;
         let rows = stmt.query_map(
-            params![a1, a2, None::<i64>, None::<i64>, filter.active, filter.with_children, filter.case_owner, limit, adult_limit],
+            params![
+                a1,
+                a2,
+                None::<i64>,
+                None::<i64>,
+                filter.active,
+                filter.with_children,
+                filter.case_owner,
+                limit,
+                adult_limit
+            ],
             |r| {
                 let cpr: Option<String> = r.get(2)?;
                 let municipality: String = r.get(4)?;
@@ -263,7 +280,8 @@ impl Journal {
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             child.notifications = self.notifications_of_child(child.id)?;
-            child.other_adults = others.query_map(params![child.id, id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            child.other_adults =
+                others.query_map(params![child.id, id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         }
         Ok(children)
     }
@@ -601,7 +619,13 @@ impl Journal {
              WHERE note_fts MATCH ?1 ORDER BY note_fts.rowid DESC LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![m, limit as i64], |r| {
-            Ok(NoteHit { note_id: r.get(0)?, client_id: r.get(1)?, client_name: r.get(2)?, written_on: r.get(3)?, snippet: r.get(4)? })
+            Ok(NoteHit {
+                note_id: r.get(0)?,
+                client_id: r.get(1)?,
+                client_name: r.get(2)?,
+                written_on: r.get(3)?,
+                snippet: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -629,14 +653,20 @@ impl Journal {
     }
 
     /// The staff of the journal, by unit and name.
-    pub fn staff_list(&self) -> Result<Vec<(StaffId, String, String, Coded, String)>> {
+    pub fn staff_list(&self) -> Result<Vec<StaffView>> {
         let codes = self.codes();
         let mut stmt = self.connection().prepare_cached(
             "SELECT s.id, s.initials, s.name, s.role, u.name FROM staff s JOIN unit u ON u.id = s.unit_id
              WHERE s.active = 1 ORDER BY u.name, s.name",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, codes.coded(CodeList::Role, &r.get::<_, String>(3)?), r.get(4)?))
+            Ok(StaffView {
+                id: r.get(0)?,
+                initials: r.get(1)?,
+                name: r.get(2)?,
+                role: codes.coded(CodeList::Role, &r.get::<_, String>(3)?),
+                unit: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -644,7 +674,9 @@ impl Journal {
     /// The units of the journal.
     pub fn unit_list(&self) -> Result<Vec<(UnitId, String, Coded, Coded)>> {
         let codes = self.codes();
-        let mut stmt = self.connection().prepare_cached("SELECT id, name, kind, municipality FROM unit ORDER BY municipality, name")?;
+        let mut stmt = self
+            .connection()
+            .prepare_cached("SELECT id, name, kind, municipality FROM unit ORDER BY municipality, name")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get(0)?,
@@ -658,13 +690,27 @@ impl Journal {
 
     /// Look up one row's primary key: the benchmark's baseline.
     pub fn client_name(&self, id: ClientId) -> Result<Option<String>> {
-        Ok(self.connection().prepare_cached("SELECT name FROM client WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?)
+        Ok(self
+            .connection()
+            .prepare_cached("SELECT name FROM client WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
     }
 
     /// The full record without the audit entry, for the benchmark's inner loop.
     pub fn read_record_unaudited(&self, id: ClientId, today: NaiveDate) -> Result<FullRecord> {
         self.read_record(id, today)
     }
+}
+
+/// A member of staff with role and unit.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StaffView {
+    pub id: StaffId,
+    pub initials: String,
+    pub name: String,
+    pub role: Coded,
+    pub unit: String,
 }
 
 /// A client's id and name.

@@ -12,7 +12,12 @@ use crate::model::time::age_on;
 use crate::model::views::*;
 use crate::model::*;
 
-pub(crate) fn insert_case_review(w: &mut Writer<'_>, codes: &Codes, unit: UnitId, r: &CaseReviewRecord) -> Result<CaseReviewId> {
+pub(crate) fn insert_case_review(
+    w: &mut Writer<'_>,
+    codes: &Codes,
+    unit: UnitId,
+    r: &CaseReviewRecord,
+) -> Result<CaseReviewId> {
     let id = r.id.unwrap_or_default();
     if r.held_on > w.today() {
         return Err(Invalid::InFuture { field: "held_on" }.into());
@@ -59,7 +64,11 @@ pub(crate) fn insert_case_review(w: &mut Writer<'_>, codes: &Codes, unit: UnitId
     Ok(id)
 }
 
-pub(crate) fn insert_agreement_price(w: &mut Writer<'_>, codes: &Codes, r: &AgreementPriceRecord) -> Result<AgreementPriceId> {
+pub(crate) fn insert_agreement_price(
+    w: &mut Writer<'_>,
+    codes: &Codes,
+    r: &AgreementPriceRecord,
+) -> Result<AgreementPriceId> {
     let id = r.id.unwrap_or_default();
     codes.municipality(&r.payer, "payer")?;
     codes.municipality(&r.provider, "provider")?;
@@ -91,7 +100,11 @@ impl Journal {
     /// review questions ask about and the last decision taken.
     pub fn case_review_list(&mut self, ctx: &Ctx, on: NaiveDate) -> Result<CaseReviewList> {
         let codes = self.codes();
-        let questions = self.code_list(CodeList::ReviewQuestion)?.into_iter().map(|c| Coded { code: c.code, label: c.label }).collect();
+        let questions = self
+            .code_list(CodeList::ReviewQuestion)?
+            .into_iter()
+            .map(|c| Coded { code: c.code, label: c.label })
+            .collect();
         let conn = self.connection();
         let adult_limit = (on - chrono::Months::new(12 * 18)).to_string();
         let mut clients_stmt = conn.prepare_cached(
@@ -198,7 +211,8 @@ impl Journal {
             .collect::<rusqlite::Result<Vec<(String, String, String, String, Option<String>)>>>()?
             .into_iter()
             .map(|(client_name, child_name, answers, decision, responsible)| {
-                let map: std::collections::BTreeMap<String, String> = serde_json::from_str(&answers).unwrap_or_default();
+                let map: std::collections::BTreeMap<String, String> =
+                    serde_json::from_str(&answers).unwrap_or_default();
                 let mut answers: Vec<(Coded, String)> =
                     map.into_iter().map(|(k, v)| (codes.coded(CodeList::ReviewQuestion, &k), v)).collect();
                 answers.sort_by_key(|(q, _)| self.codes.sort_key(CodeList::ReviewQuestion, &q.code));

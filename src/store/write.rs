@@ -135,14 +135,7 @@ impl<'c> Writer<'c> {
         let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cols.len() + 7);
         values.push(id);
         values.extend(cols.iter().map(|(_, v)| *v));
-        values.extend([
-            &self.site as &dyn ToSql,
-            &version,
-            &self.now_text,
-            &self.staff,
-            &self.now_text,
-            &self.staff,
-        ]);
+        values.extend([&self.site as &dyn ToSql, &version, &self.now_text, &self.staff, &self.now_text, &self.staff]);
         self.tx.prepare_cached(&sql)?.execute(values.as_slice())?;
         if self.mode == AuditMode::PerRow {
             let id = id_text(id);
@@ -221,9 +214,10 @@ impl<'c> Writer<'c> {
 
     /// The site row is local (not synced) and written once at set-up.
     pub(crate) fn raw_insert_site(&mut self, site: SiteId, name: &str, unit: UnitId, now: &str) -> Result<()> {
-        self.tx.execute("INSERT INTO site (id, name, unit_id, created_at) VALUES (?1, ?2, ?3, ?4)", params![
-            site, name, unit, now
-        ])?;
+        self.tx.execute(
+            "INSERT INTO site (id, name, unit_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![site, name, unit, now],
+        )?;
         Ok(())
     }
 
@@ -338,6 +332,43 @@ fn append_audit(tx: &Transaction<'_>, site: SiteId, staff: StaffId, at: &str, en
 }
 
 impl Journal {
+    /// Check the audit log's hash chain: `None` when every entry's hash and
+    /// link are intact, else the sequence number of the first broken entry.
+    pub fn verify_audit(&self) -> Result<Option<i64>> {
+        let mut stmt = self.connection().prepare(
+            "SELECT seq, at, site_id, staff_id, action, person_id, entity, entity_id, purpose, detail, prev_hash, hash
+             FROM audit_log ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut prev = GENESIS_HASH.to_string();
+        let mut expected_seq = 1;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let text = |i: usize| r.get::<_, Option<String>>(i);
+            let hash = audit_hash(
+                &prev,
+                seq,
+                &text(1)?.unwrap_or_default(),
+                &text(2)?.unwrap_or_default(),
+                &text(3)?.unwrap_or_default(),
+                &text(4)?.unwrap_or_default(),
+                text(5)?.as_deref(),
+                text(6)?.as_deref(),
+                text(7)?.as_deref(),
+                text(8)?.as_deref(),
+                text(9)?.as_deref(),
+            );
+            let stored_prev: String = r.get(10)?;
+            let stored: String = r.get(11)?;
+            if seq != expected_seq || stored_prev != prev || stored != hash {
+                return Ok(Some(seq));
+            }
+            prev = stored;
+            expected_seq += 1;
+        }
+        Ok(None)
+    }
+
     /// Run `op` as one transaction through the write path (see module doc).
     pub(crate) fn write<T>(&mut self, ctx: &Ctx, op: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         self.write_mode(ctx, AuditMode::PerRow, true, op)

@@ -1,1 +1,11 @@
+#![allow(clippy::unwrap_used)]
+//! The one integration test binary (STYLE "Our shape"): modules per area.
 
+mod audit;
+mod bad_input;
+mod cli;
+mod exchange;
+mod migration;
+mod model;
+mod stories;
+mod support;

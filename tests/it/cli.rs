@@ -1,0 +1,408 @@
+//! The `tovholder` command as a person uses it: the demo, the workflows of
+//! SPEC §4 steps 1-6 from the command line, and bad input that prints a Danish
+//! message with its code, exits non-zero and leaves the journal unchanged.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use tovholder::Journal;
+
+use crate::support::snapshot;
+
+fn run(journal: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tovholder"))
+        .arg("--journal")
+        .arg(journal)
+        .args(args)
+        .env("TOVHOLDER_NOW", "2026-11-23")
+        .env_remove("TOVHOLDER_USER")
+        .output()
+        .expect("run tovholder")
+}
+
+/// Run, expect success, return stdout.
+fn ok(journal: &Path, args: &[&str]) -> String {
+    let out = run(journal, args);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// Run with --json, expect success, return the created id.
+fn created(journal: &Path, args: &[&str]) -> String {
+    let mut a = vec!["--json"];
+    a.extend_from_slice(args);
+    let v: serde_json::Value = serde_json::from_str(&ok(journal, &a)).expect("json");
+    v["id"].as_str().expect("id").to_string()
+}
+
+/// Run, expect failure with `code`, and an unchanged journal.
+fn refused(journal: &Path, args: &[&str], code: &str) -> String {
+    let before = snapshot(&Journal::open(journal).unwrap());
+    let out = run(journal, args);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with(&format!("Fejl [{code}]: ")), "{args:?}: {err}");
+    assert_eq!(snapshot(&Journal::open(journal).unwrap()), before, "{args:?} changed the journal");
+    err
+}
+
+#[test]
+fn demo_journal_is_made_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("demo.journal");
+    let out = ok(&j, &["demo"]);
+    assert!(out.contains("Demojournalen er oprettet"), "{out}");
+    assert!(out.contains("fiktive personer"));
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&j, &["--json", "client", "list", "--limit", "500"])).unwrap();
+    assert!(list.as_array().unwrap().len() >= 20, "the demo has a small unit's clients");
+    // A second demo over the same file is refused unless forced.
+    refused(&j, &["demo"], "already_exists");
+    assert!(ok(&j, &["demo", "--force"]).contains("Demojournalen er oprettet"));
+    assert!(ok(&j, &["review", "list"]).contains("Spørgsmål til hvert barn"));
+    assert!(ok(&j, &["referral", "waiting"]).contains("OVER FRISTEN"), "the demo has someone waiting past 14 days");
+}
+
+#[test]
+fn the_workflows_from_intake_to_closing_run_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("cli.journal");
+    ok(
+        &j,
+        &[
+            "init",
+            "--site-name",
+            "Haslev",
+            "--unit-name",
+            "Faxe Rusmiddelcenter",
+            "--name",
+            "Lise Leder",
+            "--initials",
+            "LL",
+        ],
+    );
+    let family =
+        created(&j, &["unit", "add", "--name", "Stevns Center Familie", "--municipality", "0336", "--kind", "family"]);
+    created(&j, &["staff", "add", "--name", "Anna Alko", "--initials", "AA", "--role", "alcohol_consultant"]);
+    created(
+        &j,
+        &[
+            "staff",
+            "add",
+            "--name",
+            "Frede Familie",
+            "--initials",
+            "FF",
+            "--role",
+            "family_consultant",
+            "--unit",
+            &family,
+        ],
+    );
+
+    let client = created(
+        &j,
+        &["--as", "aa", "client", "add", "--name", "Per Prøve", "--cpr", "010180-1235", "--municipality", "0336"],
+    );
+    let referral = created(
+        &j,
+        &[
+            "--as",
+            "AA",
+            "referral",
+            "add",
+            "--client",
+            &client,
+            "--received-on",
+            "20-10-2026",
+            "--source",
+            "job_centre",
+        ],
+    );
+    assert!(ok(&j, &["referral", "waiting"]).contains("Per Prøve"));
+    ok(&j, &["--as", "AA", "referral", "info-talk", &referral, "--on", "22-10-2026"]);
+    let course = created(
+        &j,
+        &[
+            "--as",
+            "AA",
+            "course",
+            "enrol",
+            "--client",
+            &client,
+            "--referral",
+            &referral,
+            "--enrolled-on",
+            "22-10-2026",
+            "--start-on",
+            "26-10-2026",
+        ],
+    );
+    created(
+        &j,
+        &[
+            "--as",
+            "AA",
+            "assessment",
+            "add",
+            "--course",
+            &course,
+            "--on",
+            "26-10-2026",
+            "--audit",
+            "24",
+            "--side-abuse",
+            "none",
+            "--children",
+            "home_under_18,visitation",
+        ],
+    );
+    let mia = created(
+        &j,
+        &[
+            "--as",
+            "AA",
+            "child",
+            "add",
+            "--client",
+            &client,
+            "--name",
+            "Mia Prøve",
+            "--birth-date",
+            "01-06-2016",
+            "--custody",
+            "joint",
+            "--residence",
+            "with_client",
+        ],
+    );
+    created(
+        &j,
+        &[
+            "--as",
+            "AA",
+            "child",
+            "add",
+            "--client",
+            &client,
+            "--name",
+            "Milas Prøve",
+            "--birth-date",
+            "01-06-2013",
+            "--custody",
+            "other_parent",
+            "--residence",
+            "visitation",
+            "--visitation",
+            "hver anden weekend",
+            "--family-case",
+        ],
+    );
+    created(
+        &j,
+        &[
+            "--as",
+            "AA",
+            "plan",
+            "revise",
+            "--course",
+            &course,
+            "--on",
+            "27-10-2026",
+            "--goals",
+            "Stoppe med at drikke",
+            "--elements",
+            "ambulant_individual",
+            "--family",
+            "Børnene inddrages",
+        ],
+    );
+    created(
+        &j,
+        &[
+            "--as",
+            "AA",
+            "plan",
+            "revise",
+            "--course",
+            &course,
+            "--on",
+            "30-10-2026",
+            "--goals",
+            "Stoppe med at drikke; Antabus",
+        ],
+    );
+    let history = ok(&j, &["plan", "history", &course]);
+    assert!(
+        history.contains("Version 1")
+            && history.contains("Version 2")
+            && history.contains("Stoppe med at drikke; Antabus"),
+        "{history}"
+    );
+
+    let session = created(
+        &j,
+        &[
+            "--as",
+            "AA",
+            "session",
+            "add",
+            "--course",
+            &course,
+            "--kind",
+            "joint",
+            "--on",
+            "30-10-2026",
+            "--time",
+            "10:00",
+            "--attendance",
+            "attended",
+            "--client",
+            &client,
+            "--child",
+            &mia,
+            "--staff",
+            "AA",
+            "--staff",
+            "FF",
+        ],
+    );
+    let note = created(
+        &j,
+        &[
+            "--as",
+            "AA",
+            "note",
+            "add",
+            "--client",
+            &client,
+            "--course",
+            &course,
+            "--session",
+            &session,
+            "--on",
+            "30-10-2026",
+            "--text",
+            "Fællessamtale: Mia fortæller om weekenden.",
+        ],
+    );
+    created(
+        &j,
+        &["--as", "AA", "note", "correct", &note, "--text", "Rettelse: det var Milas, ikke Mia.", "--on", "31-10-2026"],
+    );
+    let notification = created(
+        &j,
+        &[
+            "--as",
+            "AA",
+            "notification",
+            "add",
+            "--child",
+            &mia,
+            "--client",
+            &client,
+            "--on",
+            "31-10-2026",
+            "--to-unit",
+            &family,
+            "--recipient",
+            "Stevns Center Familie",
+            "--reason",
+            "Bekymring for Mia",
+        ],
+    );
+    assert!(ok(&j, &["notification", "open"]).contains("Mia Prøve"));
+    ok(&j, &["notification", "answer", &notification, "--on", "01-11-2026", "--answer", "Modtaget"]);
+    assert!(ok(&j, &["review", "list"]).contains("Per Prøve"));
+    created(
+        &j,
+        &[
+            "review",
+            "decide",
+            "--client",
+            &client,
+            "--child",
+            &mia,
+            "--decision",
+            "Mia tilbydes børnegruppe",
+            "--answer",
+            "concerned=Ja, lidt",
+        ],
+    );
+    assert!(ok(&j, &["note", "search", "weekenden"]).contains("Per Prøve"));
+    ok(&j, &["--as", "AA", "course", "close", &course, "--end-on", "02-11-2026", "--reason", "completed"]);
+
+    let show = ok(&j, &["client", "show", &client]);
+    for expected in [
+        "Per Prøve",
+        "010180-1235",
+        "Stevns",
+        "Mia Prøve",
+        "Samvær (hver anden weekend)",
+        "Afsluttet",
+        "Færdigbehandlet",
+        "Fællessamtale",
+        "Stevns Center Familie",
+        "[rettet senere]",
+        "Rettelse: det var Milas",
+        "Fællessamtale: Mia fortæller",
+        "svar 01-11-2026",
+    ] {
+        assert!(show.contains(expected), "missing {expected:?} in:\n{show}");
+    }
+    assert!(!ok(&j, &["review", "list"]).contains("Per Prøve"), "a closed course leaves the review list");
+
+    // The export holds exactly what was typed.
+    let export: serde_json::Value = serde_json::from_str(&ok(&j, &["export"])).unwrap();
+    assert_eq!(export["clients"].as_array().unwrap().len(), 1);
+    assert_eq!(export["children"].as_array().unwrap().len(), 2);
+    assert_eq!(export["plan_revisions"].as_array().unwrap().len(), 2);
+    assert_eq!(export["notes"].as_array().unwrap().len(), 2);
+    assert_eq!(export["courses"][0]["end_reason"], "completed");
+    assert_eq!(export["sessions"][0]["participants"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn bad_input_on_the_command_line_is_refused_in_danish_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("bad.journal");
+    ok(&j, &["demo"]);
+    let clients: serde_json::Value = serde_json::from_str(&ok(&j, &["--json", "client", "list", "--active"])).unwrap();
+    let client = clients[0]["id"].as_str().unwrap().to_string();
+
+    let e =
+        refused(&j, &["client", "add", "--name", "X", "--cpr", "320170-1234", "--municipality", "0320"], "cpr_date");
+    assert!(e.contains("CPR-nummeret indeholder ikke en gyldig fødselsdato"));
+    refused(&j, &["client", "add", "--name", "X", "--cpr", "12345", "--municipality", "0320"], "cpr_format");
+    refused(&j, &["client", "add", "--name", "X", "--municipality", "1234"], "unknown_municipality");
+    let e = refused(
+        &j,
+        &["referral", "add", "--client", &client, "--received-on", "31-02-2026", "--source", "gp"],
+        "date_format",
+    );
+    assert!(e.contains("«31-02-2026» er ikke en gyldig dato"), "{e}");
+    refused(&j, &["client", "show", "ikke-et-id"], "id_format");
+    refused(&j, &["client", "show", "00000000-0000-4000-8000-999999999999"], "not_found");
+    refused(&j, &["--as", "XYZ", "client", "list"], "unknown_user");
+    let course = {
+        let r: serde_json::Value = serde_json::from_str(&ok(&j, &["--json", "client", "show", &client])).unwrap();
+        r["courses"].as_array().unwrap().iter().find(|c| c["status"]["code"] != "closed").unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let e = refused(&j, &["course", "close", &course, "--end-on", "01-01-2000", "--reason", "completed"], "date_order");
+    assert!(e.contains("Slutdato ligger før"), "{e}");
+    refused(&j, &["course", "close", &course, "--reason", "bored"], "unknown_code");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{ not json").unwrap();
+    refused(&j, &["import", bad.to_str().unwrap()], "import_format");
+    refused(&j, &["import", dir.path().join("missing.json").to_str().unwrap()], "io");
+
+    // A journal that is missing is named, not created.
+    let missing = dir.path().join("none.journal");
+    let out = run(&missing, &["client", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("Fejl [no_journal]: Journalen findes ikke"));
+    assert!(!missing.exists());
+}

@@ -1,0 +1,119 @@
+//! Schema versions: a journal made by the first released schema (frozen in
+//! fixtures/schema/v1.sql) is upgraded by the forward-only migrations to the
+//! same schema a fresh journal gets from schema.sql, keeping its data; a
+//! journal newer than the program, or a file that is no journal, is refused
+//! untouched.
+
+use std::path::Path;
+
+use tovholder::store::SCHEMA_VERSION;
+use tovholder::Journal;
+
+use crate::support::*;
+
+const V1: &str = include_str!("../../fixtures/schema/v1.sql");
+
+/// The schema as SQLite stores it, whitespace normalised, sorted.
+fn schema_of(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut stmt = conn.prepare("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master").unwrap();
+    let mut rows: Vec<String> = stmt
+        .query_map([], |r| {
+            let sql: String = r.get(3)?;
+            Ok(format!(
+                "{} {} {} {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                sql.split_whitespace().collect::<Vec<_>>().join(" ")
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows.sort();
+    rows
+}
+
+/// A journal as the version-1 program left it, with a client and a note.
+fn make_v1(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(V1).unwrap();
+    conn.execute_batch(
+        "PRAGMA user_version = 1;
+         INSERT INTO journal_meta (key, value) VALUES ('site_id', '00000000-0000-4000-8000-0000000000a1'), ('hlc', '0');
+         INSERT INTO unit VALUES ('00000000-0000-4000-8000-000000000001', '0320', 'alcohol', 'Faxe Rusmiddelcenter',
+             '00000000-0000-4000-8000-0000000000a1', 1, '2025-01-01T00:00:00.000Z', 'x', '2025-01-01T00:00:00.000Z', 'x');
+         INSERT INTO site VALUES ('00000000-0000-4000-8000-0000000000a1', 'Haslev', '00000000-0000-4000-8000-000000000001', '2025-01-01T00:00:00.000Z');
+         INSERT INTO staff (id, unit_id, name, initials, role, origin_site, version, created_at, created_by, changed_at, changed_by)
+             VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'Gammel Bruger', 'GB', 'leader',
+             '00000000-0000-4000-8000-0000000000a1', 2, '2025-01-01T00:00:00.000Z', 'x', '2025-01-01T00:00:00.000Z', 'x');
+         INSERT INTO client (id, name, municipality, origin_site, version, created_at, created_by, changed_at, changed_by)
+             VALUES ('00000000-0000-4000-8000-000000000003', 'Valdemar Versionsen', '0320',
+             '00000000-0000-4000-8000-0000000000a1', 3, '2025-01-01T00:00:00.000Z', 'x', '2025-01-01T00:00:00.000Z', 'x');
+         INSERT INTO note (id, client_id, written_on, text, origin_site, version, created_at, created_by, changed_at, changed_by)
+             VALUES ('00000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000003', '2025-01-02',
+             'Samtale om tilbagefald før opgraderingen.',
+             '00000000-0000-4000-8000-0000000000a1', 4, '2025-01-01T00:00:00.000Z', 'x', '2025-01-01T00:00:00.000Z', 'x');",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_version_1_journal_is_upgraded_to_the_fresh_schema_and_keeps_its_data() {
+    let w = World::new();
+    let fresh = schema_of(w.j.connection());
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("v1.journal");
+    make_v1(&old);
+    assert_ne!(schema_of(&rusqlite::Connection::open(&old).unwrap()), fresh, "v1 differs from today's schema");
+
+    let j = Journal::open(&old).unwrap();
+    assert_eq!(j.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(schema_of(j.connection()), fresh);
+    // Data from before the upgrade is found by the search the upgrade added.
+    let hits = j.find_notes("tilbagefald", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].client_name, "Valdemar Versionsen");
+    let found = j.search_clients("valde", &Default::default(), date(TODAY), 10).unwrap();
+    assert_eq!(found.len(), 1);
+    // And opening again is a no-op.
+    drop(j);
+    let j = Journal::open(&old).unwrap();
+    assert_eq!(schema_of(j.connection()), fresh);
+}
+
+#[test]
+fn a_journal_newer_than_the_program_is_refused_and_left_alone() {
+    let w = World::new();
+    let path = w.path();
+    w.j.connection().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    drop(w.j);
+    let before = std::fs::read(&path).unwrap();
+    let err = Journal::open(&path).unwrap_err();
+    assert_eq!(err.code(), "journal_too_new");
+    assert!(err.to_string().contains("nyere version af Tovholder"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_file_that_is_no_journal_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "Dette er ikke en database, bare tekst. ".repeat(200)).unwrap();
+    assert_eq!(Journal::open(&text).unwrap_err().code(), "not_a_journal");
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), "Dette er ikke en database, bare tekst. ".repeat(200));
+    let empty_db = dir.path().join("empty.db");
+    rusqlite::Connection::open(&empty_db).unwrap().execute_batch("CREATE TABLE t (x)").unwrap();
+    assert_eq!(Journal::open(&empty_db).unwrap_err().code(), "not_a_journal");
+    assert_eq!(Journal::open(&dir.path().join("missing.journal")).unwrap_err().code(), "no_journal");
+}
+
+#[test]
+fn the_frozen_v1_schema_is_schema_sql_without_the_search_section() {
+    // Guards the freeze: if schema.sql's older part is edited, a v1 journal
+    // would no longer upgrade to it; a change needs a new migration instead.
+    let current = tovholder::store::SCHEMA_SQL;
+    let cut = current.find("-- Search (added in schema version 2)").unwrap();
+    let body = V1.split_once("\n\n").unwrap().1;
+    assert_eq!(body.trim_end(), current[..cut].trim_end().trim_end_matches('-').trim_end());
+}

@@ -1,0 +1,240 @@
+//! Test helpers: a real journal file in a temporary folder, a controlled
+//! clock, the organisation of Faxe + Stevns, and a snapshot of every table so
+//! a test can assert that a refused operation changed nothing.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use tovholder::model::*;
+use tovholder::{Ctx, Journal, Setup};
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+}
+
+/// "Today" in the tests.
+pub const TODAY: &str = "2026-11-23";
+
+pub struct World {
+    pub _dir: tempfile::TempDir,
+    pub j: Journal,
+    pub ctx: Ctx,
+    pub clock: Arc<FixedClock>,
+    pub rmc: UnitId,
+    pub faxe_family: UnitId,
+    pub leader: StaffId,
+    pub consultant: StaffId,
+    pub doctor: StaffId,
+    pub stevns_fc: StaffId,
+}
+
+/// The organisation's ids and the clock, without the journal.
+#[derive(Clone)]
+pub struct Ids {
+    pub clock: Arc<FixedClock>,
+    pub rmc: UnitId,
+    pub leader: StaffId,
+    pub consultant: StaffId,
+    pub doctor: StaffId,
+}
+
+impl Ids {
+    pub fn as_staff(&self, staff: StaffId) -> Ctx {
+        Ctx::new(staff, self.clock.clone())
+    }
+}
+
+impl World {
+    pub fn ids(&self) -> Ids {
+        Ids {
+            clock: self.clock.clone(),
+            rmc: self.rmc,
+            leader: self.leader,
+            consultant: self.consultant,
+            doctor: self.doctor,
+        }
+    }
+
+    pub fn new() -> World {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let clock = Arc::new(FixedClock::on(date(TODAY)));
+        let setup = Setup {
+            site_name: "Faxe Rusmiddelcenter, Haslev".into(),
+            unit: UnitRecord {
+                id: None,
+                municipality: "0320".into(),
+                kind: "alcohol".into(),
+                name: "Faxe Rusmiddelcenter".into(),
+            },
+            first_staff: StaffRecord {
+                id: None,
+                unit_id: UnitId::new(),
+                name: "Lene Ledersen".into(),
+                initials: "LL".into(),
+                role: "leader".into(),
+            },
+        };
+        let (mut j, ctx) = Journal::create(&dir.path().join("test.journal"), &setup, clock.clone()).expect("create");
+        let rmc = j.unit();
+        let leader = ctx.staff;
+        let unit = |j: &mut Journal, m: &str, n: &str| {
+            j.add_unit(&ctx, &UnitRecord { id: None, municipality: m.into(), kind: "family".into(), name: n.into() })
+                .expect("unit")
+        };
+        let faxe_family = unit(&mut j, "0320", "Faxe Familie & PPR-Enheden");
+        let stevns_family = unit(&mut j, "0336", "Stevns Center Familie");
+        let staff = |j: &mut Journal, u: UnitId, n: &str, i: &str, r: &str| {
+            j.add_staff(&ctx, &StaffRecord { id: None, unit_id: u, name: n.into(), initials: i.into(), role: r.into() })
+                .expect("staff")
+        };
+        let consultant = staff(&mut j, rmc, "Anders Alkobehandler", "AA", "alcohol_consultant");
+        let doctor = staff(&mut j, rmc, "Dora Doktor", "DD", "doctor");
+        staff(&mut j, faxe_family, "Frida Familiekonsulent", "FF", "family_consultant");
+        let stevns_fc = staff(&mut j, stevns_family, "Sune Stevnskonsulent", "SS", "family_consultant");
+        let ctx = Ctx::new(consultant, clock.clone());
+        World { _dir: dir, j, ctx, clock, rmc, faxe_family, leader, consultant, doctor, stevns_fc }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.j.path().to_path_buf()
+    }
+
+    /// Acting as another member of staff.
+    pub fn as_staff(&self, staff: StaffId) -> Ctx {
+        Ctx::new(staff, self.clock.clone())
+    }
+
+    pub fn client(&mut self, name: &str, cpr: &str, municipality: &str) -> ClientId {
+        let r = ClientRecord {
+            id: None,
+            name: name.into(),
+            cpr: Some(Cpr::parse(cpr).expect("cpr")),
+            anonymous: false,
+            birth_date: None,
+            sex: None,
+            municipality: municipality.into(),
+            address: None,
+            phone: None,
+            email: None,
+        };
+        self.j.add_client(&self.ctx, &r).expect("client")
+    }
+
+    pub fn anonymous_client(&mut self, name: &str) -> ClientId {
+        let r = ClientRecord {
+            id: None,
+            name: name.into(),
+            cpr: None,
+            anonymous: true,
+            birth_date: Some(date("1980-05-05")),
+            sex: None,
+            municipality: "0320".into(),
+            address: None,
+            phone: None,
+            email: None,
+        };
+        self.j.add_client(&self.ctx, &r).expect("anonymous client")
+    }
+
+    pub fn course(&mut self, client: ClientId, kind: &str, enrolled: &str, start: Option<&str>) -> CourseId {
+        let r = course_record(client, kind, enrolled, start, self.consultant);
+        self.j.enrol(&self.ctx, &r).expect("course")
+    }
+
+    pub fn child(&mut self, client: ClientId, name: &str, born: &str, custody: &str, residence: &str) -> ChildId {
+        let (child, link) = child_records(client, name, born, custody, residence);
+        self.j.add_child(&self.ctx, &child, &link).expect("child")
+    }
+}
+
+pub fn course_record(
+    client: ClientId,
+    kind: &str,
+    enrolled: &str,
+    start: Option<&str>,
+    owner: StaffId,
+) -> CourseRecord {
+    CourseRecord {
+        id: None,
+        client_id: client,
+        referral_id: None,
+        unit_id: None,
+        kind: kind.into(),
+        setting: "ambulant".into(),
+        enrolled_on: date(enrolled),
+        start_on: start.map(date),
+        follow_up_from: None,
+        end_on: None,
+        end_reason: None,
+        case_owner: owner,
+        paying_municipality: None,
+    }
+}
+
+pub fn child_records(
+    client: ClientId,
+    name: &str,
+    born: &str,
+    custody: &str,
+    residence: &str,
+) -> (ChildRecord, ChildLinkRecord) {
+    (
+        ChildRecord {
+            id: None,
+            name: name.into(),
+            birth_date: Some(date(born)),
+            cpr: None,
+            sex: None,
+            family_case: false,
+            caseworker: None,
+            caseworker_unit: None,
+            concern: "none".into(),
+            other_measures: None,
+            registered_on: None,
+        },
+        ChildLinkRecord {
+            id: None,
+            child_id: ChildId::new(),
+            client_id: client,
+            relation: "own".into(),
+            custody: custody.into(),
+            residence: residence.into(),
+            visitation: None,
+        },
+    )
+}
+
+/// Every row of every table (and the schema version), as text: equal
+/// snapshots mean an unchanged journal, audit log included.
+pub fn snapshot(j: &Journal) -> String {
+    let c = j.connection();
+    let mut out = format!("user_version={}\n", j.schema_version().expect("version"));
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE TABLE%' ORDER BY name")
+        .expect("tables")
+        .query_map([], |r| r.get(0))
+        .expect("tables")
+        .collect::<Result<_, _>>()
+        .expect("tables");
+    for t in tables {
+        let mut stmt = c.prepare(&format!("SELECT * FROM \"{t}\"")).expect("select");
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).expect("rows");
+        let mut lines = Vec::new();
+        while let Some(r) = rows.next().expect("row") {
+            let vals: Vec<String> =
+                (0..n).map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).expect("value"))).collect();
+            lines.push(vals.join("|"));
+        }
+        // Some FTS tables have no rowid to order by; sorted rows compare all the same.
+        lines.sort();
+        out.push_str(&format!("## {t}\n{}\n", lines.join("\n")));
+    }
+    out
+}
+
+/// Rows in a table.
+pub fn count(j: &Journal, table: &str) -> i64 {
+    j.connection().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
+}
