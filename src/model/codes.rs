@@ -66,6 +66,7 @@ code_lists! {
 
 /// One code with its Danish label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Code {
     pub code: String,
     pub label: String,

@@ -10,6 +10,7 @@ use super::records::{EvaluationKind, NoteKind, Participant};
 
 /// A code with its Danish label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Coded {
     pub code: String,
     pub label: String,
@@ -17,6 +18,7 @@ pub struct Coded {
 
 /// Who wrote a row and when (every entry shows this, SPEC §3 "Retention").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Stamp {
     pub created_at: String,
     pub created_by: String,
@@ -28,6 +30,7 @@ pub struct Stamp {
 
 /// One line of the client list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClientSummary {
     pub id: ClientId,
     pub name: String,
@@ -42,6 +45,7 @@ pub struct ClientSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClientView {
     pub id: ClientId,
     pub name: String,
@@ -58,6 +62,7 @@ pub struct ClientView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChildView {
     pub id: ChildId,
     pub link_id: ChildLinkId,
@@ -82,6 +87,7 @@ pub struct ChildView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EmergencyPlanView {
     pub id: EmergencyPlanId,
     pub revision: i64,
@@ -92,6 +98,7 @@ pub struct EmergencyPlanView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NetworkPersonView {
     pub id: NetworkPersonId,
     pub role: Coded,
@@ -100,6 +107,7 @@ pub struct NetworkPersonView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NotificationView {
     pub id: NotificationId,
     pub child_id: ChildId,
@@ -114,6 +122,7 @@ pub struct NotificationView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferralView {
     pub id: ReferralId,
     pub received_on: NaiveDate,
@@ -130,6 +139,7 @@ pub struct ReferralView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CourseView {
     pub id: CourseId,
     pub referral_id: Option<ReferralId>,
@@ -154,6 +164,7 @@ pub struct CourseView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AssessmentView {
     pub id: AssessmentId,
     pub assessed_on: NaiveDate,
@@ -171,6 +182,7 @@ pub struct AssessmentView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlanRevisionView {
     pub id: PlanRevisionId,
     pub revision: i64,
@@ -185,6 +197,7 @@ pub struct PlanRevisionView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvaluationView {
     pub id: EvaluationId,
     pub kind: EvaluationKind,
@@ -194,6 +207,7 @@ pub struct EvaluationView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MedicationView {
     pub id: MedicationId,
     pub drug: Coded,
@@ -206,6 +220,7 @@ pub struct MedicationView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionView {
     pub id: SessionId,
     pub course_id: Option<CourseId>,
@@ -220,6 +235,7 @@ pub struct SessionView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ParticipantView {
     pub who: Participant,
     pub name: String,
@@ -229,6 +245,7 @@ pub struct ParticipantView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NoteView {
     pub id: NoteId,
     pub course_id: Option<CourseId>,
@@ -245,6 +262,7 @@ pub struct NoteView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConsentView {
     pub id: ConsentId,
     pub scope: Coded,
@@ -256,6 +274,7 @@ pub struct ConsentView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GroupMembershipView {
     pub group_id: GroupId,
     pub group: String,
@@ -266,6 +285,7 @@ pub struct GroupMembershipView {
 
 /// Everything about one client: all tabs of the client page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FullRecord {
     pub client: ClientView,
     pub children: Vec<ChildView>,
@@ -279,6 +299,7 @@ pub struct FullRecord {
 
 /// A hit of the note search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NoteHit {
     pub note_id: NoteId,
     pub client_id: ClientId,
@@ -290,6 +311,7 @@ pub struct NoteHit {
 
 /// The monthly case review list: each active client with children under 18.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseReviewList {
     pub on: NaiveDate,
     pub questions: Vec<Coded>,
@@ -297,6 +319,7 @@ pub struct CaseReviewList {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseReviewClient {
     pub client_id: ClientId,
     pub name: String,
@@ -305,6 +328,7 @@ pub struct CaseReviewClient {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseReviewChild {
     pub child_id: ChildId,
     pub name: String,
@@ -322,6 +346,7 @@ pub struct CaseReviewChild {
 
 /// A held case review as recorded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseReviewView {
     pub id: CaseReviewId,
     pub held_on: NaiveDate,
@@ -330,6 +355,7 @@ pub struct CaseReviewView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseReviewItemView {
     pub client_name: String,
     pub child_name: String,

@@ -11,6 +11,7 @@ mod family;
 mod people;
 mod read;
 mod review;
+mod screens;
 pub(crate) mod write;
 
 use std::collections::HashMap;

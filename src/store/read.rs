@@ -715,6 +715,7 @@ pub struct StaffView {
 
 /// A client's id and name.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClientSummaryLine {
     pub id: ClientId,
     pub name: String,

@@ -7,5 +7,6 @@ mod cli;
 mod exchange;
 mod migration;
 mod model;
+mod screens;
 mod stories;
 mod support;

@@ -1,0 +1,53 @@
+//! Tauri's build step, with the app's commands declared so that each gets an
+//! `allow-…` permission and the capability can grant exactly the ones the UI
+//! uses (capabilities/default.json).
+
+fn main() {
+    // The UI is embedded from ui/dist. A checkout that has not built the UI
+    // yet (e.g. `cargo clippy` before `npm run build`) gets a placeholder page
+    // saying so, instead of a build failure.
+    let dist = std::path::Path::new("../ui/dist");
+    if !dist.join("index.html").exists() {
+        let _ = std::fs::create_dir_all(dist);
+        let _ = std::fs::write(
+            dist.join("index.html"),
+            "<!doctype html><meta charset=utf-8><title>Tovholder</title>\
+             <p>Brugerfladen er ikke bygget. Kør <code>npm ci &amp;&amp; npm run build</code> i <code>ui/</code>.</p>",
+        );
+    }
+    let manifest = tauri_build::AppManifest::new().commands(tovholder_commands());
+    if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
+        println!("cargo:warning={e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// Every command of `src/commands/`; keep in step with `generate_handler!` in
+/// `src/lib.rs` (a command missing here is refused at run time).
+fn tovholder_commands() -> &'static [&'static str] {
+    &[
+        "app_info",
+        "open_journal",
+        "create_journal",
+        "open_demo",
+        "reference_data",
+        "search_clients",
+        "client_record",
+        "waiting_referrals",
+        "add_client",
+        "add_referral",
+        "record_info_talk",
+        "enrol",
+        "start_course",
+        "close_course",
+        "add_child",
+        "add_emergency_plan",
+        "revise_plan",
+        "add_session",
+        "record_attendance",
+        "add_note",
+        "correct_note",
+        "case_review_list",
+        "record_case_review",
+    ]
+}

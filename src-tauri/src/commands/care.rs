@@ -1,0 +1,165 @@
+//! Intake and the course: referral, information talk, enrolment with the
+//! 14-day deadline, treatment start, the plan's revisions, closing.
+
+use serde::Deserialize;
+use tauri::State;
+use tovholder::model::*;
+use ts_rs::TS;
+
+use crate::error::IpcResult;
+use crate::forms::{date, opt_date, opt_text};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ReferralForm {
+    pub client_id: ClientId,
+    pub received_on: String,
+    pub source: String,
+    pub referrer: String,
+    pub reason: String,
+    /// `alcohol_unit` or `family_department`.
+    pub door: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct InfoTalkForm {
+    pub referral_id: ReferralId,
+    pub info_talk_on: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct EnrolForm {
+    pub client_id: ClientId,
+    pub referral_id: Option<ReferralId>,
+    pub kind: String,
+    pub setting: String,
+    pub enrolled_on: String,
+    /// Treatment start; empty while the client waits.
+    pub start_on: String,
+    /// The case owner; the acting user when left out.
+    pub case_owner: Option<StaffId>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct StartForm {
+    pub course_id: CourseId,
+    pub start_on: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CloseForm {
+    pub course_id: CourseId,
+    pub end_on: String,
+    pub end_reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PlanForm {
+    pub course_id: CourseId,
+    pub made_on: String,
+    pub goals: String,
+    pub elements: Vec<String>,
+    pub medication: String,
+    pub family_section: String,
+    pub midway_on: String,
+    pub final_on: String,
+}
+
+#[tauri::command]
+pub async fn add_referral(state: State<'_, AppState>, input: ReferralForm) -> IpcResult<ReferralId> {
+    state
+        .with_journal(move |j, ctx| {
+            let record = ReferralRecord {
+                id: None,
+                client_id: input.client_id,
+                received_on: date(&input.received_on, "received_on")?,
+                source: input.source.clone(),
+                referrer: opt_text(&input.referrer),
+                reason: opt_text(&input.reason),
+                door: input.door.clone(),
+                unit_id: None,
+                info_talk_on: None,
+                outcome: "pending".to_string(),
+            };
+            Ok(j.add_referral(ctx, &record)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn record_info_talk(state: State<'_, AppState>, input: InfoTalkForm) -> IpcResult<()> {
+    state
+        .with_journal(move |j, ctx| {
+            let on = date(&input.info_talk_on, "info_talk_on")?;
+            Ok(j.record_info_talk(ctx, input.referral_id, on)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn enrol(state: State<'_, AppState>, input: EnrolForm) -> IpcResult<CourseId> {
+    state
+        .with_journal(move |j, ctx| {
+            let record = CourseRecord {
+                id: None,
+                client_id: input.client_id,
+                referral_id: input.referral_id,
+                unit_id: None,
+                kind: input.kind.clone(),
+                setting: input.setting.clone(),
+                enrolled_on: date(&input.enrolled_on, "enrolled_on")?,
+                start_on: opt_date(&input.start_on, "start_on")?,
+                follow_up_from: None,
+                end_on: None,
+                end_reason: None,
+                case_owner: input.case_owner.unwrap_or(ctx.staff),
+                paying_municipality: None,
+            };
+            Ok(j.enrol(ctx, &record)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn start_course(state: State<'_, AppState>, input: StartForm) -> IpcResult<()> {
+    state
+        .with_journal(move |j, ctx| {
+            let on = date(&input.start_on, "start_on")?;
+            Ok(j.start_course(ctx, input.course_id, on)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn close_course(state: State<'_, AppState>, input: CloseForm) -> IpcResult<()> {
+    state
+        .with_journal(move |j, ctx| {
+            let end_on = date(&input.end_on, "end_on")?;
+            if input.end_reason.trim().is_empty() {
+                return Err(tovholder::Invalid::Required { field: "end_reason" }.into());
+            }
+            Ok(j.close_course(ctx, input.course_id, end_on, &input.end_reason)?)
+        })
+        .await
+}
+
+/// Write a new revision of the plan; earlier revisions stay as they were.
+#[tauri::command]
+pub async fn revise_plan(state: State<'_, AppState>, input: PlanForm) -> IpcResult<PlanRevisionId> {
+    state
+        .with_journal(move |j, ctx| {
+            let record = PlanRevisionRecord {
+                id: None,
+                course_id: input.course_id,
+                made_on: date(&input.made_on, "made_on")?,
+                goals: input.goals.clone(),
+                elements: input.elements.clone(),
+                medication: opt_text(&input.medication),
+                family_section: opt_text(&input.family_section),
+                midway_on: opt_date(&input.midway_on, "midway_on")?,
+                final_on: opt_date(&input.final_on, "final_on")?,
+            };
+            Ok(j.revise_plan(ctx, &record)?)
+        })
+        .await
+}

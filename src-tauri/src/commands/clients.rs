@@ -1,0 +1,169 @@
+//! The client list, the client page, new clients and their children.
+
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use tovholder::model::views::{ClientSummary, FullRecord, ReferralView};
+use tovholder::model::*;
+use tovholder::store::{ClientFilter, ClientSummaryLine};
+use ts_rs::TS;
+
+use crate::error::IpcResult;
+use crate::forms::{date, opt_cpr, opt_date, opt_text};
+use crate::state::AppState;
+
+/// The client list's search box and filters.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ClientQuery {
+    /// A name (every word a prefix) or the start of a CPR number.
+    pub query: String,
+    pub active: bool,
+    pub with_children: bool,
+    /// Only the acting user's own cases.
+    pub mine: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ClientForm {
+    pub name: String,
+    pub cpr: String,
+    pub anonymous: bool,
+    /// Only for a client without CPR number.
+    pub birth_date: String,
+    pub municipality: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ChildForm {
+    pub client_id: ClientId,
+    pub name: String,
+    pub cpr: String,
+    pub birth_date: String,
+    pub relation: String,
+    pub custody: String,
+    pub residence: String,
+    pub visitation: String,
+    pub family_case: bool,
+    pub caseworker: String,
+    pub concern: String,
+    pub other_measures: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct EmergencyPlanForm {
+    pub child_id: ChildId,
+    pub made_on: String,
+    pub trusted_adults: String,
+    pub plan: String,
+}
+
+/// A referral waiting for treatment, with its client.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WaitingReferral {
+    pub client: ClientSummaryLine,
+    pub referral: ReferralView,
+}
+
+/// How many clients the list shows at most; the search narrows it.
+const LIST_LIMIT: usize = 200;
+
+#[tauri::command]
+pub async fn search_clients(state: State<'_, AppState>, input: ClientQuery) -> IpcResult<Vec<ClientSummary>> {
+    state
+        .with_journal(move |j, ctx| {
+            let filter = ClientFilter {
+                active: input.active,
+                with_children: input.with_children,
+                case_owner: input.mine.then_some(ctx.staff),
+            };
+            Ok(j.search_clients(&input.query, &filter, ctx.clock.today(), LIST_LIMIT)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn client_record(state: State<'_, AppState>, input: ClientId) -> IpcResult<FullRecord> {
+    state.with_journal(move |j, ctx| Ok(j.client_record(ctx, input)?)).await
+}
+
+#[tauri::command]
+pub async fn waiting_referrals(state: State<'_, AppState>) -> IpcResult<Vec<WaitingReferral>> {
+    state
+        .with_journal(|j, _| {
+            Ok(j.waiting_referrals()?
+                .into_iter()
+                .map(|(client, referral)| WaitingReferral { client, referral })
+                .collect())
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn add_client(state: State<'_, AppState>, input: ClientForm) -> IpcResult<ClientId> {
+    state
+        .with_journal(move |j, ctx| {
+            let record = ClientRecord {
+                id: None,
+                name: input.name.clone(),
+                cpr: opt_cpr(&input.cpr, "cpr")?,
+                anonymous: input.anonymous,
+                birth_date: opt_date(&input.birth_date, "birth_date")?,
+                sex: None,
+                municipality: input.municipality.clone(),
+                address: opt_text(&input.address),
+                phone: opt_text(&input.phone),
+                email: opt_text(&input.email),
+            };
+            Ok(j.add_client(ctx, &record)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn add_child(state: State<'_, AppState>, input: ChildForm) -> IpcResult<ChildId> {
+    state
+        .with_journal(move |j, ctx| {
+            let child = ChildRecord {
+                id: None,
+                name: input.name.clone(),
+                birth_date: opt_date(&input.birth_date, "birth_date")?,
+                cpr: opt_cpr(&input.cpr, "cpr")?,
+                sex: None,
+                family_case: input.family_case,
+                caseworker: opt_text(&input.caseworker),
+                caseworker_unit: None,
+                concern: input.concern.clone(),
+                other_measures: opt_text(&input.other_measures),
+                registered_on: None,
+            };
+            let link = ChildLinkRecord {
+                id: None,
+                child_id: ChildId::new(),
+                client_id: input.client_id,
+                relation: input.relation.clone(),
+                custody: input.custody.clone(),
+                residence: input.residence.clone(),
+                visitation: opt_text(&input.visitation),
+            };
+            Ok(j.add_child(ctx, &child, &link)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn add_emergency_plan(state: State<'_, AppState>, input: EmergencyPlanForm) -> IpcResult<EmergencyPlanId> {
+    state
+        .with_journal(move |j, ctx| {
+            let record = EmergencyPlanRecord {
+                id: None,
+                child_id: input.child_id,
+                made_on: date(&input.made_on, "made_on")?,
+                trusted_adults: input.trusted_adults.clone(),
+                plan: input.plan.clone(),
+            };
+            Ok(j.add_emergency_plan(ctx, &record)?)
+        })
+        .await
+}

@@ -1,0 +1,9 @@
+//! The commands the UI calls, one file per screen area. Each one reads its
+//! input, calls one or two operations of the core on a blocking thread and
+//! returns the core's view; no SQL and no rules live here.
+
+pub mod care;
+pub mod clients;
+pub mod journal;
+pub mod review;
+pub mod sessions;

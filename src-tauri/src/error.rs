@@ -1,0 +1,45 @@
+//! The shell's one error type, as the UI receives it: `{code, message,
+//! field}`. The code is the core's stable `Error::code()`, the message its
+//! Danish `Display`, and `field` (from `Invalid::field()`) names the input the
+//! message belongs beside. `IpcError::from` is the one place that decides
+//! what is logged: only the code of database and file errors, never personal
+//! data, SQL or keys.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct IpcError {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl IpcError {
+    /// An error of the shell itself (no journal open, a number that is not a number).
+    pub fn new(code: &str, message: impl Into<String>, field: Option<&str>) -> IpcError {
+        IpcError { code: code.to_string(), message: message.into(), field: field.map(str::to_string) }
+    }
+
+    pub fn no_journal() -> IpcError {
+        IpcError::new("no_journal_open", "Der er ingen journal åben. Åbn eller opret en journal først.", None)
+    }
+}
+
+impl From<tovholder::Error> for IpcError {
+    fn from(e: tovholder::Error) -> IpcError {
+        if matches!(e, tovholder::Error::Db(_) | tovholder::Error::Io(_)) {
+            eprintln!("tovholder: fejl [{}]", e.code());
+        }
+        let field = e.invalid().and_then(|i| i.field()).map(str::to_string);
+        IpcError { code: e.code().to_string(), message: e.to_string(), field }
+    }
+}
+
+impl From<tovholder::Invalid> for IpcError {
+    fn from(e: tovholder::Invalid) -> IpcError {
+        tovholder::Error::from(e).into()
+    }
+}
+
+pub type IpcResult<T> = Result<T, IpcError>;

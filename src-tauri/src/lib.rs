@@ -1,0 +1,92 @@
+//! Tovholder's desktop shell: Tauri commands over the journal core.
+//!
+//! Owns the window, the app state (the open journal and who acts) and the
+//! translation between the UI's forms and the core's records and errors. It
+//! must not hold SQL or rules of the journal: every command calls the core.
+//! Only this crate imports Tauri.
+
+pub mod commands;
+pub mod error;
+pub mod forms;
+pub mod ipc_types;
+pub mod state;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+
+use crate::state::{AppState, Start};
+
+/// The app identifier of debug builds, which the end-to-end tests drive: it
+/// keeps their webview data apart from a real installation's.
+pub const TEST_IDENTIFIER: &str = "dk.tovholder.test";
+
+const USAGE: &str = "Brug: tovholder-desktop [--journal FIL] [--demo] [--as INITIALER]";
+
+/// Read `--journal FILE`, `--demo` and `--as INITIALS` (or the environment
+/// variables `TOVHOLDER_JOURNAL` and `TOVHOLDER_USER`).
+fn start_from_args() -> Result<Option<Start>, String> {
+    let mut path = std::env::var_os("TOVHOLDER_JOURNAL").filter(|p| !p.is_empty()).map(PathBuf::from);
+    let mut user = std::env::var("TOVHOLDER_USER").ok().filter(|u| !u.trim().is_empty());
+    let mut demo = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--journal" => path = Some(args.next().ok_or(USAGE)?.into()),
+            "--as" => user = Some(args.next().ok_or(USAGE)?),
+            "--demo" => demo = true,
+            _ => return Err(format!("Ukendt argument «{a}». {USAGE}")),
+        }
+    }
+    Ok(path.map(|path| Start { path, demo, user }))
+}
+
+pub fn run() {
+    let start = match start_from_args() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let mut context = tauri::generate_context!();
+    if cfg!(debug_assertions) {
+        context.config_mut().identifier = TEST_IDENTIFIER.to_string();
+    }
+    let result = tauri::Builder::default()
+        .setup(move |app| {
+            let demo_path = app.path().app_data_dir()?.join("demo.journal");
+            app.manage(AppState::new(state::clock_from_env(), demo_path, start));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::journal::app_info,
+            commands::journal::open_journal,
+            commands::journal::create_journal,
+            commands::journal::open_demo,
+            commands::journal::reference_data,
+            commands::clients::search_clients,
+            commands::clients::client_record,
+            commands::clients::waiting_referrals,
+            commands::clients::add_client,
+            commands::care::add_referral,
+            commands::care::record_info_talk,
+            commands::care::enrol,
+            commands::care::start_course,
+            commands::care::close_course,
+            commands::clients::add_child,
+            commands::clients::add_emergency_plan,
+            commands::care::revise_plan,
+            commands::sessions::add_session,
+            commands::sessions::record_attendance,
+            commands::sessions::add_note,
+            commands::sessions::correct_note,
+            commands::review::case_review_list,
+            commands::review::record_case_review,
+        ])
+        .run(context);
+    if let Err(e) = result {
+        eprintln!("Tovholder kunne ikke starte: {e}");
+        std::process::exit(1);
+    }
+}
