@@ -97,6 +97,22 @@ pub enum Invalid {
     /// Staff initials already used in the unit.
     #[error("Initialerne «{initials}» er allerede i brug i enheden.")]
     InitialsTaken { initials: String },
+    /// A sex that is neither M nor K.
+    #[error("«{value}» er ikke et køn. Skriv M (mand) eller K (kvinde).")]
+    UnknownSex { value: String },
+    /// A code list name that does not exist.
+    #[error("Kodelisten «{name}» findes ikke. Se listerne med «tovholder codes».")]
+    UnknownList { name: String },
+    /// An evaluation kind that is neither midway nor final.
+    #[error("«{value}» er ikke en evalueringstype. Skriv midway eller final.")]
+    UnknownEvaluation { value: String },
+    /// A row that may exist only once already does (the same attendance
+    /// twice, the same child twice at one review, an id used twice).
+    #[error("{} er allerede registreret.", .what.label())]
+    Duplicate { what: Entity },
+    /// A new password that is too short.
+    #[error("Adgangskoden skal have mindst {min} tegn.")]
+    PasswordTooShort { min: usize },
     /// A record that refers to a row of another kind than expected, or to a
     /// row that must exist first.
     #[error("{} findes ikke i journalen.", .what.label())]
@@ -136,6 +152,11 @@ impl Invalid {
             Invalid::UnknownQuestion { .. } => "unknown_question",
             Invalid::InitialsTaken { .. } => "initials_taken",
             Invalid::Missing { .. } => "missing_reference",
+            Invalid::PasswordTooShort { .. } => "password_too_short",
+            Invalid::Duplicate { .. } => "duplicate",
+            Invalid::UnknownSex { .. } => "unknown_sex",
+            Invalid::UnknownList { .. } => "unknown_list",
+            Invalid::UnknownEvaluation { .. } => "unknown_evaluation",
         }
     }
 
@@ -157,6 +178,7 @@ impl Invalid {
             | Invalid::OutOfRange { field, .. }
             | Invalid::Missing { field, .. } => Some(field),
             Invalid::ChildNotMinor => Some("birth_date"),
+            Invalid::PasswordTooShort { .. } => Some("password"),
             Invalid::AnonymousWithCpr => Some("cpr"),
             Invalid::CourseAlreadyOpen { .. } => Some("kind"),
             Invalid::JointSessionStaff | Invalid::NoParticipants => Some("participants"),
@@ -169,6 +191,7 @@ impl Invalid {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
+    Row,
     Unit,
     Site,
     Staff,
@@ -194,6 +217,7 @@ impl Entity {
     /// The Danish name, capitalised for the start of a sentence.
     pub fn label(self) -> &'static str {
         match self {
+            Entity::Row => "Posten",
             Entity::Unit => "Enheden",
             Entity::Site => "Installationen",
             Entity::Staff => "Medarbejderen",
@@ -296,6 +320,36 @@ pub enum Error {
     /// An import file of a format version this program does not know.
     #[error("Filen har formatversion {found}; dette program læser version {known}.")]
     ImportVersion { found: u32, known: u32 },
+    /// A wrong password or an unknown user: the same answer for both.
+    #[error("Forkert brugernavn eller adgangskode.")]
+    LoginFailed,
+    /// Too many failed logins in a row.
+    #[error("For mange forkerte forsøg. Vent {seconds} sekunder, og prøv igen.")]
+    LoginThrottled { seconds: i64 },
+    /// The keyring file beside an encrypted journal is missing.
+    #[error("Journalens nøglefil (.keys) mangler. Gendan den fra sikkerhedskopien.")]
+    KeyringMissing,
+    /// The keyring file is damaged or belongs to another journal.
+    #[error("Journalens nøglefil er beskadiget eller hører til en anden journal.")]
+    KeyringDamaged,
+    /// A key operation on a journal that is not encrypted.
+    #[error("Journalen er ikke krypteret.")]
+    NotEncrypted,
+    /// An encrypted journal needs a user to log in as.
+    #[error("Journalen er krypteret: angiv, hvem du logger ind som (--as INITIALER).")]
+    LoginRequired,
+    /// No password was given and there is no terminal to ask on.
+    #[error("Adgangskoden mangler (angiv den i TOVHOLDER_PASSWORD eller skriv den i terminalen).")]
+    PasswordMissing,
+    /// The two typed passwords differ.
+    #[error("De to adgangskoder er ikke ens.")]
+    PasswordMismatch,
+    /// The audit log's hash chain is broken.
+    #[error("Adgangsloggen er ændret eller beskadiget.")]
+    AuditBroken,
+    /// The acting user's role may not do this.
+    #[error("Din rolle giver ikke adgang til at {what}.")]
+    Forbidden { what: &'static str },
     /// A file could not be read or written.
     #[error("Filen kunne ikke læses eller skrives ({kind}).", kind = io_kind_da(.0))]
     Io(#[from] std::io::Error),
@@ -327,6 +381,16 @@ impl Error {
             Error::ImportRecord { source, .. } => source.code(),
             Error::ImportFormat { .. } => "import_format",
             Error::ImportVersion { .. } => "import_version",
+            Error::LoginFailed => "login_failed",
+            Error::LoginThrottled { .. } => "login_throttled",
+            Error::KeyringMissing => "keyring_missing",
+            Error::KeyringDamaged => "keyring_damaged",
+            Error::NotEncrypted => "not_encrypted",
+            Error::Forbidden { .. } => "forbidden",
+            Error::LoginRequired => "login_required",
+            Error::PasswordMissing => "password_missing",
+            Error::PasswordMismatch => "password_mismatch",
+            Error::AuditBroken => "audit_broken",
             Error::Io(_) => "io",
             Error::Db(_) => "database",
         }

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod error;
 pub mod fixtures;
 pub mod model;
+pub mod security;
 pub mod store;
 
 pub use error::{Error, Invalid, Result};

@@ -3,7 +3,7 @@
 //! `--json`). No rules live here: a failed command prints the core's Danish
 //! message with its code and exits non-zero, and the journal is unchanged.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use tovholder::error::{Error, Invalid};
 use tovholder::model::time::{danish, parse_date};
 use tovholder::model::views::*;
 use tovholder::model::*;
+use tovholder::security::keys::{KdfParams, Keyring, Secret};
 use tovholder::store::ClientFilter;
 use tovholder::{Ctx, Journal, Setup};
 
@@ -87,6 +88,24 @@ enum Command {
     Review(ReviewCmd),
     #[command(subcommand)]
     Fixtures(FixturesCmd),
+    /// Logins: give staff a password, change your own, take a login away.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Use the recovery key to make a new administrator.
+    Recover {
+        #[arg(long)]
+        recovery_key: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        initials: String,
+    },
+    /// Emergency access with standard SQLCipher tools.
+    #[command(subcommand)]
+    Key(KeyCmd),
+    /// The audit log (leader only).
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Measure search, record and load speed on a generated journal.
     Bench(BenchArgs),
 }
@@ -106,7 +125,7 @@ struct InitArgs {
     name: String,
     #[arg(long)]
     initials: String,
-    #[arg(long, default_value = "leader")]
+    #[arg(long, default_value = "administrator")]
     role: String,
 }
 
@@ -555,6 +574,35 @@ enum ReviewCmd {
 }
 
 #[derive(Subcommand)]
+enum UserCmd {
+    /// Give a member of staff a login, or a new password (administrator).
+    /// The password is read from TOVHOLDER_NEW_PASSWORD or asked for.
+    Add { initials: String },
+    /// Change your own password (TOVHOLDER_NEW_PASSWORD or asked for).
+    Password,
+    /// Take a login away; the member of staff becomes inactive.
+    Remove { initials: String },
+}
+
+#[derive(Subcommand)]
+enum KeyCmd {
+    /// Print the journal's raw database key (for `PRAGMA key = "x'<key>'"` in
+    /// a standard SQLCipher client), unlocked with the recovery key.
+    Raw {
+        #[arg(long)]
+        recovery_key: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check the audit log's hash chain.
+    Verify,
+    /// Who has looked at a person's record, when and why.
+    Person { id: String },
+}
+
+#[derive(Subcommand)]
 enum FixturesCmd {
     /// Write a generated, fictional journal in the JSON format.
     Generate {
@@ -621,9 +669,7 @@ fn opt_cpr(s: &Option<String>) -> Result<Option<Cpr>, Error> {
 fn opt_sex(s: &Option<String>) -> Result<Option<Sex>, Error> {
     match s {
         None => Ok(None),
-        Some(v) => Sex::parse(v)
-            .map(Some)
-            .ok_or_else(|| Invalid::UnknownCode { list: CodeList::Role, code: v.clone(), field: "sex" }.into()),
+        Some(v) => Sex::parse(v).map(Some).ok_or_else(|| Invalid::UnknownSex { value: v.clone() }.into()),
     }
 }
 
@@ -641,6 +687,55 @@ fn client_record(f: &ClientFields) -> Result<ClientRecord, Error> {
         email: f.email.clone(),
     })
 }
+
+/// Argon2id cost for new key slots. The environment variable exists so the
+/// test suite need not pay for real key derivation on every slot; never set
+/// it for a real journal.
+fn kdf() -> KdfParams {
+    if std::env::var("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS").is_ok_and(|v| v == "1") {
+        eprintln!("Advarsel: svag nøgleafledning (kun til test).");
+        KdfParams::TEST_ONLY
+    } else {
+        KdfParams::DEFAULT
+    }
+}
+
+/// A password from `var`, or asked for on the terminal (twice when `confirm`).
+fn password(var: &str, prompt: &str, confirm: bool) -> Result<Secret, Error> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(Secret::new(p));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::PasswordMissing);
+    }
+    let first = Secret::new(rpassword::prompt_password(prompt)?);
+    if confirm {
+        let again = Secret::new(rpassword::prompt_password("Gentag adgangskoden: ")?);
+        if again.expose() != first.expose() {
+            return Err(Error::PasswordMismatch);
+        }
+    }
+    Ok(first)
+}
+
+/// Open the journal: log in to an encrypted one (`--as` and the password),
+/// or open an unencrypted one as `--as` or its first user.
+fn open_session(path: &Path, as_user: &Option<String>, clock: Arc<dyn Clock>) -> Result<(Journal, Ctx), Error> {
+    if Keyring::exists(path) {
+        let login = as_user.clone().ok_or(Error::LoginRequired)?;
+        let pw = password("TOVHOLDER_PASSWORD", &format!("Adgangskode for {}: ", login.to_uppercase()), false)?;
+        return Journal::login(path, &login, &pw, clock);
+    }
+    let j = Journal::open(path)?;
+    let staff = match as_user {
+        Some(initials) => j.staff_by_initials(initials)?,
+        None => j.first_staff()?,
+    };
+    Ok((j, Ctx::new(staff, clock)))
+}
+
+/// The demo's password for every demo user (fictional data only).
+const DEMO_PASSWORD: &str = "demo-adgangskode";
 
 struct Out {
     json: bool,
@@ -717,9 +812,16 @@ fn run(cli: Cli) -> Result<(), Error> {
                     role: a.role.clone(),
                 },
             };
-            let (j, _) = Journal::create(&path, &setup, clock)?;
-            out.print(&serde_json::json!({ "journal": path, "site": j.site().to_string() }), || {
-                format!("Journalen er oprettet: {}", path.display())
+            let pw =
+                password("TOVHOLDER_PASSWORD", &format!("Ny adgangskode for {}: ", a.initials.to_uppercase()), true)?;
+            let (j, _, recovery) = Journal::create_keyed(&path, &setup, &pw, clock, kdf())?;
+            out.print(&serde_json::json!({ "journal": path, "site": j.site().to_string(), "recovery_key": recovery.expose() }), || {
+                format!(
+                    "Journalen er oprettet og krypteret: {}\nLog ind som {} med den valgte adgangskode.\n\nGendannelsesnøgle (vises kun nu; skriv den ned og opbevar den sikkert):\n  {}",
+                    path.display(),
+                    a.initials.to_uppercase(),
+                    recovery.expose()
+                )
             });
             return Ok(());
         }
@@ -734,23 +836,41 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
             let setup = setup_from(&data)?;
-            let (mut j, ctx) = Journal::create(&path, &setup, clock)?;
-            let summary = match j.import(&ctx, &data) {
+            for suffix in [".keys"] {
+                if *force {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            let demo_pw = Secret::new(DEMO_PASSWORD);
+            let kdf = kdf();
+            let (mut j, ctx, recovery) = Journal::create_keyed(&path, &setup, &demo_pw, clock.clone(), kdf)?;
+            let filled = j.import(&ctx, &data).and_then(|summary| {
+                // Every demo user gets the demo password (their own choice, in a real unit).
+                for staff in data.staff.iter().skip(1).filter_map(|s| s.id) {
+                    j.set_login(&Ctx::new(staff, clock.clone()), staff, &demo_pw, kdf)?;
+                }
+                Ok(summary)
+            });
+            let summary = match filled {
                 Ok(s) => s,
                 Err(e) => {
                     drop(j);
-                    for suffix in ["", "-wal", "-shm"] {
+                    for suffix in ["", "-wal", "-shm", ".keys"] {
                         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                     }
                     return Err(e);
                 }
             };
             let clients = j.search_clients("", &ClientFilter::default(), ctx.clock.today(), 1000)?;
-            out.print(&serde_json::json!({ "journal": path, "import": summary, "clients": clients }), || {
+            let logins: Vec<String> =
+                data.staff.iter().map(|s| format!("{} ({}, {})", s.initials, s.name, s.role)).collect();
+            out.print(&serde_json::json!({ "journal": path, "import": summary, "clients": clients, "recovery_key": recovery.expose() }), || {
                 let mut s = format!(
-                    "Demojournalen er oprettet: {} ({} rækker, fiktive personer).\n\n",
+                    "Demojournalen er oprettet og krypteret: {} ({} rækker, fiktive personer).\nBrugere (adgangskode «{DEMO_PASSWORD}»): {}\nGendannelsesnøgle: {}\n\n",
                     path.display(),
-                    summary.inserted
+                    summary.inserted,
+                    logins.join(", "),
+                    recovery.expose()
                 );
                 s.push_str(&client_table(&clients));
                 s
@@ -765,6 +885,38 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Some(f) => std::fs::write(f, text)?,
                 None => println!("{text}"),
             }
+            return Ok(());
+        }
+        Command::Key(KeyCmd::Raw { recovery_key }) => {
+            let hex = tovholder::security::raw_key_from_recovery(&path, &Secret::new(recovery_key.clone()))?;
+            println!("{}", hex.as_str());
+            return Ok(());
+        }
+        Command::Recover { recovery_key, name, initials } => {
+            let pw =
+                password("TOVHOLDER_NEW_PASSWORD", &format!("Ny adgangskode for {}: ", initials.to_uppercase()), true)?;
+            let admin = StaffRecord {
+                id: None,
+                unit_id: UnitId::new(),
+                name: name.clone(),
+                initials: initials.clone(),
+                role: "administrator".into(),
+            };
+            let unit = {
+                // The new administrator belongs to this site's unit.
+                let ring = tovholder::security::keys::Keyring::load(&path)?;
+                let key = ring.unlock_recovery(&Secret::new(recovery_key.clone()))?.ok_or(Error::LoginFailed)?;
+                Journal::open_with_key(&path, &key)?.unit()
+            };
+            Journal::recover(
+                &path,
+                &Secret::new(recovery_key.clone()),
+                &StaffRecord { unit_id: unit, ..admin },
+                &pw,
+                clock,
+                kdf(),
+            )?;
+            out.done(&format!("Ny administrator {} er oprettet.", initials.to_uppercase()));
             return Ok(());
         }
         Command::Bench(a) => {
@@ -792,16 +944,68 @@ fn run(cli: Cli) -> Result<(), Error> {
         _ => {}
     }
 
-    let mut j = Journal::open(&path)?;
-    let staff = match &cli.as_user {
-        Some(initials) => j.staff_by_initials(initials)?,
-        None => j.first_staff()?,
-    };
-    let ctx = Ctx::new(staff, clock);
+    let (mut j, ctx) = open_session(&path, &cli.as_user, clock)?;
+    let staff = ctx.staff;
     let today = ctx.clock.today();
 
     match cli.command {
-        Command::Init(_) | Command::Demo { .. } | Command::Fixtures(_) | Command::Bench(_) => {}
+        Command::Init(_)
+        | Command::Demo { .. }
+        | Command::Fixtures(_)
+        | Command::Bench(_)
+        | Command::Key(_)
+        | Command::Recover { .. } => {}
+        Command::User(UserCmd::Add { initials }) => {
+            let who = j.staff_by_initials(&initials)?;
+            let pw =
+                password("TOVHOLDER_NEW_PASSWORD", &format!("Ny adgangskode for {}: ", initials.to_uppercase()), true)?;
+            j.set_login(&ctx, who, &pw, kdf())?;
+            out.done(&format!("{} kan nu logge ind.", initials.to_uppercase()));
+        }
+        Command::User(UserCmd::Password) => {
+            let pw = password("TOVHOLDER_NEW_PASSWORD", "Ny adgangskode: ", true)?;
+            j.set_login(&ctx, staff, &pw, kdf())?;
+            out.done("Adgangskoden er skiftet.");
+        }
+        Command::User(UserCmd::Remove { initials }) => {
+            let who = j.staff_by_initials(&initials)?;
+            j.remove_login(&ctx, who)?;
+            out.done(&format!("{} kan ikke længere logge ind.", initials.to_uppercase()));
+        }
+        Command::Audit(AuditCmd::Verify) => {
+            let check = j.audit_check(&ctx)?;
+            out.print(&check, || match check.first_broken {
+                None => format!("Adgangsloggen er intakt ({} poster).", check.entries),
+                Some(seq) => format!("ADVARSEL: Adgangsloggen er ændret eller beskadiget fra post nr. {seq}."),
+            });
+            if check.first_broken.is_some() {
+                return Err(Error::AuditBroken);
+            }
+        }
+        Command::Audit(AuditCmd::Person { id: pid }) => {
+            let person: uuid::Uuid =
+                pid.trim().parse().map_err(|_| Invalid::IdFormat { field: "id", value: pid.clone() })?;
+            let log = j.access_log(&ctx, person)?;
+            out.print(&log, || {
+                if log.is_empty() {
+                    return "Ingen adgang registreret.".into();
+                }
+                log.iter()
+                    .map(|e| {
+                        format!(
+                            "{}  {:<6} {:<28} {:<28} {:<10} {}",
+                            e.at,
+                            e.initials,
+                            e.staff,
+                            e.unit,
+                            tovholder::security::audit::action_label(&e.action),
+                            e.what.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
         Command::Import { file } => {
             let data = read_journal_file(&file)?;
             let s = j.import_with_progress(&ctx, &data, &mut |done, total| {

@@ -35,7 +35,15 @@ impl Money {
     pub fn parse(input: &str, field: &'static str) -> Result<Money, Invalid> {
         let err = || Invalid::MoneyFormat { field, value: input.to_string() };
         let s = input.trim().trim_end_matches("kr.").trim_end_matches("kr").trim();
-        let normal = if s.contains(',') {
+        let grouped_thousands = {
+            // "1.500" or "12.345.678": a Dane grouping thousands, not öre.
+            let parts: Vec<&str> = s.split('.').collect();
+            parts.len() > 1
+                && (1..=3).contains(&parts[0].len())
+                && parts[1..].iter().all(|p| p.len() == 3)
+                && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        };
+        let normal = if s.contains(',') || grouped_thousands {
             // Danish: '.' groups thousands, ',' is the decimal mark.
             s.replace('.', "").replace(',', ".")
         } else {

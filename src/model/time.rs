@@ -103,6 +103,11 @@ pub fn parse_date(input: &str, field: &'static str) -> Result<NaiveDate, Invalid
 /// Read a time of day `tt:mm`.
 pub fn parse_time(input: &str, field: &'static str) -> Result<String, Invalid> {
     let s = input.trim().replace('.', ":");
+    let well_formed = matches!(s.split_once(':'), Some((h, m))
+        if (1..=2).contains(&h.len()) && m.len() == 2 && h.chars().chain(m.chars()).all(|c| c.is_ascii_digit()));
+    if !well_formed {
+        return Err(Invalid::TimeFormat { field, value: input.to_string() });
+    }
     NaiveTime::parse_from_str(&s, "%H:%M")
         .map(|t| t.format("%H:%M").to_string())
         .map_err(|_| Invalid::TimeFormat { field, value: input.to_string() })

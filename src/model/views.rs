@@ -295,6 +295,8 @@ pub struct FullRecord {
     pub notes: Vec<NoteView>,
     pub consents: Vec<ConsentView>,
     pub groups: Vec<GroupMembershipView>,
+    /// The reader's role may not read notes (a secretary): `notes` is empty.
+    pub notes_hidden: bool,
 }
 
 /// A hit of the note search.

@@ -9,6 +9,7 @@ use super::write::Writer;
 use super::{Codes, Ctx, Journal};
 use crate::error::{Entity, Error, Invalid, Result};
 use crate::model::*;
+use crate::security::roles::Action;
 
 fn not_future(w: &Writer<'_>, d: NaiveDate, field: &'static str) -> Result<(), Invalid> {
     if d > w.today() {
@@ -308,12 +309,14 @@ pub(crate) fn insert_medication(w: &mut Writer<'_>, codes: &Codes, r: &Medicatio
 impl Journal {
     /// Register a referral (first contact). The 14-day deadline runs from its date.
     pub fn add_referral(&mut self, ctx: &Ctx, r: &ReferralRecord) -> Result<ReferralId> {
+        self.authorize(ctx, Action::RegisterClient)?;
         let (codes, unit) = (self.codes(), self.unit());
         self.write(ctx, |w| insert_referral(w, &codes, unit, r))
     }
 
     /// Record that the information talk was held.
     pub fn record_info_talk(&mut self, ctx: &Ctx, id: ReferralId, on: NaiveDate) -> Result<()> {
+        self.authorize(ctx, Action::RegisterClient)?;
         self.write(ctx, |w| {
             let (client, received): (ClientId, NaiveDate) = w
                 .conn()
@@ -329,6 +332,7 @@ impl Journal {
 
     /// Close a referral without a course (declined, referred elsewhere, no-show).
     pub fn set_referral_outcome(&mut self, ctx: &Ctx, id: ReferralId, outcome: &str) -> Result<()> {
+        self.authorize(ctx, Action::RegisterClient)?;
         let codes = self.codes();
         self.write(ctx, |w| {
             codes.check(CodeList::ReferralOutcome, outcome, "outcome")?;
@@ -345,6 +349,7 @@ impl Journal {
     /// Enrol a client in a course. When it follows a referral, the referral's
     /// outcome becomes `enrolled`.
     pub fn enrol(&mut self, ctx: &Ctx, r: &CourseRecord) -> Result<CourseId> {
+        self.authorize(ctx, Action::Treatment)?;
         let (codes, unit) = (self.codes(), self.unit());
         self.write(ctx, |w| {
             let id = insert_course(w, &codes, unit, r)?;
@@ -358,6 +363,7 @@ impl Journal {
 
     /// Treatment starts (the waiting time ends).
     pub fn start_course(&mut self, ctx: &Ctx, id: CourseId, on: NaiveDate) -> Result<()> {
+        self.authorize(ctx, Action::Treatment)?;
         self.write(ctx, |w| {
             let c = open_course(w, id)?;
             not_future(w, on, "start_on")?;
@@ -369,6 +375,7 @@ impl Journal {
 
     /// The course goes into follow-up (efterbehandling).
     pub fn follow_up(&mut self, ctx: &Ctx, id: CourseId, from: NaiveDate) -> Result<()> {
+        self.authorize(ctx, Action::Treatment)?;
         self.write(ctx, |w| {
             let c = open_course(w, id)?;
             let start = c.start_on.ok_or(Invalid::CourseNotStarted)?;
@@ -380,6 +387,7 @@ impl Journal {
 
     /// Close a course with its end date and NAB end reason.
     pub fn close_course(&mut self, ctx: &Ctx, id: CourseId, end_on: NaiveDate, reason: &str) -> Result<()> {
+        self.authorize(ctx, Action::Treatment)?;
         let codes = self.codes();
         self.write(ctx, |w| {
             let c = open_course(w, id)?;
@@ -399,6 +407,7 @@ impl Journal {
     }
 
     pub fn add_assessment(&mut self, ctx: &Ctx, r: &AssessmentRecord) -> Result<AssessmentId> {
+        self.authorize(ctx, Action::Treatment)?;
         let codes = self.codes();
         self.write(ctx, |w| {
             open_course(w, r.course_id)?;
@@ -409,6 +418,7 @@ impl Journal {
     /// Write a new revision of the course's treatment plan; earlier revisions
     /// stay as they were.
     pub fn revise_plan(&mut self, ctx: &Ctx, r: &PlanRevisionRecord) -> Result<PlanRevisionId> {
+        self.authorize(ctx, Action::Treatment)?;
         let codes = self.codes();
         self.write(ctx, |w| {
             open_course(w, r.course_id)?;
@@ -417,10 +427,12 @@ impl Journal {
     }
 
     pub fn add_evaluation(&mut self, ctx: &Ctx, r: &EvaluationRecord) -> Result<EvaluationId> {
+        self.authorize(ctx, Action::Treatment)?;
         self.write(ctx, |w| insert_evaluation(w, r))
     }
 
     pub fn start_medication(&mut self, ctx: &Ctx, r: &MedicationRecord) -> Result<MedicationId> {
+        self.authorize(ctx, Action::StartMedication)?;
         let codes = self.codes();
         self.write(ctx, |w| {
             open_course(w, r.course_id)?;
@@ -428,6 +440,7 @@ impl Journal {
         })
     }
 
+    /// Stop medication: the doctor stops anything, a consultant only Antabus.
     pub fn stop_medication(
         &mut self,
         ctx: &Ctx,
@@ -435,6 +448,13 @@ impl Journal {
         on: NaiveDate,
         reason: Option<String>,
     ) -> Result<()> {
+        let drug: String = self
+            .connection()
+            .prepare_cached("SELECT drug FROM medication WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or(Error::NotFound(Entity::Medication))?;
+        self.authorize(ctx, if drug == "antabus" { Action::StopAntabus } else { Action::StopMedication })?;
         self.write(ctx, |w| {
             let (course, started, stopped): (CourseId, NaiveDate, Option<NaiveDate>) = w
                 .conn()

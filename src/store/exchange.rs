@@ -17,6 +17,7 @@ use super::write::AuditAction;
 use super::{care, family, people, review, Ctx, Journal};
 use crate::error::{Error, Result};
 use crate::model::*;
+use crate::security::roles::Action;
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -40,6 +41,7 @@ impl Journal {
         file: &JournalFile,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportSummary> {
+        self.authorize(ctx, Action::Import)?;
         if file.format != JournalFile::FORMAT {
             return Err(Error::ImportFormat { line: 1, column: 1 });
         }
@@ -111,6 +113,7 @@ impl Journal {
 
     /// The whole journal as a file. The export is written to the audit log.
     pub fn export(&mut self, ctx: &Ctx) -> Result<JournalFile> {
+        self.authorize(ctx, Action::Export)?;
         let file = self.export_unaudited()?;
         self.write(ctx, |w| {
             w.audit(AuditAction::Export, None, None, Some(format!("rows={}", file.row_count())));

@@ -10,6 +10,7 @@ use super::{Codes, Ctx, Journal};
 use crate::error::{Entity, Error, Invalid, Result};
 use crate::model::time::parse_time;
 use crate::model::*;
+use crate::security::roles::Action;
 
 pub(crate) fn insert_session(w: &mut Writer<'_>, codes: &Codes, r: &SessionRecord) -> Result<SessionId> {
     let id = r.id.unwrap_or_default();
@@ -289,12 +290,14 @@ pub(crate) fn insert_group_attendance(
 impl Journal {
     /// Book (no attendance yet) or record a session with its participants.
     pub fn add_session(&mut self, ctx: &Ctx, r: &SessionRecord) -> Result<SessionId> {
+        self.authorize(ctx, if r.attendance.is_some() { Action::RecordSession } else { Action::BookSession })?;
         let codes = self.codes();
         self.write(ctx, |w| insert_session(w, &codes, r))
     }
 
     /// Record the attendance of a booked session.
     pub fn record_attendance(&mut self, ctx: &Ctx, id: SessionId, attendance: &str) -> Result<()> {
+        self.authorize(ctx, Action::BookSession)?;
         let codes = self.codes();
         self.write(ctx, |w| {
             codes.check(CodeList::Attendance, attendance, "attendance")?;
@@ -313,6 +316,7 @@ impl Journal {
 
     /// Write a journal note. Notes are never changed afterwards.
     pub fn add_note(&mut self, ctx: &Ctx, r: &NoteRecord) -> Result<NoteId> {
+        self.authorize(ctx, Action::WriteNote)?;
         self.write(ctx, |w| insert_note(w, &NoteRecord { kind: NoteKind::Note, corrects: None, ..r.clone() }))
     }
 
@@ -326,6 +330,7 @@ impl Journal {
         text: &str,
         on: NaiveDate,
     ) -> Result<NoteId> {
+        self.authorize(ctx, Action::WriteNote)?;
         self.write(ctx, |w| {
             let (client, course, internal): (ClientId, Option<CourseId>, bool) = w
                 .conn()
@@ -352,11 +357,13 @@ impl Journal {
     }
 
     pub fn add_notification(&mut self, ctx: &Ctx, r: &NotificationRecord) -> Result<NotificationId> {
+        self.authorize(ctx, Action::Family)?;
         self.write(ctx, |w| insert_notification(w, r))
     }
 
     /// Record the family department's answer to a notification.
     pub fn answer_notification(&mut self, ctx: &Ctx, id: NotificationId, on: NaiveDate, answer: &str) -> Result<()> {
+        self.authorize(ctx, Action::Family)?;
         self.write(ctx, |w| {
             let (child, made_on): (ChildId, NaiveDate) = w
                 .conn()
@@ -380,11 +387,13 @@ impl Journal {
     }
 
     pub fn give_consent(&mut self, ctx: &Ctx, r: &ConsentRecord) -> Result<ConsentId> {
+        self.authorize(ctx, Action::Family)?;
         let codes = self.codes();
         self.write(ctx, |w| insert_consent(w, &codes, &ConsentRecord { withdrawn_on: None, ..r.clone() }))
     }
 
     pub fn withdraw_consent(&mut self, ctx: &Ctx, id: ConsentId, on: NaiveDate) -> Result<()> {
+        self.authorize(ctx, Action::Family)?;
         self.write(ctx, |w| {
             let (client, given, withdrawn): (ClientId, NaiveDate, Option<NaiveDate>) = w
                 .conn()
@@ -404,15 +413,18 @@ impl Journal {
     }
 
     pub fn add_group(&mut self, ctx: &Ctx, r: &GroupRecord) -> Result<GroupId> {
+        self.authorize(ctx, Action::Treatment)?;
         let (codes, unit) = (self.codes(), self.unit());
         self.write(ctx, |w| insert_group(w, &codes, unit, r))
     }
 
     pub fn add_group_member(&mut self, ctx: &Ctx, r: &GroupMemberRecord) -> Result<GroupMemberId> {
+        self.authorize(ctx, Action::Treatment)?;
         self.write(ctx, |w| insert_group_member(w, r))
     }
 
     pub fn add_group_attendance(&mut self, ctx: &Ctx, r: &GroupAttendanceRecord) -> Result<GroupAttendanceId> {
+        self.authorize(ctx, Action::Treatment)?;
         let codes = self.codes();
         self.write(ctx, |w| insert_group_attendance(w, &codes, r))
     }

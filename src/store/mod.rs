@@ -21,11 +21,13 @@ use std::sync::Arc;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use exchange::ImportSummary;
+pub(crate) use people::insert_staff as insert_staff_via;
 pub use read::{ClientFilter, ClientSummaryLine};
 pub use write::Writer;
 
 use crate::error::{Error, Invalid, Result};
 use crate::model::*;
+use crate::security::keys::DbKey;
 
 /// The schema in full; a fresh journal is made from this.
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
@@ -66,6 +68,8 @@ pub struct Journal {
     site: SiteId,
     unit: UnitId,
     codes: Arc<Codes>,
+    /// The database key of an encrypted journal (zeroized on drop).
+    key: Option<DbKey>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -74,12 +78,30 @@ impl std::fmt::Debug for Journal {
     }
 }
 
-fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
+fn connect(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<Connection> {
+    connect_inner(path, flags, key).map_err(|e| match e {
+        Error::Db(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
+            Error::NotAJournal
+        }
+        other => other,
+    })
+}
+
+fn connect_inner(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<Connection> {
     let conn = Connection::open_with_flags(path, flags)?;
+    if let Some(key) = key {
+        // Must be the first statement on the connection (SQLCipher).
+        let value = key.pragma_value();
+        let pragma = zeroize::Zeroizing::new(format!("PRAGMA key = \"{}\";", value.as_str()));
+        conn.execute_batch(&pragma)?;
+    }
     // Per connection, never in migrations (STYLE "SQLite").
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // A page cache big enough for the screens' working set: SQLCipher decrypts
+    // every page it reads, so pages kept decrypted in memory matter.
+    conn.pragma_update(None, "cache_size", -65536)?;
     conn.set_prepared_statement_cache_capacity(256);
     Ok(conn)
 }
@@ -103,12 +125,23 @@ fn user_version(conn: &Connection) -> Result<i64> {
 }
 
 impl Journal {
-    /// Make a new journal file at `path` (refused if a file is there).
+    /// Make a new, unencrypted journal file at `path` (refused if a file is
+    /// there). For tests and measurements; a unit's journal is made with
+    /// `create_keyed` (src/security).
     pub fn create(path: &Path, setup: &Setup, clock: Arc<dyn Clock>) -> Result<(Journal, Ctx)> {
+        Self::create_with(path, setup, clock, None)
+    }
+
+    pub(crate) fn create_with(
+        path: &Path,
+        setup: &Setup,
+        clock: Arc<dyn Clock>,
+        key: Option<DbKey>,
+    ) -> Result<(Journal, Ctx)> {
         if path.exists() {
             return Err(Error::AlreadyExists(path.to_path_buf()));
         }
-        let result = Self::create_inner(path, setup, clock);
+        let result = Self::create_inner(path, setup, clock, key);
         if result.is_err() {
             // Nothing half-made is left behind.
             for suffix in ["", "-wal", "-shm"] {
@@ -118,8 +151,8 @@ impl Journal {
         result
     }
 
-    fn create_inner(path: &Path, setup: &Setup, clock: Arc<dyn Clock>) -> Result<(Journal, Ctx)> {
-        let mut conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+    fn create_inner(path: &Path, setup: &Setup, clock: Arc<dyn Clock>, key: Option<DbKey>) -> Result<(Journal, Ctx)> {
+        let mut conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, key.as_ref())?;
         wal(&conn)?;
         let site = SiteId::new();
         let unit = setup.unit.id.unwrap_or_default();
@@ -134,7 +167,8 @@ impl Journal {
             )?;
             tx.commit()?;
         }
-        let mut journal = Journal { conn, path: path.to_path_buf(), site, unit, codes: Arc::new(Codes::default()) };
+        let mut journal =
+            Journal { conn, path: path.to_path_buf(), site, unit, codes: Arc::new(Codes::default()), key };
         journal.load_codes()?;
         let ctx = Ctx::new(staff, clock);
         let unit_rec = UnitRecord { id: Some(unit), ..setup.unit.clone() };
@@ -154,12 +188,22 @@ impl Journal {
         Ok((journal, ctx))
     }
 
-    /// Open an existing journal, migrating it forward if it is older.
+    /// Open an existing unencrypted journal, migrating it forward if it is
+    /// older. An encrypted journal is opened by logging in (src/security).
     pub fn open(path: &Path) -> Result<Journal> {
+        Self::open_with(path, None)
+    }
+
+    /// Open a journal with its database key.
+    pub fn open_with_key(path: &Path, key: &DbKey) -> Result<Journal> {
+        Self::open_with(path, Some(key.clone()))
+    }
+
+    fn open_with(path: &Path, key: Option<DbKey>) -> Result<Journal> {
         if !path.is_file() {
             return Err(Error::NoJournal(path.to_path_buf()));
         }
-        let mut conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let mut conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, key.as_ref())?;
         let version = user_version(&conn)?;
         if version > SCHEMA_VERSION {
             return Err(Error::JournalTooNew { found: version, known: SCHEMA_VERSION });
@@ -175,7 +219,8 @@ impl Journal {
             .ok_or(Error::NotAJournal)?;
         let site: SiteId = site.parse().map_err(|_| Error::NotAJournal)?;
         let unit: UnitId = conn.query_row("SELECT unit_id FROM site WHERE id = ?1", [site], |r| r.get(0))?;
-        let mut journal = Journal { conn, path: path.to_path_buf(), site, unit, codes: Arc::new(Codes::default()) };
+        let mut journal =
+            Journal { conn, path: path.to_path_buf(), site, unit, codes: Arc::new(Codes::default()), key };
         journal.load_codes()?;
         Ok(journal)
     }
@@ -220,6 +265,15 @@ impl Journal {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Is the journal file encrypted?
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    pub(crate) fn key(&self) -> Option<&DbKey> {
+        self.key.as_ref()
     }
 
     /// The schema version of the open journal.

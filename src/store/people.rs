@@ -8,6 +8,7 @@ use super::{Codes, Ctx, Journal};
 use crate::error::{Entity, Invalid, Result};
 use crate::model::time::age_on;
 use crate::model::*;
+use crate::security::roles::Action;
 
 /// A required text: trimmed, not empty.
 pub(crate) fn required(s: &str, field: &'static str) -> Result<String, Invalid> {
@@ -311,22 +312,26 @@ pub(crate) fn insert_emergency_plan(w: &mut Writer<'_>, r: &EmergencyPlanRecord)
 impl Journal {
     /// Register a unit (for instance the partner's family department).
     pub fn add_unit(&mut self, ctx: &Ctx, r: &UnitRecord) -> Result<UnitId> {
+        self.authorize(ctx, Action::ManageStaff)?;
         let codes = self.codes();
         self.write(ctx, |w| insert_unit(w, &codes, r))
     }
 
     pub fn add_staff(&mut self, ctx: &Ctx, r: &StaffRecord) -> Result<StaffId> {
+        self.authorize(ctx, Action::ManageStaff)?;
         let codes = self.codes();
         self.write(ctx, |w| insert_staff(w, &codes, r))
     }
 
     pub fn add_client(&mut self, ctx: &Ctx, r: &ClientRecord) -> Result<ClientId> {
+        self.authorize(ctx, Action::RegisterClient)?;
         let codes = self.codes();
         self.write(ctx, |w| insert_client(w, &codes, r))
     }
 
     /// Change a client's details (name, CPR, address…). The id stays.
     pub fn update_client(&mut self, ctx: &Ctx, id: ClientId, r: &ClientRecord) -> Result<()> {
+        self.authorize(ctx, Action::RegisterClient)?;
         let codes = self.codes();
         self.write(ctx, |w| {
             if !w.exists("client", &id)? {
@@ -356,6 +361,7 @@ impl Journal {
     /// Register a child and link it to an adult client in one step: the
     /// family questions at intake.
     pub fn add_child(&mut self, ctx: &Ctx, child: &ChildRecord, link: &ChildLinkRecord) -> Result<ChildId> {
+        self.authorize(ctx, Action::Family)?;
         let codes = self.codes();
         self.write(ctx, |w| {
             let id = insert_child(w, &codes, child)?;
@@ -366,12 +372,14 @@ impl Journal {
 
     /// Link an already registered child to another adult.
     pub fn link_child(&mut self, ctx: &Ctx, link: &ChildLinkRecord) -> Result<ChildLinkId> {
+        self.authorize(ctx, Action::Family)?;
         let codes = self.codes();
         self.write(ctx, |w| insert_child_link(w, &codes, link))
     }
 
     /// Update what is known about a child (concern, family-department case…).
     pub fn update_child(&mut self, ctx: &Ctx, id: ChildId, r: &ChildRecord) -> Result<()> {
+        self.authorize(ctx, Action::Family)?;
         let codes = self.codes();
         self.write(ctx, |w| {
             let registered: NaiveDate = w
@@ -402,6 +410,7 @@ impl Journal {
 
     /// Update custody, residence or visitation of a child's link to an adult.
     pub fn update_child_link(&mut self, ctx: &Ctx, id: ChildLinkId, r: &ChildLinkRecord) -> Result<()> {
+        self.authorize(ctx, Action::Family)?;
         let codes = self.codes();
         self.write(ctx, |w| {
             link_codes(&codes, r)?;
@@ -422,12 +431,14 @@ impl Journal {
     }
 
     pub fn add_network_person(&mut self, ctx: &Ctx, r: &NetworkPersonRecord) -> Result<NetworkPersonId> {
+        self.authorize(ctx, Action::Family)?;
         let codes = self.codes();
         self.write(ctx, |w| insert_network_person(w, &codes, r))
     }
 
     /// Write a new revision of a child's emergency plan.
     pub fn add_emergency_plan(&mut self, ctx: &Ctx, r: &EmergencyPlanRecord) -> Result<EmergencyPlanId> {
+        self.authorize(ctx, Action::Family)?;
         self.write(ctx, |w| insert_emergency_plan(w, r))
     }
 }

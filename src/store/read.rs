@@ -10,6 +10,7 @@ use crate::error::{Entity, Error, Result};
 use crate::model::time::age_on;
 use crate::model::views::*;
 use crate::model::*;
+use crate::security::roles::Action;
 
 /// The stamp columns of a table alias, read back by `stamp_at`.
 fn stamp_sql(alias: &str) -> String {
@@ -159,8 +160,21 @@ impl Journal {
 
     /// Everything about one client (every tab of the client page). The read
     /// is written to the audit log.
+    /// A secretary sees the record without notes (`notes_hidden`); a family
+    /// consultant only the cases shared with their unit.
     pub fn client_record(&mut self, ctx: &Ctx, id: ClientId) -> Result<FullRecord> {
-        let record = self.read_record(id, ctx.clock.today())?;
+        let role = self.authorize(ctx, Action::ReadRecord)?;
+        if self.client_name(id)?.is_none() {
+            return Err(Error::NotFound(Entity::Client));
+        }
+        if !self.can_see_client(ctx, id)? {
+            return Err(Error::Forbidden { what: "se sager, der ikke er delt med din enhed" });
+        }
+        let mut record = self.read_record(id, ctx.clock.today())?;
+        if !crate::security::roles::allowed(role, Action::ReadNotes) {
+            record.notes.clear();
+            record.notes_hidden = true;
+        }
         self.audit_reads(ctx, &[id.0], "client")?;
         Ok(record)
     }
@@ -206,6 +220,7 @@ impl Journal {
             notes: self.notes_of(id)?,
             consents: self.consents_of(&codes, id)?,
             groups: self.groups_of(&codes, id)?,
+            notes_hidden: false,
         })
     }
 
@@ -602,7 +617,15 @@ impl Journal {
     /// Full-text search of journal notes: notes containing every word, newest
     /// first. The hits' clients are written to the audit log as read.
     pub fn search_notes(&mut self, ctx: &Ctx, query: &str, limit: usize) -> Result<Vec<NoteHit>> {
-        let hits = self.find_notes(query, limit)?;
+        self.authorize(ctx, Action::ReadNotes)?;
+        let mut hits = self.find_notes(query, limit)?;
+        let mut visible = Vec::with_capacity(hits.len());
+        for h in hits.drain(..) {
+            if self.can_see_client(ctx, h.client_id)? {
+                visible.push(h);
+            }
+        }
+        let hits = visible;
         let mut people: Vec<uuid::Uuid> = hits.iter().map(|h| h.client_id.0).collect();
         people.sort();
         people.dedup();

@@ -11,6 +11,7 @@ use crate::error::{Entity, Invalid, Result};
 use crate::model::time::age_on;
 use crate::model::views::*;
 use crate::model::*;
+use crate::security::roles::Action;
 
 pub(crate) fn insert_case_review(
     w: &mut Writer<'_>,
@@ -99,6 +100,7 @@ impl Journal {
     /// at least one linked child under 18 that day, each child with what the
     /// review questions ask about and the last decision taken.
     pub fn case_review_list(&mut self, ctx: &Ctx, on: NaiveDate) -> Result<CaseReviewList> {
+        self.authorize(ctx, Action::CaseReview)?;
         let codes = self.codes();
         let questions = self
             .code_list(CodeList::ReviewQuestion)?
@@ -181,6 +183,7 @@ impl Journal {
 
     /// Record a held case review with the answers and decision per child.
     pub fn record_case_review(&mut self, ctx: &Ctx, r: &CaseReviewRecord) -> Result<CaseReviewId> {
+        self.authorize(ctx, Action::CaseReview)?;
         let (codes, unit) = (self.codes(), self.unit());
         self.write(ctx, |w| insert_case_review(w, &codes, unit, r))
     }
@@ -223,6 +226,7 @@ impl Journal {
     }
 
     pub fn add_agreement_price(&mut self, ctx: &Ctx, r: &AgreementPriceRecord) -> Result<AgreementPriceId> {
+        self.authorize(ctx, Action::Reports)?;
         let codes = self.codes();
         self.write(ctx, |w| insert_agreement_price(w, &codes, r))
     }

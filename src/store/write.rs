@@ -32,6 +32,10 @@ pub enum AuditAction {
     Change,
     Export,
     Import,
+    Login,
+    LoginFailed,
+    Backup,
+    Delete,
 }
 
 impl AuditAction {
@@ -42,6 +46,10 @@ impl AuditAction {
             AuditAction::Change => "change",
             AuditAction::Export => "export",
             AuditAction::Import => "import",
+            AuditAction::Login => "login",
+            AuditAction::LoginFailed => "login_failed",
+            AuditAction::Backup => "backup",
+            AuditAction::Delete => "delete",
         }
     }
 }
@@ -75,6 +83,10 @@ pub struct Writer<'c> {
     mode: AuditMode,
     audit: Vec<PendingAudit>,
     rows: usize,
+    /// A family consultant's unit: they may only touch cases shared with it.
+    scope: Option<UnitId>,
+    /// Rows made in this transaction (a new client is in scope of its maker).
+    created: std::collections::HashSet<String>,
 }
 
 /// The person whose record a row belongs to, for the audit log.
@@ -103,6 +115,26 @@ impl<'c> Writer<'c> {
         self.rows
     }
 
+    /// Refuse a change to a person's record outside the actor's scope.
+    fn check_scope(&self, person: Person) -> Result<()> {
+        let (Some(unit), Some(person)) = (self.scope, person) else { return Ok(()) };
+        let p = person.hyphenated().to_string();
+        if self.created.contains(&p) {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT ({}) OR ({})",
+            crate::security::roles::CLIENT_SHARED_SQL,
+            crate::security::roles::CHILD_SHARED_SQL
+        );
+        let shared: bool = self.tx.prepare_cached(&sql)?.query_row(params![p, unit], |r| r.get(0))?;
+        if shared {
+            Ok(())
+        } else {
+            Err(Error::Forbidden { what: "arbejde i sager, der ikke er delt med din enhed" })
+        }
+    }
+
     fn tick(&mut self) -> i64 {
         self.hlc = self.hlc.tick(self.now);
         self.rows += 1;
@@ -118,6 +150,12 @@ impl<'c> Writer<'c> {
         cols: &[(&'static str, &dyn ToSql)],
         person: Person,
     ) -> Result<()> {
+        if self.scope.is_some() {
+            if let Some(text) = id_text(id) {
+                self.created.insert(text);
+            }
+            self.check_scope(person)?;
+        }
         let version = self.tick();
         let mut sql = String::with_capacity(64 + cols.len() * 24);
         sql.push_str("INSERT INTO ");
@@ -136,7 +174,15 @@ impl<'c> Writer<'c> {
         values.push(id);
         values.extend(cols.iter().map(|(_, v)| *v));
         values.extend([&self.site as &dyn ToSql, &version, &self.now_text, &self.staff, &self.now_text, &self.staff]);
-        self.tx.prepare_cached(&sql)?.execute(values.as_slice())?;
+        self.tx.prepare_cached(&sql)?.execute(values.as_slice()).map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                Error::Invalid(crate::error::Invalid::Duplicate { what: entity_of(table) })
+            }
+            other => Error::Db(other),
+        })?;
         if self.mode == AuditMode::PerRow {
             let id = id_text(id);
             self.audit.push(PendingAudit {
@@ -162,6 +208,7 @@ impl<'c> Writer<'c> {
         person: Person,
         entity: crate::error::Entity,
     ) -> Result<()> {
+        self.check_scope(person)?;
         let version = self.tick();
         let mut sql = String::with_capacity(64 + cols.len() * 24);
         sql.push_str("UPDATE ");
@@ -226,6 +273,32 @@ impl<'c> Writer<'c> {
         append_audit(&self.tx, self.site, self.staff, &self.now_text, &self.audit)?;
         self.tx.commit()?;
         Ok(())
+    }
+}
+
+/// The entity a table holds, for messages.
+fn entity_of(table: &str) -> crate::error::Entity {
+    use crate::error::Entity::*;
+    match table {
+        "unit" => Unit,
+        "staff" => Staff,
+        "client" => Client,
+        "child" => Child,
+        "child_link" => ChildLink,
+        "referral" => Referral,
+        "course" => Course,
+        "assessment" => Assessment,
+        "plan_revision" => PlanRevision,
+        "medication" => Medication,
+        "session" | "session_participant" => Session,
+        "note" => Note,
+        "notification" => Notification,
+        "consent" => Consent,
+        "activity_group" => Group,
+        "group_member" | "group_attendance" => GroupMember,
+        "case_review" | "case_review_item" => CaseReview,
+        "agreement_price" => AgreementPrice,
+        _ => Row,
     }
 }
 
@@ -392,13 +465,16 @@ impl Journal {
     ) -> Result<T> {
         let site = self.site;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut scope = None;
         if check_staff {
-            let known = tx
-                .prepare_cached("SELECT 1 FROM staff WHERE id = ?1 AND active = 1")?
-                .query_row([ctx.staff], |_| Ok(()))
+            let actor: Option<(String, UnitId)> = tx
+                .prepare_cached("SELECT role, unit_id FROM staff WHERE id = ?1 AND active = 1")?
+                .query_row([ctx.staff], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            if known.is_none() {
-                return Err(Error::UnknownUser(ctx.staff.to_string()));
+            match actor {
+                None => return Err(Error::UnknownUser(ctx.staff.to_string())),
+                Some((role, unit)) if role == "family_consultant" => scope = Some(unit),
+                Some(_) => {}
             }
         }
         let hlc: String = tx.query_row("SELECT value FROM journal_meta WHERE key = 'hlc'", [], |r| r.get(0))?;
@@ -413,6 +489,8 @@ impl Journal {
             mode,
             audit: Vec::new(),
             rows: 0,
+            scope,
+            created: std::collections::HashSet::new(),
         };
         let out = op(&mut w)?;
         w.finish()?;

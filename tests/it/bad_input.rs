@@ -336,7 +336,8 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
             )
             .map(drop)
         }),
-        case("unknown drug", "unknown_code", |j, c, w, f| {
+        case("unknown drug", "unknown_code", |j, _, w, f| {
+            let c = &w.as_staff(w.doctor);
             j.start_medication(
                 c,
                 &MedicationRecord {
@@ -353,7 +354,8 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
             )
             .map(drop)
         }),
-        case("stopping stopped medication", "medication_stopped", |j, c, _, f| {
+        case("stopping stopped medication", "medication_stopped", |j, _, w, f| {
+            let c = &w.as_staff(w.doctor);
             j.stop_medication(c, f.stopped_medication, date("2026-10-20"), None)
         }),
         case("joint session without a family consultant", "joint_session_staff", |j, c, w, f| {
@@ -447,7 +449,8 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
         case("case review without a decision", "required", |j, c, w, f| {
             j.record_case_review(c, &review(w, f.client, f.child, "", &[])).map(drop)
         }),
-        case("staff initials already in use", "initials_taken", |j, c, w, _| {
+        case("staff initials already in use", "initials_taken", |j, _, w, _| {
+            let c = &w.as_staff(w.admin);
             j.add_staff(
                 c,
                 &StaffRecord {
@@ -460,7 +463,8 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
             )
             .map(drop)
         }),
-        case("staff of an unknown role", "unknown_code", |j, c, w, _| {
+        case("staff of an unknown role", "unknown_code", |j, _, w, _| {
+            let c = &w.as_staff(w.admin);
             j.add_staff(
                 c,
                 &StaffRecord {
@@ -477,9 +481,9 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
             let stranger = w.as_staff(StaffId::new());
             j.add_client(&stranger, &client_rec("A", None)).map(drop)
         }),
-        case("a price valid to before valid from", "date_order", |j, c, _, _| {
+        case("a price valid to before valid from", "date_order", |j, _, w, _| {
             j.add_agreement_price(
-                c,
+                &w.as_staff(w.leader),
                 &AgreementPriceRecord {
                     id: None,
                     payer: "0336".into(),
@@ -494,7 +498,8 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
             )
             .map(drop)
         }),
-        case("a note correcting another client's note, in an import", "correction_other_client", |j, c, _, f| {
+        case("a note correcting another client's note, in an import", "correction_other_client", |j, _, w, f| {
+            let c = &w.as_staff(w.leader);
             let mut file = JournalFile::new();
             file.notes.push(NoteRecord {
                 id: None,
@@ -509,7 +514,8 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
             });
             j.import(c, &file).map(drop)
         }),
-        case("a note that names itself a correction without saying of what", "required", |j, c, _, f| {
+        case("a note that names itself a correction without saying of what", "required", |j, _, w, f| {
+            let c = &w.as_staff(w.leader);
             let mut file = JournalFile::new();
             file.notes.push(NoteRecord {
                 id: None,

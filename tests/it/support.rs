@@ -23,6 +23,7 @@ pub struct World {
     pub clock: Arc<FixedClock>,
     pub rmc: UnitId,
     pub faxe_family: UnitId,
+    pub admin: StaffId,
     pub leader: StaffId,
     pub consultant: StaffId,
     pub doctor: StaffId,
@@ -34,6 +35,7 @@ pub struct World {
 pub struct Ids {
     pub clock: Arc<FixedClock>,
     pub rmc: UnitId,
+    pub admin: StaffId,
     pub leader: StaffId,
     pub consultant: StaffId,
     pub doctor: StaffId,
@@ -50,6 +52,7 @@ impl World {
         Ids {
             clock: self.clock.clone(),
             rmc: self.rmc,
+            admin: self.admin,
             leader: self.leader,
             consultant: self.consultant,
             doctor: self.doctor,
@@ -70,14 +73,14 @@ impl World {
             first_staff: StaffRecord {
                 id: None,
                 unit_id: UnitId::new(),
-                name: "Lene Ledersen".into(),
-                initials: "LL".into(),
-                role: "leader".into(),
+                name: "Adam Administrator".into(),
+                initials: "AD".into(),
+                role: "administrator".into(),
             },
         };
         let (mut j, ctx) = Journal::create(&dir.path().join("test.journal"), &setup, clock.clone()).expect("create");
         let rmc = j.unit();
-        let leader = ctx.staff;
+        let admin = ctx.staff;
         let unit = |j: &mut Journal, m: &str, n: &str| {
             j.add_unit(&ctx, &UnitRecord { id: None, municipality: m.into(), kind: "family".into(), name: n.into() })
                 .expect("unit")
@@ -88,12 +91,13 @@ impl World {
             j.add_staff(&ctx, &StaffRecord { id: None, unit_id: u, name: n.into(), initials: i.into(), role: r.into() })
                 .expect("staff")
         };
+        let leader = staff(&mut j, rmc, "Lene Ledersen", "LL", "leader");
         let consultant = staff(&mut j, rmc, "Anders Alkobehandler", "AA", "alcohol_consultant");
         let doctor = staff(&mut j, rmc, "Dora Doktor", "DD", "doctor");
         staff(&mut j, faxe_family, "Frida Familiekonsulent", "FF", "family_consultant");
         let stevns_fc = staff(&mut j, stevns_family, "Sune Stevnskonsulent", "SS", "family_consultant");
         let ctx = Ctx::new(consultant, clock.clone());
-        World { _dir: dir, j, ctx, clock, rmc, faxe_family, leader, consultant, doctor, stevns_fc }
+        World { _dir: dir, j, ctx, clock, rmc, faxe_family, admin, leader, consultant, doctor, stevns_fc }
     }
 
     pub fn path(&self) -> PathBuf {

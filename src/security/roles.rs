@@ -1,0 +1,168 @@
+//! Roles and what each may do, enforced in the core (not just hidden in the
+//! UI). `allowed` is the whole matrix; `Journal::authorize` applies it to the
+//! acting member of staff, and the write path additionally keeps a family
+//! consultant to the cases shared with their unit (`shared_with_unit`).
+
+use serde::Serialize;
+
+/// The roles of `code_role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Leader,
+    AlcoholConsultant,
+    FamilyConsultant,
+    Doctor,
+    Secretary,
+    Administrator,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Leader,
+        Role::AlcoholConsultant,
+        Role::FamilyConsultant,
+        Role::Doctor,
+        Role::Secretary,
+        Role::Administrator,
+    ];
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Some(match code {
+            "leader" => Role::Leader,
+            "alcohol_consultant" => Role::AlcoholConsultant,
+            "family_consultant" => Role::FamilyConsultant,
+            "doctor" => Role::Doctor,
+            "secretary" => Role::Secretary,
+            "administrator" => Role::Administrator,
+            _ => return None,
+        })
+    }
+}
+
+/// What a person can ask the journal to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Register or update a client; referrals, the information talk.
+    RegisterClient,
+    /// Book a session or record attendance.
+    BookSession,
+    /// Record a held session with its participants.
+    RecordSession,
+    /// Open a client's record (a secretary sees it without notes).
+    ReadRecord,
+    /// Read journal notes, search them.
+    ReadNotes,
+    /// Write or correct a note.
+    WriteNote,
+    /// Enrol, start, follow up and close courses; assessments, plans,
+    /// evaluations, groups.
+    Treatment,
+    /// Children and the family questions, emergency plans, notifications,
+    /// consents.
+    Family,
+    /// The monthly case review.
+    CaseReview,
+    StartMedication,
+    StopAntabus,
+    /// Stop any medication other than Antabus.
+    StopMedication,
+    /// Units, staff, logins and roles.
+    ManageStaff,
+    Reports,
+    ReadAudit,
+    Export,
+    Import,
+    /// List and delete records past their retention period.
+    Retention,
+    Backup,
+}
+
+impl Action {
+    pub const ALL: [Action; 19] = [
+        Action::RegisterClient,
+        Action::BookSession,
+        Action::RecordSession,
+        Action::ReadRecord,
+        Action::ReadNotes,
+        Action::WriteNote,
+        Action::Treatment,
+        Action::Family,
+        Action::CaseReview,
+        Action::StartMedication,
+        Action::StopAntabus,
+        Action::StopMedication,
+        Action::ManageStaff,
+        Action::Reports,
+        Action::ReadAudit,
+        Action::Export,
+        Action::Import,
+        Action::Retention,
+        Action::Backup,
+    ];
+
+    /// Danish, for the refusal message.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::RegisterClient => "registrere borgere og henvendelser",
+            Action::BookSession => "booke samtaler",
+            Action::RecordSession => "registrere samtaler",
+            Action::ReadRecord => "se journalen",
+            Action::ReadNotes => "læse journalnotater",
+            Action::WriteNote => "skrive journalnotater",
+            Action::Treatment => "ændre behandlingsforløb",
+            Action::Family => "registrere børn, underretninger og samtykker",
+            Action::CaseReview => "holde sagsmøde",
+            Action::StartMedication => "ordinere medicin",
+            Action::StopAntabus => "stoppe Antabus",
+            Action::StopMedication => "stoppe medicin",
+            Action::ManageStaff => "administrere brugere",
+            Action::Reports => "se rapporter",
+            Action::ReadAudit => "se adgangsloggen",
+            Action::Export => "eksportere journalen",
+            Action::Import => "importere data",
+            Action::Retention => "slette journaler efter opbevaringsperioden",
+            Action::Backup => "tage sikkerhedskopi",
+        }
+    }
+}
+
+/// The matrix: may `role` do `action`?
+pub fn allowed(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        RegisterClient | BookSession | ReadRecord => {
+            matches!(role, Leader | AlcoholConsultant | FamilyConsultant | Doctor | Secretary)
+        }
+        RecordSession | ReadNotes | WriteNote | Family | CaseReview => {
+            matches!(role, Leader | AlcoholConsultant | FamilyConsultant | Doctor)
+        }
+        Treatment => matches!(role, Leader | AlcoholConsultant | Doctor),
+        StartMedication | StopMedication => role == Doctor,
+        StopAntabus => matches!(role, Doctor | AlcoholConsultant),
+        ManageStaff => role == Administrator,
+        Reports | ReadAudit | Retention => role == Leader,
+        Export | Import | Backup => matches!(role, Leader | Administrator),
+    }
+}
+
+/// SQL that is true when client `?1` is shared with unit `?2`: a consent to
+/// that unit not withdrawn, a course or referral held by it, or a child whose
+/// family-department caseworker is there.
+pub(crate) const CLIENT_SHARED_SQL: &str = "
+    EXISTS (SELECT 1 FROM consent WHERE client_id = ?1 AND to_unit = ?2 AND withdrawn_on IS NULL)
+    OR EXISTS (SELECT 1 FROM course WHERE client_id = ?1 AND unit_id = ?2)
+    OR EXISTS (SELECT 1 FROM referral WHERE client_id = ?1 AND unit_id = ?2)
+    OR EXISTS (SELECT 1 FROM child_link l JOIN child ch ON ch.id = l.child_id
+               WHERE l.client_id = ?1 AND ch.caseworker_unit = ?2)";
+
+/// The same for a child `?1`: its caseworker is in unit `?2`, or it is linked
+/// to a client shared with the unit.
+pub(crate) const CHILD_SHARED_SQL: &str = "
+    EXISTS (SELECT 1 FROM child WHERE id = ?1 AND caseworker_unit = ?2)
+    OR EXISTS (SELECT 1 FROM child_link cl WHERE cl.child_id = ?1 AND (
+        EXISTS (SELECT 1 FROM consent WHERE client_id = cl.client_id AND to_unit = ?2 AND withdrawn_on IS NULL)
+        OR EXISTS (SELECT 1 FROM course WHERE client_id = cl.client_id AND unit_id = ?2)
+        OR EXISTS (SELECT 1 FROM referral WHERE client_id = cl.client_id AND unit_id = ?2)))";
