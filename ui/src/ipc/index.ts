@@ -1,0 +1,93 @@
+// The only module that talks to the Tauri shell. Every command has one typed
+// wrapper here; its input and output types are generated from the Rust types
+// (./generated, by ts-rs). Errors arrive as {code, message, field} and are
+// thrown as CommandError so a form can put the message beside its field.
+import { invoke } from "@tauri-apps/api/core";
+import type { AppInfo } from "./generated/AppInfo";
+import type { JournalInfo } from "./generated/JournalInfo";
+import type { OpenForm } from "./generated/OpenForm";
+import type { CreateForm } from "./generated/CreateForm";
+import type { ReferenceData } from "./generated/ReferenceData";
+import type { ClientQuery } from "./generated/ClientQuery";
+import type { ClientSummary } from "./generated/ClientSummary";
+import type { FullRecord } from "./generated/FullRecord";
+import type { WaitingReferral } from "./generated/WaitingReferral";
+import type { ClientForm } from "./generated/ClientForm";
+import type { ChildForm } from "./generated/ChildForm";
+import type { EmergencyPlanForm } from "./generated/EmergencyPlanForm";
+import type { ReferralForm } from "./generated/ReferralForm";
+import type { InfoTalkForm } from "./generated/InfoTalkForm";
+import type { EnrolForm } from "./generated/EnrolForm";
+import type { StartForm } from "./generated/StartForm";
+import type { CloseForm } from "./generated/CloseForm";
+import type { PlanForm } from "./generated/PlanForm";
+import type { SessionForm } from "./generated/SessionForm";
+import type { AttendanceForm } from "./generated/AttendanceForm";
+import type { NoteForm } from "./generated/NoteForm";
+import type { CorrectionForm } from "./generated/CorrectionForm";
+import type { ReviewForm } from "./generated/ReviewForm";
+import type { CaseReviewList } from "./generated/CaseReviewList";
+import type { IpcError } from "./generated/IpcError";
+import type { ClientId } from "./generated/ClientId";
+import type { ChildId } from "./generated/ChildId";
+import type { ReferralId } from "./generated/ReferralId";
+import type { CourseId } from "./generated/CourseId";
+import type { PlanRevisionId } from "./generated/PlanRevisionId";
+import type { SessionId } from "./generated/SessionId";
+import type { NoteId } from "./generated/NoteId";
+import type { CaseReviewId } from "./generated/CaseReviewId";
+import type { EmergencyPlanId } from "./generated/EmergencyPlanId";
+
+export type * from "./types";
+
+/** A refused command: a stable code, a Danish message and the field it belongs beside. */
+export class CommandError extends Error {
+  code: string;
+  field: string | null;
+  constructor(e: IpcError) {
+    super(e.message);
+    this.code = e.code;
+    this.field = e.field;
+  }
+}
+
+function isIpcError(e: unknown): e is IpcError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+async function call<T>(cmd: string, input?: unknown): Promise<T> {
+  try {
+    return await invoke<T>(cmd, input === undefined ? {} : { input });
+  } catch (e) {
+    if (isIpcError(e)) throw new CommandError(e);
+    throw new CommandError({ code: "ipc", message: `Programfejl: ${String(e)}`, field: null });
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>("app_info"),
+  openJournal: (f: OpenForm) => call<JournalInfo>("open_journal", f),
+  createJournal: (f: CreateForm) => call<JournalInfo>("create_journal", f),
+  openDemo: () => call<JournalInfo>("open_demo"),
+  referenceData: () => call<ReferenceData>("reference_data"),
+  searchClients: (q: ClientQuery) => call<ClientSummary[]>("search_clients", q),
+  clientRecord: (id: ClientId) => call<FullRecord>("client_record", id),
+  waitingReferrals: () => call<WaitingReferral[]>("waiting_referrals"),
+  addClient: (f: ClientForm) => call<ClientId>("add_client", f),
+  addChild: (f: ChildForm) => call<ChildId>("add_child", f),
+  addEmergencyPlan: (f: EmergencyPlanForm) => call<EmergencyPlanId>("add_emergency_plan", f),
+  addReferral: (f: ReferralForm) => call<ReferralId>("add_referral", f),
+  recordInfoTalk: (f: InfoTalkForm) => call<null>("record_info_talk", f),
+  enrol: (f: EnrolForm) => call<CourseId>("enrol", f),
+  startCourse: (f: StartForm) => call<null>("start_course", f),
+  closeCourse: (f: CloseForm) => call<null>("close_course", f),
+  revisePlan: (f: PlanForm) => call<PlanRevisionId>("revise_plan", f),
+  addSession: (f: SessionForm) => call<SessionId>("add_session", f),
+  recordAttendance: (f: AttendanceForm) => call<null>("record_attendance", f),
+  addNote: (f: NoteForm) => call<NoteId>("add_note", f),
+  correctNote: (f: CorrectionForm) => call<NoteId>("correct_note", f),
+  caseReviewList: () => call<CaseReviewList>("case_review_list"),
+  recordCaseReview: (f: ReviewForm) => call<CaseReviewId>("record_case_review", f),
+};
+
+export type Api = typeof api;

@@ -1,0 +1,35 @@
+// Danish formats: dates dd-mm-åååå, day counts, yes/no.
+
+/** "2026-11-23" → "23-11-2026"; empty for null. */
+export function danishDate(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  return m ? `${m[3]}-${m[2]}-${m[1]}` : iso;
+}
+
+/** Whole days from `from` to `to` (ISO dates); negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  const ms = Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`);
+  return Math.round(ms / 86_400_000);
+}
+
+/** How a deadline stands, in Danish: "om 3 dage", "i dag", "overskredet med 2 dage". */
+export function deadlineText(today: string, deadline: string): string {
+  const d = daysBetween(today, deadline);
+  if (d === 0) return "i dag";
+  if (d === 1) return "i morgen";
+  if (d > 1) return `om ${d} dage`;
+  return d === -1 ? "overskredet med 1 dag" : `overskredet med ${-d} dage`;
+}
+
+export function yesNo(b: boolean | null | undefined): string {
+  return b == null ? "" : b ? "Ja" : "Nej";
+}
+
+/** An ISO instant as "dd-mm-åååå tt:mm" in the machine's time zone. */
+export function danishInstant(iso: string): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(t.getDate())}-${p(t.getMonth() + 1)}-${t.getFullYear()} ${p(t.getHours())}:${p(t.getMinutes())}`;
+}
