@@ -344,6 +344,9 @@ pub enum Error {
     /// The two typed passwords differ.
     #[error("De to adgangskoder er ikke ens.")]
     PasswordMismatch,
+    /// Deletion asked for a record that has not passed its retention period.
+    #[error("Journalen er ikke udløbet: den skal stadig opbevares (opbevaringsperioden regnes fra sidste notat).")]
+    NotExpired,
     /// The audit log's hash chain is broken.
     #[error("Adgangsloggen er ændret eller beskadiget.")]
     AuditBroken,
@@ -391,6 +394,7 @@ impl Error {
             Error::PasswordMissing => "password_missing",
             Error::PasswordMismatch => "password_mismatch",
             Error::AuditBroken => "audit_broken",
+            Error::NotExpired => "not_expired",
             Error::Io(_) => "io",
             Error::Db(_) => "database",
         }

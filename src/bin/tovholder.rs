@@ -106,6 +106,19 @@ enum Command {
     /// The audit log (leader only).
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Write an encrypted backup (journal + keyring) to a new file.
+    Backup {
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Restore a backup to a new journal file (the journal given by --journal).
+    Restore { backup: PathBuf },
+    /// Records past their retention period (leader only).
+    #[command(subcommand)]
+    Retention(RetentionCmd),
+    /// Everything held about one person, with who has looked at it (indsigt).
+    #[command(subcommand)]
+    Person(PersonCmd),
     /// Measure search, record and load speed on a generated journal.
     Bench(BenchArgs),
 }
@@ -603,6 +616,27 @@ enum AuditCmd {
 }
 
 #[derive(Subcommand)]
+enum RetentionCmd {
+    /// Clients whose last entry is older than the retention period.
+    List {
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+    },
+    /// Delete one expired client's whole record (an audit trace remains).
+    Delete {
+        id: String,
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum PersonCmd {
+    /// Print everything held about a client and the access log.
+    Report { id: String },
+}
+
+#[derive(Subcommand)]
 enum FixturesCmd {
     /// Write a generated, fictional journal in the JSON format.
     Generate {
@@ -902,21 +936,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                 initials: initials.clone(),
                 role: "administrator".into(),
             };
-            let unit = {
-                // The new administrator belongs to this site's unit.
-                let ring = tovholder::security::keys::Keyring::load(&path)?;
-                let key = ring.unlock_recovery(&Secret::new(recovery_key.clone()))?.ok_or(Error::LoginFailed)?;
-                Journal::open_with_key(&path, &key)?.unit()
-            };
-            Journal::recover(
-                &path,
-                &Secret::new(recovery_key.clone()),
-                &StaffRecord { unit_id: unit, ..admin },
-                &pw,
-                clock,
-                kdf(),
-            )?;
+            Journal::recover(&path, &Secret::new(recovery_key.clone()), &admin, &pw, clock, kdf())?;
             out.done(&format!("Ny administrator {} er oprettet.", initials.to_uppercase()));
+            return Ok(());
+        }
+        Command::Restore { backup } => {
+            let login = cli.as_user.clone().ok_or(Error::LoginRequired)?;
+            let pw = password("TOVHOLDER_PASSWORD", &format!("Adgangskode for {}: ", login.to_uppercase()), false)?;
+            tovholder::security::backup::restore(backup, &path, &login, &pw, clock)?;
+            out.done(&format!("Sikkerhedskopien er genskabt i {}.", path.display()));
             return Ok(());
         }
         Command::Bench(a) => {
@@ -954,7 +982,54 @@ fn run(cli: Cli) -> Result<(), Error> {
         | Command::Fixtures(_)
         | Command::Bench(_)
         | Command::Key(_)
-        | Command::Recover { .. } => {}
+        | Command::Recover { .. }
+        | Command::Restore { .. } => {}
+        Command::Backup { out: dest } => {
+            let info = j.backup(&ctx, &dest)?;
+            out.print(&info, || {
+                format!(
+                    "Krypteret sikkerhedskopi skrevet: {} ({} byte) og nøglefilen ved siden af.",
+                    info.journal.display(),
+                    info.bytes
+                )
+            });
+        }
+        Command::Retention(RetentionCmd::List { years }) => {
+            let list = j.expired(&ctx, years, today)?;
+            out.print(&list, || {
+                if list.is_empty() {
+                    return format!("Ingen journaler er ældre end {years} år efter sidste notat.");
+                }
+                list.iter()
+                    .map(|e| format!("{}  {:<28} sidste notat {}", e.client_id, e.name, d(e.last_entry)))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Command::Retention(RetentionCmd::Delete { id: cid, years }) => {
+            let n = j.delete_expired(&ctx, id(&cid, "id")?, years)?;
+            out.done(&format!("Journalen er slettet ({n} rækker). Sletningen står i adgangsloggen."));
+        }
+        Command::Person(PersonCmd::Report { id: cid }) => {
+            let report = j.person_report(&ctx, id(&cid, "id")?)?;
+            out.print(&report, || {
+                let mut s = format!("Indsigt: alt om én borger, udskrevet {}\n\n", d(report.made_on));
+                s.push_str(&record_text(&report.record));
+                s.push_str("\n\nHvem har set eller ændret journalen\n");
+                for e in &report.access {
+                    s.push_str(&format!(
+                        "  {}  {} ({}, {})  {}{}\n",
+                        e.at,
+                        e.staff,
+                        e.initials,
+                        e.unit,
+                        tovholder::security::audit::action_label(&e.action),
+                        e.what.as_deref().map(|w| format!(": {w}")).unwrap_or_default()
+                    ));
+                }
+                s
+            });
+        }
         Command::User(UserCmd::Add { initials }) => {
             let who = j.staff_by_initials(&initials)?;
             let pw =

@@ -5,6 +5,7 @@
 //! matrix in `roles::allowed` does not allow; write outside the write path.
 
 pub mod audit;
+pub mod backup;
 pub mod keys;
 pub mod roles;
 
@@ -132,7 +133,9 @@ impl Journal {
         let key = ring.unlock_recovery(recovery)?.ok_or(Error::LoginFailed)?;
         let mut journal = Journal::open_with_key(path, &key)?;
         let id = admin.id.unwrap_or_default();
-        let record = StaffRecord { id: Some(id), role: "administrator".into(), ..admin.clone() };
+        // The new administrator belongs to this site's unit.
+        let record =
+            StaffRecord { id: Some(id), unit_id: journal.unit(), role: "administrator".into(), ..admin.clone() };
         let ctx = Ctx::new(id, clock);
         let codes = journal.codes();
         journal.write_as_setup(&ctx, |w| {

@@ -46,6 +46,12 @@ pub struct Ctx {
     pub clock: Arc<dyn Clock>,
 }
 
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx").field("staff", &self.staff).finish_non_exhaustive()
+    }
+}
+
 impl Ctx {
     pub fn new(staff: StaffId, clock: Arc<dyn Clock>) -> Ctx {
         Ctx { staff, clock }

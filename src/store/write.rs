@@ -240,6 +240,30 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
+    /// Delete the rows of `table` matching `filter` (retention only), with one
+    /// audit entry per table naming how many rows went.
+    pub(crate) fn delete(
+        &mut self,
+        table: &'static str,
+        filter: &str,
+        values: &[&dyn ToSql],
+        person: Person,
+    ) -> Result<usize> {
+        self.check_scope(person)?;
+        let n = self.tx.execute(&format!("DELETE FROM {table} WHERE {filter}"), values)?;
+        if n > 0 {
+            self.audit.push(PendingAudit {
+                action: AuditAction::Delete,
+                person: person.map(|p| p.hyphenated().to_string()),
+                entity: Some(table),
+                entity_id: None,
+                purpose: Some("retention".into()),
+                detail: Some(format!("rows={n}")),
+            });
+        }
+        Ok(n)
+    }
+
     /// Does a row with this id exist in `table`?
     pub fn exists(&self, table: &'static str, id: &dyn ToSql) -> Result<bool> {
         let sql = format!("SELECT 1 FROM {table} WHERE id = ?1");

@@ -445,3 +445,33 @@ fn bad_input_on_the_command_line_is_refused_in_danish_and_changes_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("Fejl [no_journal]: Journalen findes ikke"));
     assert!(!missing.exists());
 }
+
+#[test]
+fn logins_roles_audit_backup_and_insight_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("demo-sec.journal");
+    let made = ok(&j, &["demo"]);
+    assert!(made.contains("krypteret") && made.contains("Gendannelsesnøgle"), "{made}");
+    assert!(!std::fs::read(&j).unwrap().starts_with(b"SQLite format 3"), "the demo journal is encrypted");
+    assert!(ok(&j, &["--as", "BH", "audit", "verify"]).contains("Adgangsloggen er intakt"));
+    refused(&j, &["--as", "MS", "audit", "verify"], "forbidden");
+    // The secretary books and registers, but reads no notes.
+    refused(&j, &["--as", "PL", "note", "search", "samtale"], "forbidden");
+    let clients: serde_json::Value = serde_json::from_str(&ok(&j, &["--json", "client", "list", "--active"])).unwrap();
+    let client = clients[0]["id"].as_str().unwrap().to_string();
+    let as_secretary: serde_json::Value =
+        serde_json::from_str(&ok(&j, &["--as", "PL", "--json", "client", "show", &client])).unwrap();
+    assert_eq!(as_secretary["notes_hidden"], true);
+    assert_eq!(as_secretary["notes"].as_array().unwrap().len(), 0);
+    // Who looked: the secretary's read is in the citizen's report.
+    let report = ok(&j, &["--as", "BH", "person", "report", &client]);
+    assert!(report.contains("Hvem har set eller ændret journalen") && report.contains("Pia Lundbæk (PL"), "{report}");
+    // An encrypted backup restores to a journal the same logins open.
+    let backup = dir.path().join("demo-backup.journal");
+    ok(&j, &["--as", "BH", "backup", "--out", backup.to_str().unwrap()]);
+    assert!(!std::fs::read(&backup).unwrap().starts_with(b"SQLite format 3"));
+    let restored = dir.path().join("demo-restored.journal");
+    ok(&restored, &["--as", "BH", "restore", backup.to_str().unwrap()]);
+    assert_eq!(ok(&restored, &["client", "list", "--limit", "500"]), ok(&j, &["client", "list", "--limit", "500"]));
+    refused(&j, &["--as", "BH", "retention", "delete", &client], "not_expired");
+}

@@ -8,5 +8,6 @@ mod exchange;
 mod migration;
 mod model;
 mod screens;
+mod security;
 mod stories;
 mod support;

@@ -1,0 +1,210 @@
+//! Encrypted backup and restore, retention, and the citizen's insight report.
+//!
+//! A backup is `VACUUM INTO` a new file: SQLCipher writes it encrypted with
+//! the journal's own key, so the keyring file is copied beside it and the same
+//! logins open it. Retention deletes, through the write path and only for the
+//! leader, the records whose last entry is older than the retention period.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use serde::Serialize;
+
+use super::audit::AccessEntry;
+use super::keys::{Keyring, Secret};
+use super::roles::Action;
+use crate::error::{Entity, Error, Result};
+use crate::model::views::FullRecord;
+use crate::model::*;
+use crate::store::write::AuditAction;
+use crate::store::{Ctx, Journal};
+
+/// Default retention: journal records are kept at least 10 years after the
+/// last entry (SPEC §3).
+pub const DEFAULT_RETENTION_YEARS: u32 = 10;
+
+/// What a backup wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupInfo {
+    pub journal: PathBuf,
+    pub keyring: Option<PathBuf>,
+    pub bytes: u64,
+}
+
+/// A client whose record has passed its retention period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Expired {
+    pub client_id: ClientId,
+    pub name: String,
+    pub last_entry: NaiveDate,
+}
+
+/// Everything held about one person, with who has looked at it: the answer
+/// to a citizen's request for insight (aktindsigt / indsigt).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonReport {
+    pub made_on: NaiveDate,
+    pub record: FullRecord,
+    pub access: Vec<AccessEntry>,
+}
+
+/// The last date anything was written about a client: the latest of every
+/// dated row that belongs to them (and the rows' own change times).
+const LAST_ENTRY_SQL: &str = "
+    SELECT max(d) FROM (
+        SELECT substr(changed_at, 1, 10) AS d FROM client WHERE id = ?1
+        UNION ALL SELECT received_on FROM referral WHERE client_id = ?1
+        UNION ALL SELECT max(enrolled_on, coalesce(start_on, ''), coalesce(follow_up_from, ''), coalesce(end_on, ''),
+                             substr(changed_at, 1, 10)) FROM course WHERE client_id = ?1
+        UNION ALL SELECT max(written_on, substr(created_at, 1, 10)) FROM note WHERE client_id = ?1
+        UNION ALL SELECT s.held_on FROM session s JOIN session_participant p ON p.session_id = s.id WHERE p.client_id = ?1
+        UNION ALL SELECT given_on FROM consent WHERE client_id = ?1
+        UNION ALL SELECT coalesce(withdrawn_on, given_on) FROM consent WHERE client_id = ?1
+        UNION ALL SELECT made_on FROM notification WHERE client_id = ?1
+        UNION ALL SELECT r.held_on FROM case_review_item i JOIN case_review r ON r.id = i.review_id WHERE i.client_id = ?1
+    )";
+
+impl Journal {
+    /// Write an encrypted copy of the journal (and its keyring) to `dest`.
+    pub fn backup(&mut self, ctx: &Ctx, dest: &Path) -> Result<BackupInfo> {
+        self.authorize(ctx, Action::Backup)?;
+        if dest.exists() {
+            return Err(Error::AlreadyExists(dest.to_path_buf()));
+        }
+        let target = dest.to_str().ok_or(Error::AlreadyExists(dest.to_path_buf()))?.to_string();
+        // The entry goes in first, so the copy holds it too.
+        self.write(ctx, |w| {
+            w.audit(AuditAction::Backup, None, None, Some(format!("to={}", dest.display())));
+            Ok(())
+        })?;
+        self.connection().execute("VACUUM INTO ?1", params![target])?;
+        let keyring = if self.is_encrypted() {
+            let ring = Keyring::load(self.path())?;
+            ring.save(dest)?;
+            Some(Keyring::path_for(dest))
+        } else {
+            None
+        };
+        let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
+        Ok(BackupInfo { journal: dest.to_path_buf(), keyring, bytes })
+    }
+
+    /// Clients whose last entry is more than `years` years before `today`.
+    pub fn expired(&self, ctx: &Ctx, years: u32, today: NaiveDate) -> Result<Vec<Expired>> {
+        self.authorize(ctx, Action::Retention)?;
+        let limit = today - chrono::Months::new(12 * years);
+        let mut out = Vec::new();
+        let mut stmt = self.connection().prepare("SELECT id, name FROM client ORDER BY name, id")?;
+        let clients: Vec<(ClientId, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut last = self.connection().prepare_cached(LAST_ENTRY_SQL)?;
+        for (id, name) in clients {
+            let d: Option<String> = last.query_row([id], |r| r.get(0))?;
+            let Some(d) = d.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) else { continue };
+            if d < limit {
+                out.push(Expired { client_id: id, name, last_entry: d });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Delete a client's whole record after its retention period (leader
+    /// only). Refused unless the client is on the `expired` list. Children
+    /// linked to no other client go with it. The audit log keeps the trace.
+    pub fn delete_expired(&mut self, ctx: &Ctx, client: ClientId, years: u32) -> Result<usize> {
+        let today = ctx.clock.today();
+        if !self.expired(ctx, years, today)?.iter().any(|e| e.client_id == client) {
+            return Err(Error::NotExpired);
+        }
+        self.write(ctx, |w| {
+            let person = Some(client.0);
+            let c = client.to_string();
+            let mut n = 0;
+            // Children linked to this client only.
+            let only: Vec<String> = w
+                .conn()
+                .prepare(
+                    "SELECT child_id FROM child_link l WHERE client_id = ?1
+                     AND NOT EXISTS (SELECT 1 FROM child_link o WHERE o.child_id = l.child_id AND o.client_id <> ?1)",
+                )?
+                .query_map([&c], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let courses = "(SELECT id FROM course WHERE client_id = ?1)";
+            let sessions = format!("(SELECT id FROM session WHERE course_id IN {courses})");
+            let members = "(SELECT id FROM group_member WHERE client_id = ?1)";
+            let steps: Vec<(&'static str, String)> = vec![
+                ("case_review_item", "client_id = ?1".into()),
+                ("group_attendance", format!("member_id IN {members}")),
+                ("group_member", "client_id = ?1".into()),
+                ("consent", "client_id = ?1".into()),
+                ("notification", "client_id = ?1".into()),
+                ("medication", format!("course_id IN {courses}")),
+                ("evaluation", format!("course_id IN {courses}")),
+                ("plan_revision", format!("course_id IN {courses}")),
+                ("assessment", format!("course_id IN {courses}")),
+                ("note", format!("client_id = ?1 OR session_id IN {sessions}")),
+                ("session_participant", format!("client_id = ?1 OR session_id IN {sessions}")),
+                ("session", format!("id IN {sessions}")),
+                ("settlement_line", "client_id = ?1".into()),
+                ("course", "client_id = ?1".into()),
+                ("referral", "client_id = ?1".into()),
+                ("child_link", "client_id = ?1".into()),
+            ];
+            for (table, filter) in &steps {
+                n += w.delete(table, filter, &[&c], person)?;
+            }
+            for child in &only {
+                for (table, filter) in [
+                    ("case_review_item", "child_id = ?1"),
+                    ("group_attendance", "member_id IN (SELECT id FROM group_member WHERE child_id = ?1)"),
+                    ("group_member", "child_id = ?1"),
+                    ("notification", "child_id = ?1"),
+                    ("network_person", "child_id = ?1"),
+                    ("emergency_plan", "child_id = ?1"),
+                    ("session_participant", "child_id = ?1"),
+                    ("child", "id = ?1"),
+                ] {
+                    n += w.delete(table, filter, &[child], person)?;
+                }
+            }
+            n += w.delete("client", "id = ?1", &[&c], person)?;
+            if n == 0 {
+                return Err(Error::NotFound(Entity::Client));
+            }
+            Ok(n)
+        })
+    }
+
+    /// Everything held about one client and who has looked at it, for the
+    /// citizen (leader only). The report is itself logged.
+    pub fn person_report(&mut self, ctx: &Ctx, client: ClientId) -> Result<PersonReport> {
+        self.authorize(ctx, Action::ReadAudit)?;
+        let record = self.client_record(ctx, client)?;
+        let access = self.access_log(ctx, client.0)?;
+        Ok(PersonReport { made_on: ctx.clock.today(), record, access })
+    }
+}
+
+/// Restore a backup to `target` (which must not exist): the journal and its
+/// keyring are copied after a login to the backup proves it opens.
+pub fn restore(
+    backup: &Path,
+    target: &Path,
+    login: &str,
+    password: &Secret,
+    clock: std::sync::Arc<dyn Clock>,
+) -> Result<Journal> {
+    if target.exists() {
+        return Err(Error::AlreadyExists(target.to_path_buf()));
+    }
+    {
+        let (j, _) = Journal::login(backup, login, password, clock.clone())?;
+        drop(j);
+    }
+    std::fs::copy(backup, target)?;
+    if Keyring::exists(backup) {
+        std::fs::copy(Keyring::path_for(backup), Keyring::path_for(target))?;
+    }
+    Ok(Journal::login(target, login, password, clock)?.0)
+}
