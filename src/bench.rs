@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::model::*;
+use crate::security::keys::{KdfParams, Secret};
 use crate::store::{ClientFilter, Journal, Setup};
 
 pub struct Options {
@@ -24,6 +25,52 @@ pub struct Options {
     pub seed: u64,
     pub queries: usize,
     pub dir: PathBuf,
+    /// Run everything twice, on an unencrypted and an encrypted journal, and
+    /// time logins.
+    pub compare_encryption: bool,
+}
+
+/// The same benchmark on an unencrypted and an encrypted journal, and the
+/// time a login (Argon2id + opening the journal) takes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub plain: Report,
+    pub encrypted: Report,
+    /// Per operation: encrypted p95 / unencrypted p95 − 1, in percent.
+    pub overhead_p95_pct: Vec<(String, f64)>,
+    /// Per operation: encrypted p50 / unencrypted p50 − 1, in percent.
+    pub overhead_p50_pct: Vec<(String, f64)>,
+    pub load_overhead_pct: f64,
+    pub kdf: crate::security::keys::KdfParams,
+    /// Login times in milliseconds (Argon2id + opening the journal), sorted.
+    pub login_ms: Vec<f64>,
+}
+
+impl Comparison {
+    pub fn to_text(&self) -> String {
+        let mut s = String::from("== Ukrypteret journal ==\n");
+        s.push_str(&self.plain.to_text());
+        s.push_str("\n== Krypteret journal (SQLCipher) ==\n");
+        s.push_str(&self.encrypted.to_text());
+        s.push_str("\n== Krypteringens pris ==\n");
+        s.push_str(&format!("| {:<44} | {:>12} | {:>12} |\n", "operation", "p50 +%", "p95 +%"));
+        for ((name, p50), (_, p95)) in self.overhead_p50_pct.iter().zip(&self.overhead_p95_pct) {
+            s.push_str(&format!("| {:<44} | {:>12.1} | {:>12.1} |\n", name, p50, p95));
+        }
+        s.push_str(&format!(
+            "| {:<44} | {:>12.1} | {:>12} |\n",
+            "load through the write path", self.load_overhead_pct, ""
+        ));
+        s.push_str(&format!(
+            "\nLogin (Argon2id m={} KiB, t={}, p={} + åbning): {} ms (median af {})\n",
+            self.kdf.m_kib,
+            self.kdf.t,
+            self.kdf.p,
+            self.login_ms.get(self.login_ms.len() / 2).map(|m| format!("{m:.0}")).unwrap_or_default(),
+            self.login_ms.len()
+        ));
+        s
+    }
 }
 
 /// Percentiles of one measured operation, in milliseconds.
@@ -192,7 +239,53 @@ fn plain_insert(loaded: &Journal, dir: &std::path::Path) -> Result<(usize, Durat
     Ok((total, took))
 }
 
-pub fn run(o: &Options) -> Result<Report> {
+/// Run the benchmark (see module doc), once or, with `compare_encryption`,
+/// on an unencrypted and an encrypted journal in the same run.
+pub fn run_all(o: &Options) -> Result<serde_json::Value> {
+    if !o.compare_encryption {
+        let r = run(o, false)?;
+        return Ok(serde_json::json!({ "text": r.to_text(), "report": r }));
+    }
+    let plain = run(o, false)?;
+    let encrypted = run(o, true)?;
+    let pct = |a: f64, b: f64| if a > 0.0 { (b / a - 1.0) * 100.0 } else { 0.0 };
+    let overhead_p95_pct =
+        plain.timings.iter().zip(&encrypted.timings).map(|(a, b)| (a.name.clone(), pct(a.p95_ms, b.p95_ms))).collect();
+    let overhead_p50_pct =
+        plain.timings.iter().zip(&encrypted.timings).map(|(a, b)| (a.name.clone(), pct(a.p50_ms, b.p50_ms))).collect();
+    let load_overhead_pct = pct(plain.load.write_path_s, encrypted.load.write_path_s);
+    // Logins against the encrypted journal with the default Argon2id cost.
+    let path = o.dir.join("bench-keyed.journal");
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock::on(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default()));
+    let login = file_first_staff_initials(o);
+    let mut login_ms = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        let (j, _) = Journal::login(&path, &login, &Secret::new(BENCH_PASSWORD), clock.clone())?;
+        login_ms.push(t.elapsed().as_secs_f64() * 1e3);
+        drop(j);
+    }
+    login_ms.sort_by(f64::total_cmp);
+    let c = Comparison {
+        plain,
+        encrypted,
+        overhead_p95_pct,
+        overhead_p50_pct,
+        load_overhead_pct,
+        kdf: KdfParams::DEFAULT,
+        login_ms,
+    };
+    Ok(serde_json::json!({ "text": c.to_text(), "report": c }))
+}
+
+const BENCH_PASSWORD: &str = "benchmark-adgangskode";
+
+fn file_first_staff_initials(o: &Options) -> String {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
+    crate::fixtures::generate(0, o.seed, today).staff[0].initials.clone()
+}
+
+pub fn run(o: &Options, encrypted: bool) -> Result<Report> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::on(today));
     eprintln!("Genererer {} klienter …", o.clients);
@@ -200,13 +293,19 @@ pub fn run(o: &Options) -> Result<Report> {
     let file = generate_file(o.clients, o.seed, today);
     let generate_s = t.elapsed().as_secs_f64();
 
-    let path = o.dir.join("bench.journal");
-    for suffix in ["", "-wal", "-shm"] {
+    let path = o.dir.join(if encrypted { "bench-keyed.journal" } else { "bench.journal" });
+    for suffix in ["", "-wal", "-shm", ".keys"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     let unit = file.units[0].clone();
     let setup = Setup { site_name: unit.name.clone(), unit, first_staff: file.staff[0].clone() };
-    let (mut j, ctx) = Journal::create(&path, &setup, clock)?;
+    let (mut j, ctx) = if encrypted {
+        let (j, ctx, _) =
+            Journal::create_keyed(&path, &setup, &Secret::new(BENCH_PASSWORD), clock, KdfParams::DEFAULT)?;
+        (j, ctx)
+    } else {
+        Journal::create(&path, &setup, clock)?
+    };
     eprintln!("Indlæser gennem skrivevejen …");
     let t = Instant::now();
     let summary = j.import(&ctx, &file)?;

@@ -661,6 +661,9 @@ struct BenchArgs {
     /// Where the benchmark's journals are written (a temporary folder by default).
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// Run on an unencrypted and an encrypted journal in the same run, and time logins.
+    #[arg(long)]
+    compare_encryption: bool,
 }
 
 /// The clock: `TOVHOLDER_NOW` (a date or an RFC 3339 instant) or the system's.
@@ -956,17 +959,18 @@ fn run(cli: Cli) -> Result<(), Error> {
                 None => std::env::temp_dir().join(format!("tovholder-bench-{}", std::process::id())),
             };
             std::fs::create_dir_all(&dir)?;
-            let report = tovholder::bench::run(&tovholder::bench::Options {
+            let report = tovholder::bench::run_all(&tovholder::bench::Options {
                 clients: a.clients,
                 seed: a.seed,
                 queries: a.queries,
                 dir: dir.clone(),
+                compare_encryption: a.compare_encryption,
             });
             if a.dir.is_none() {
                 let _ = std::fs::remove_dir_all(&dir);
             }
             let report = report?;
-            out.print(&report, || report.to_text());
+            out.print(&report["report"], || report["text"].as_str().unwrap_or_default().to_string());
             return Ok(());
         }
         _ => {}
