@@ -83,14 +83,14 @@ pub fn danish_date(t: DateTime<Utc>) -> NaiveDate {
 pub fn parse_date(input: &str, field: &'static str) -> Result<NaiveDate, Invalid> {
     let s = input.trim();
     let err = || Invalid::DateFormat { field, value: input.to_string() };
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        if s.len() == 10 {
-            return Ok(d);
-        }
+    let digits = |p: &str, lens: &[usize]| lens.contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit());
+    let iso: Vec<&str> = s.split('-').collect();
+    if iso.len() == 3 && digits(iso[0], &[4]) && digits(iso[1], &[2]) && digits(iso[2], &[2]) {
+        return NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| err());
     }
     let normal = s.replace(['.', '/'], "-");
     let parts: Vec<&str> = normal.split('-').collect();
-    if parts.len() != 3 || parts[2].len() != 4 {
+    if parts.len() != 3 || !digits(parts[0], &[1, 2]) || !digits(parts[1], &[1, 2]) || !digits(parts[2], &[4]) {
         return Err(err());
     }
     let num = |p: &str| p.parse::<u32>().ok();

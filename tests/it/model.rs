@@ -75,6 +75,10 @@ fn dates_as_danes_type_them() {
     check_date("24-12-26", None);
     check_date("i går", None);
     check_date("", None);
+    // Found by the fuzzer: a signed year must not pass as ISO.
+    check_date("-12012-1-1", None);
+    check_date("+1-+1-2026", None);
+    check_date("01-01-+202", None);
     assert_eq!(danish(date("2026-03-05")), "05-03-2026");
     assert_eq!(parse_time("9.30", "start_time").unwrap(), "09:30");
     assert_eq!(parse_time("24:00", "start_time").unwrap_err().code(), "time_format");
