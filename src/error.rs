@@ -97,6 +97,9 @@ pub enum Invalid {
     /// Staff initials already used in the unit.
     #[error("Initialerne «{initials}» er allerede i brug i enheden.")]
     InitialsTaken { initials: String },
+    /// A reference to a course, session or referral of another client.
+    #[error("{} hører til en anden klient.", .what.label())]
+    OtherClient { what: Entity, field: &'static str },
     /// A sex that is neither M nor K.
     #[error("«{value}» er ikke et køn. Skriv M (mand) eller K (kvinde).")]
     UnknownSex { value: String },
@@ -154,6 +157,7 @@ impl Invalid {
             Invalid::Missing { .. } => "missing_reference",
             Invalid::PasswordTooShort { .. } => "password_too_short",
             Invalid::Duplicate { .. } => "duplicate",
+            Invalid::OtherClient { .. } => "other_client",
             Invalid::UnknownSex { .. } => "unknown_sex",
             Invalid::UnknownList { .. } => "unknown_list",
             Invalid::UnknownEvaluation { .. } => "unknown_evaluation",
@@ -176,7 +180,8 @@ impl Invalid {
             | Invalid::DateOrder { field, .. }
             | Invalid::InFuture { field }
             | Invalid::OutOfRange { field, .. }
-            | Invalid::Missing { field, .. } => Some(field),
+            | Invalid::Missing { field, .. }
+            | Invalid::OtherClient { field, .. } => Some(field),
             Invalid::ChildNotMinor => Some("birth_date"),
             Invalid::PasswordTooShort { .. } => Some("password"),
             Invalid::AnonymousWithCpr => Some("cpr"),

@@ -824,7 +824,7 @@ fn setup_from(file: &JournalFile) -> Result<Setup, Error> {
 
 fn read_journal_file(path: &Path) -> Result<JournalFile, Error> {
     let text = std::fs::read_to_string(path)?;
-    Ok(serde_json::from_str(&text)?)
+    tovholder::store::parse_journal_file(&text)
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
@@ -865,7 +865,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Demo { file, force } => {
             let data: JournalFile = match file {
                 Some(f) => read_journal_file(f)?,
-                None => serde_json::from_str(DEMO_JSON)?,
+                None => tovholder::store::parse_journal_file(DEMO_JSON)?,
             };
             if *force {
                 for suffix in ["", "-wal", "-shm"] {

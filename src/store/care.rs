@@ -95,7 +95,15 @@ pub(crate) fn insert_course(w: &mut Writer<'_>, codes: &Codes, unit: UnitId, r: 
     codes.municipality(&paying, "paying_municipality")?;
     must_exist(w, "staff", &r.case_owner, Entity::Staff, "case_owner")?;
     if let Some(referral) = &r.referral_id {
-        must_exist(w, "referral", referral, Entity::Referral, "referral_id")?;
+        let owner: ClientId = w
+            .conn()
+            .prepare_cached("SELECT client_id FROM referral WHERE id = ?1")?
+            .query_row([referral], |row| row.get(0))
+            .optional()?
+            .ok_or(Invalid::Missing { what: Entity::Referral, field: "referral_id" })?;
+        if owner != r.client_id {
+            return Err(Invalid::OtherClient { what: Entity::Referral, field: "referral_id" }.into());
+        }
     }
     let unit_id = r.unit_id.unwrap_or(unit);
     must_exist(w, "unit", &unit_id, Entity::Unit, "unit_id")?;

@@ -28,6 +28,28 @@ pub struct ImportSummary {
     pub skipped: usize,
 }
 
+/// Read a journal file from JSON text. The format and its version are
+/// checked first, so a file from a newer Tovholder is named as such rather
+/// than failing on fields this program does not know.
+pub fn parse_journal_file(text: &str) -> Result<JournalFile> {
+    #[derive(serde::Deserialize)]
+    struct Header {
+        #[serde(default)]
+        format: Option<String>,
+        #[serde(default)]
+        format_version: Option<u32>,
+    }
+    let header: Header = serde_json::from_str(text)?;
+    if header.format.as_deref() != Some(JournalFile::FORMAT) {
+        return Err(Error::ImportFormat { line: 1, column: 1 });
+    }
+    match header.format_version {
+        Some(v) if v == JournalFile::VERSION => Ok(serde_json::from_str(text)?),
+        Some(v) => Err(Error::ImportVersion { found: v, known: JournalFile::VERSION }),
+        None => Err(Error::ImportFormat { line: 1, column: 1 }),
+    }
+}
+
 impl Journal {
     /// Import a journal file (see module doc).
     pub fn import(&mut self, ctx: &Ctx, file: &JournalFile) -> Result<ImportSummary> {

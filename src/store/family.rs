@@ -114,10 +114,30 @@ pub(crate) fn insert_note(w: &mut Writer<'_>, r: &NoteRecord) -> Result<NoteId> 
     }
     must_exist(w, "client", &r.client_id, Entity::Client, "client_id")?;
     if let Some(c) = &r.course_id {
-        must_exist(w, "course", c, Entity::Course, "course_id")?;
+        let owner: ClientId = w
+            .conn()
+            .prepare_cached("SELECT client_id FROM course WHERE id = ?1")?
+            .query_row([c], |row| row.get(0))
+            .optional()?
+            .ok_or(Invalid::Missing { what: Entity::Course, field: "course_id" })?;
+        if owner != r.client_id {
+            return Err(Invalid::OtherClient { what: Entity::Course, field: "course_id" }.into());
+        }
     }
     if let Some(s) = &r.session_id {
         must_exist(w, "session", s, Entity::Session, "session_id")?;
+        // The session must be the client's: they took part, or it is on their course.
+        let theirs = w
+            .conn()
+            .prepare_cached(
+                "SELECT 1 FROM session se WHERE se.id = ?1 AND (
+                    EXISTS (SELECT 1 FROM session_participant p WHERE p.session_id = se.id AND p.client_id = ?2)
+                    OR EXISTS (SELECT 1 FROM course co WHERE co.id = se.course_id AND co.client_id = ?2))",
+            )?
+            .exists(rusqlite::params![s, r.client_id])?;
+        if !theirs {
+            return Err(Invalid::OtherClient { what: Entity::Session, field: "session_id" }.into());
+        }
     }
     match (r.kind, &r.corrects) {
         (NoteKind::Note, None) => {}

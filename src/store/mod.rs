@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-pub use exchange::ImportSummary;
+pub use exchange::{parse_journal_file, ImportSummary};
 pub(crate) use people::insert_staff as insert_staff_via;
 pub use read::{ClientFilter, ClientSummaryLine};
 pub use write::Writer;

@@ -23,6 +23,7 @@ struct Fx {
     stopped_medication: MedicationId,
     withdrawn_consent: ConsentId,
     notification: NotificationId,
+    referral: ReferralId,
 }
 
 fn prepare(w: &mut World) -> Fx {
@@ -85,7 +86,9 @@ fn prepare(w: &mut World) -> Fx {
             },
         )
         .unwrap();
+    let referral = w.j.add_referral(&w.ctx, &referral(client)).unwrap();
     Fx {
+        referral,
         client,
         other_client,
         anonymous_course,
@@ -409,6 +412,28 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
                 },
             )
             .map(drop)
+        }),
+        case("a note on another client's course", "other_client", |j, c, _, f| {
+            j.add_note(
+                c,
+                &NoteRecord {
+                    id: None,
+                    client_id: f.other_client,
+                    course_id: Some(f.course),
+                    session_id: None,
+                    kind: NoteKind::Note,
+                    corrects: None,
+                    written_on: date("2026-10-01"),
+                    internal: false,
+                    text: "Notat.".into(),
+                },
+            )
+            .map(drop)
+        }),
+        case("a course enrolled from another client's referral", "other_client", |j, c, w, f| {
+            let mut r = course_record(f.other_client, "family", "2026-10-01", None, w.consultant);
+            r.referral_id = Some(f.referral);
+            j.enrol(c, &r).map(drop)
         }),
         case("correcting a missing note", "not_found", |j, c, _, _| {
             j.correct_note(c, NoteId::new(), NoteKind::Correction, "x", date("2026-10-01")).map(drop)

@@ -117,6 +117,13 @@ fn files_that_are_not_journals_are_refused() {
     assert_eq!(err.code(), "import_format");
     assert!(err.to_string().contains("linje 2"), "{err}");
 
+    // A newer file is named as newer, even when it has fields we do not know.
+    let newer =
+        tovholder::store::parse_journal_file(r#"{"format": "tovholder-journal", "format_version": 2, "bundles": []}"#);
+    assert_eq!(newer.unwrap_err().code(), "import_version");
+    let other = tovholder::store::parse_journal_file(r#"{"format": "regneark", "format_version": 1}"#);
+    assert_eq!(other.unwrap_err().code(), "import_format");
+
     let mut w = World::new();
     let before = snapshot(&w.j);
     let mut future = JournalFile::new();
