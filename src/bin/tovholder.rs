@@ -1158,7 +1158,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Client(ClientCmd::List { search, active, with_children, mine, limit }) => {
             let filter = ClientFilter { active, with_children, case_owner: mine.then_some(staff) };
-            let clients = j.search_clients(&search, &filter, today, limit)?;
+            let clients = j.client_list(&ctx, &search, &filter, limit)?;
             out.print(&clients, || client_table(&clients));
         }
         Command::Client(ClientCmd::Show { id: cid }) => {

@@ -220,7 +220,7 @@ impl Journal {
         if role != Role::FamilyConsultant {
             return Ok(true);
         }
-        let sql = format!("SELECT {}", roles::CLIENT_SHARED_SQL);
+        let sql = format!("SELECT {}", roles::client_shared("?1", "?2"));
         Ok(self.connection().prepare_cached(&sql)?.query_row(rusqlite::params![client, unit], |r| r.get(0))?)
     }
 }

@@ -148,21 +148,25 @@ pub fn allowed(role: Role, action: Action) -> bool {
     }
 }
 
-/// SQL that is true when client `?1` is shared with unit `?2`: a consent to
-/// that unit not withdrawn, a course or referral held by it, or a child whose
-/// family-department caseworker is there.
-pub(crate) const CLIENT_SHARED_SQL: &str = "
-    EXISTS (SELECT 1 FROM consent WHERE client_id = ?1 AND to_unit = ?2 AND withdrawn_on IS NULL)
-    OR EXISTS (SELECT 1 FROM course WHERE client_id = ?1 AND unit_id = ?2)
-    OR EXISTS (SELECT 1 FROM referral WHERE client_id = ?1 AND unit_id = ?2)
-    OR EXISTS (SELECT 1 FROM child_link l JOIN child ch ON ch.id = l.child_id
-               WHERE l.client_id = ?1 AND ch.caseworker_unit = ?2)";
+/// SQL that is true when the client `client` (an SQL expression) is shared
+/// with the unit `unit`: a consent to that unit not withdrawn, a course or
+/// referral held by it, or a child whose family-department caseworker is there.
+pub(crate) fn client_shared(client: &str, unit: &str) -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM consent WHERE client_id = {client} AND to_unit = {unit} AND withdrawn_on IS NULL)
+          OR EXISTS (SELECT 1 FROM course WHERE client_id = {client} AND unit_id = {unit})
+          OR EXISTS (SELECT 1 FROM referral WHERE client_id = {client} AND unit_id = {unit})
+          OR EXISTS (SELECT 1 FROM child_link l JOIN child ch ON ch.id = l.child_id
+                     WHERE l.client_id = {client} AND ch.caseworker_unit = {unit}))"
+    )
+}
 
-/// The same for a child `?1`: its caseworker is in unit `?2`, or it is linked
-/// to a client shared with the unit.
-pub(crate) const CHILD_SHARED_SQL: &str = "
-    EXISTS (SELECT 1 FROM child WHERE id = ?1 AND caseworker_unit = ?2)
-    OR EXISTS (SELECT 1 FROM child_link cl WHERE cl.child_id = ?1 AND (
-        EXISTS (SELECT 1 FROM consent WHERE client_id = cl.client_id AND to_unit = ?2 AND withdrawn_on IS NULL)
-        OR EXISTS (SELECT 1 FROM course WHERE client_id = cl.client_id AND unit_id = ?2)
-        OR EXISTS (SELECT 1 FROM referral WHERE client_id = cl.client_id AND unit_id = ?2)))";
+/// The same for a child `child`: its caseworker is in the unit, or it is
+/// linked to a client shared with the unit.
+pub(crate) fn child_shared(child: &str, unit: &str) -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM child WHERE id = {child} AND caseworker_unit = {unit})
+          OR EXISTS (SELECT 1 FROM child_link cl WHERE cl.child_id = {child} AND {}))",
+        client_shared("cl.client_id", unit)
+    )
+}

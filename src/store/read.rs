@@ -89,17 +89,50 @@ const SUMMARY_COLS: &str = "c.id, c.name, c.cpr, c.birth_date, c.municipality,
 const FILTER_SQL: &str = "(?5 = 0 OR EXISTS (SELECT 1 FROM course co WHERE co.client_id = c.id AND co.end_on IS NULL))
     AND (?6 = 0 OR EXISTS (SELECT 1 FROM child_link l JOIN child ch ON ch.id = l.child_id
                            WHERE l.client_id = c.id AND ch.birth_date > ?9))
-    AND (?7 IS NULL OR EXISTS (SELECT 1 FROM course co WHERE co.client_id = c.id AND co.end_on IS NULL AND co.case_owner = ?7))";
+    AND (?7 IS NULL OR EXISTS (SELECT 1 FROM course co WHERE co.client_id = c.id AND co.end_on IS NULL AND co.case_owner = ?7))
+    AND (?3 IS NULL OR SHARED_WITH_?3)";
 
 impl Journal {
-    /// The client list: `query` is a name (every word matched as a prefix)
-    /// or the start of a CPR number; empty lists everyone, by name.
+    /// The client list as the acting user may see it: everyone for most
+    /// roles, only the cases shared with their unit for a family consultant,
+    /// nothing for an administrator. See `search_clients` for `query`.
+    pub fn client_list(
+        &self,
+        ctx: &Ctx,
+        query: &str,
+        filter: &ClientFilter,
+        limit: usize,
+    ) -> Result<Vec<ClientSummary>> {
+        let role = self.authorize(ctx, Action::ReadRecord)?;
+        let scope = if role == crate::security::roles::Role::FamilyConsultant {
+            Some(self.role_of(ctx.staff)?.1)
+        } else {
+            None
+        };
+        self.search_scoped(query, filter, ctx.clock.today(), limit, scope)
+    }
+
+    /// The client list without a reader: `query` is a name (every word
+    /// matched as a prefix) or the start of a CPR number; empty lists
+    /// everyone, by name. For measurement and internal use; screens call
+    /// `client_list`, which applies the reader's role.
     pub fn search_clients(
         &self,
         query: &str,
         filter: &ClientFilter,
         today: NaiveDate,
         limit: usize,
+    ) -> Result<Vec<ClientSummary>> {
+        self.search_scoped(query, filter, today, limit, None)
+    }
+
+    fn search_scoped(
+        &self,
+        query: &str,
+        filter: &ClientFilter,
+        today: NaiveDate,
+        limit: usize,
+        scope: Option<UnitId>,
     ) -> Result<Vec<ClientSummary>> {
         let codes = self.codes();
         let adult_limit = (today - chrono::Months::new(12 * 18)).to_string();
@@ -128,12 +161,13 @@ impl Journal {
                 None,
             )
         };
+        let sql = sql.replace("SHARED_WITH_?3", &crate::security::roles::client_shared("c.id", "?3"));
         let mut stmt = self.connection().prepare_cached(&sql)?;
         let rows = stmt.query_map(
             params![
                 a1,
                 a2,
-                None::<i64>,
+                scope,
                 None::<i64>,
                 filter.active,
                 filter.with_children,

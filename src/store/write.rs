@@ -123,9 +123,9 @@ impl<'c> Writer<'c> {
             return Ok(());
         }
         let sql = format!(
-            "SELECT ({}) OR ({})",
-            crate::security::roles::CLIENT_SHARED_SQL,
-            crate::security::roles::CHILD_SHARED_SQL
+            "SELECT {} OR {}",
+            crate::security::roles::client_shared("?1", "?2"),
+            crate::security::roles::child_shared("?1", "?2")
         );
         let shared: bool = self.tx.prepare_cached(&sql)?.query_row(params![p, unit], |r| r.get(0))?;
         if shared {

@@ -572,6 +572,10 @@ fn a_family_consultant_sees_only_cases_shared_with_their_unit() {
     )
     .unwrap();
     assert_eq!(w.j.client_record(&fc, client).unwrap_err().code(), "forbidden");
+    let listed = |w: &World, who: &Ctx| w.j.client_list(who, "", &Default::default(), 50).unwrap().len();
+    assert_eq!(listed(&w, &fc), 0, "the list shows no case that is not shared");
+    assert_eq!(listed(&w, &w.ctx), 1);
+    assert_eq!(w.j.client_list(&admin, "", &Default::default(), 50).unwrap_err().code(), "forbidden");
     assert!(w.j.search_notes(&fc, "tilbagefald", 10).unwrap().is_empty(), "hits in other cases are hidden");
     let note = |c| NoteRecord {
         id: None,
@@ -601,6 +605,7 @@ fn a_family_consultant_sees_only_cases_shared_with_their_unit() {
         )
         .unwrap();
     assert_eq!(w.j.client_record(&fc, client).unwrap().client.name, "Delt Dalgaard");
+    assert_eq!(listed(&w, &fc), 1);
     assert_eq!(w.j.search_notes(&fc, "tilbagefald", 10).unwrap().len(), 1);
     w.j.add_note(&fc, &note(client)).unwrap();
     w.j.withdraw_consent(&w.ctx, consent, date("2026-11-22")).unwrap();
