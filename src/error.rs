@@ -352,6 +352,12 @@ pub enum Error {
     /// Deletion asked for a record that has not passed its retention period.
     #[error("Journalen er ikke udløbet: den skal stadig opbevares (opbevaringsperioden regnes fra sidste notat).")]
     NotExpired,
+    /// Courses the NAB extract cannot report yet; no file is written.
+    #[error("NAB-udtrækket er ikke skrevet: {} forløb mangler oplysninger: {}", .problems.len(), .problems.iter().map(|p| format!("{} ({})", p.client, p.problem)).collect::<Vec<_>>().join("; "))]
+    NabIncomplete { problems: Vec<crate::report::NabProblem> },
+    /// Courses the settlement cannot price; nothing is settled.
+    #[error("Afregningen er ikke lavet: {} forløb kan ikke prissættes: {}", .problems.len(), .problems.iter().map(|p| format!("{} ({})", p.client, p.problem)).collect::<Vec<_>>().join("; "))]
+    SettlementIncomplete { problems: Vec<crate::report::SettlementProblem> },
     /// The audit log's hash chain is broken.
     #[error("Adgangsloggen er ændret eller beskadiget.")]
     AuditBroken,
@@ -400,6 +406,8 @@ impl Error {
             Error::PasswordMismatch => "password_mismatch",
             Error::AuditBroken => "audit_broken",
             Error::NotExpired => "not_expired",
+            Error::NabIncomplete { .. } => "nab_incomplete",
+            Error::SettlementIncomplete { .. } => "settlement_incomplete",
             Error::Io(_) => "io",
             Error::Db(_) => "database",
         }

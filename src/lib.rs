@@ -9,6 +9,7 @@ pub mod bench;
 pub mod error;
 pub mod fixtures;
 pub mod model;
+pub mod report;
 pub mod security;
 pub mod store;
 

@@ -119,6 +119,9 @@ enum Command {
     /// Everything held about one person, with who has looked at it (indsigt).
     #[command(subcommand)]
     Person(PersonCmd),
+    /// Reports for the leader: annual report, waiting time, NAB extract, settlement.
+    #[command(subcommand)]
+    Report(ReportCmd),
     /// Measure search, record and load speed on a generated journal.
     Bench(BenchArgs),
 }
@@ -631,6 +634,47 @@ enum RetentionCmd {
 }
 
 #[derive(Subcommand)]
+enum ReportCmd {
+    /// The annual report's tables (counts 1-4 shown as <5).
+    Annual {
+        #[arg(long)]
+        year: i32,
+        /// Write the tables as CSV to this file instead of printing them.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+    /// Days from referral to treatment start; who waits now.
+    Waiting {
+        #[arg(long)]
+        year: i32,
+    },
+    /// The NAB register extract as CSV (refused, naming every incomplete course).
+    Nab {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// The unit's NAB institution code.
+        #[arg(long, default_value = "3502")]
+        institution: String,
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// The monthly settlement for the paying municipality.
+    Settlement {
+        /// The paying municipality's code (Stevns: 0336).
+        #[arg(long)]
+        payer: String,
+        /// The month, åååå-mm.
+        #[arg(long)]
+        month: String,
+        /// Write CSV to this file.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum PersonCmd {
     /// Print everything held about a client and the access log.
     Report { id: String },
@@ -1013,6 +1057,39 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Retention(RetentionCmd::Delete { id: cid, years }) => {
             let n = j.delete_expired(&ctx, id(&cid, "id")?, years)?;
             out.done(&format!("Journalen er slettet ({n} rækker). Sletningen står i adgangsloggen."));
+        }
+        Command::Report(ReportCmd::Annual { year, csv }) => {
+            let report = j.annual_report(&ctx, year)?;
+            match csv {
+                Some(f) => {
+                    let text: String = report.tables.iter().map(|t| format!("{}\n{}\n", t.title, t.to_csv())).collect();
+                    std::fs::write(&f, text)?;
+                    out.done(&format!("Årsrapportens tabeller er skrevet til {}.", f.display()));
+                }
+                None => out.print(&report, || report.to_text()),
+            }
+        }
+        Command::Report(ReportCmd::Waiting { year }) => {
+            let report = j.waiting_report(&ctx, year)?;
+            out.print(&report, || report.to_text());
+        }
+        Command::Report(ReportCmd::Nab { from, to, institution, out: file }) => {
+            let lines = j.nab_extract(&ctx, parse_date(&from, "from")?, parse_date(&to, "to")?, &institution)?;
+            let csv = tovholder::report::nab_csv(&lines);
+            match file {
+                Some(f) => {
+                    std::fs::write(&f, csv)?;
+                    out.done(&format!("NAB-udtræk med {} forløb er skrevet til {}.", lines.len(), f.display()));
+                }
+                None => print!("{csv}"),
+            }
+        }
+        Command::Report(ReportCmd::Settlement { payer, month, csv }) => {
+            let s = j.settlement(&ctx, &payer, &month)?;
+            if let Some(f) = csv {
+                std::fs::write(&f, s.to_csv())?;
+            }
+            out.print(&s, || s.to_text());
         }
         Command::Person(PersonCmd::Report { id: cid }) => {
             let report = j.person_report(&ctx, id(&cid, "id")?)?;

@@ -475,3 +475,21 @@ fn logins_roles_audit_backup_and_insight_from_the_command_line() {
     assert_eq!(ok(&restored, &["client", "list", "--limit", "500"]), ok(&j, &["client", "list", "--limit", "500"]));
     refused(&j, &["--as", "BH", "retention", "delete", &client], "not_expired");
 }
+
+#[test]
+fn reports_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("demo-rep.journal");
+    ok(&j, &["demo"]);
+    let annual = ok(&j, &["--as", "BH", "report", "annual", "--year", "2026"]);
+    assert!(annual.starts_with("Årsrapport 2026") && annual.contains("<5"), "{annual}");
+    refused(&j, &["--as", "MS", "report", "annual", "--year", "2026"], "forbidden");
+    assert!(ok(&j, &["--as", "BH", "report", "waiting", "--year", "2026"]).contains("OVER 14 DAGE"));
+    let nab = ok(&j, &["--as", "BH", "report", "nab", "--from", "01-01-2026", "--to", "31-12-2026"]);
+    assert!(nab.starts_with("institution;cpr;") && nab.lines().count() > 2, "{nab}");
+    let csv = dir.path().join("stevns.csv");
+    let s = ok(&j, &["--as", "BH", "report", "settlement", "--payer", "0336", "--month", "2026-10", "--csv", csv.to_str().unwrap()]);
+    assert!(s.contains("I alt:"), "{s}");
+    assert!(std::fs::read_to_string(&csv).unwrap().lines().last().unwrap().starts_with("I alt;"));
+    refused(&j, &["--as", "BH", "report", "settlement", "--payer", "0336", "--month", "oktober"], "date_format");
+}

@@ -1,0 +1,20 @@
+//! Reports for the leader: the annual report's tables (seed 003 and seed 000)
+//! with small counts suppressed, waiting times against Sundhedsloven §141's 14
+//! days, the NAB extract, and the monthly settlement with the partner
+//! municipality. Reads only; every figure comes from the journal's rows.
+//!
+//! Must not: publish a count from 1 to 4, or a count that can be worked out
+//! from a table's totals (see `suppress`); write a NAB file with an
+//! incomplete course in it; use floats for money.
+
+mod annual;
+mod nab;
+mod settlement;
+mod table;
+mod waiting;
+
+pub use annual::AnnualReport;
+pub use nab::{nab_csv, NabLine, NabProblem};
+pub use settlement::{Settlement, SettlementLine, SettlementProblem};
+pub use table::{suppress, Cell, Table};
+pub use waiting::{Waiting, WaitingReport};
