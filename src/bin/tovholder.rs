@@ -642,6 +642,9 @@ enum ReportCmd {
         /// Write the tables as CSV to this file instead of printing them.
         #[arg(long)]
         csv: Option<PathBuf>,
+        /// Write the report with its charts as PDF to this file.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
     /// Days from referral to treatment start; who waits now.
     Waiting {
@@ -671,6 +674,9 @@ enum ReportCmd {
         /// Write CSV to this file.
         #[arg(long)]
         csv: Option<PathBuf>,
+        /// Write the settlement as PDF to this file.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
 }
 
@@ -1058,8 +1064,14 @@ fn run(cli: Cli) -> Result<(), Error> {
             let n = j.delete_expired(&ctx, id(&cid, "id")?, years)?;
             out.done(&format!("Journalen er slettet ({n} rækker). Sletningen står i adgangsloggen."));
         }
-        Command::Report(ReportCmd::Annual { year, csv }) => {
+        Command::Report(ReportCmd::Annual { year, csv, pdf }) => {
             let report = j.annual_report(&ctx, year)?;
+            if let Some(f) = pdf {
+                let unit = j.unit_list()?.into_iter().find(|u| u.0 == j.unit()).map(|u| u.1).unwrap_or_default();
+                std::fs::write(&f, tovholder::report::pdf::annual_pdf(&report, &unit)?)?;
+                out.done(&format!("Årsrapporten er skrevet som PDF til {}.", f.display()));
+                return Ok(());
+            }
             match csv {
                 Some(f) => {
                     let text: String = report.tables.iter().map(|t| format!("{}\n{}\n", t.title, t.to_csv())).collect();
@@ -1084,10 +1096,14 @@ fn run(cli: Cli) -> Result<(), Error> {
                 None => print!("{csv}"),
             }
         }
-        Command::Report(ReportCmd::Settlement { payer, month, csv }) => {
+        Command::Report(ReportCmd::Settlement { payer, month, csv, pdf }) => {
             let s = j.settlement(&ctx, &payer, &month)?;
             if let Some(f) = csv {
                 std::fs::write(&f, s.to_csv())?;
+            }
+            if let Some(f) = pdf {
+                let unit = j.unit_list()?.into_iter().find(|u| u.0 == j.unit()).map(|u| u.1).unwrap_or_default();
+                std::fs::write(&f, tovholder::report::pdf::settlement_pdf(&s, &unit)?)?;
             }
             out.print(&s, || s.to_text());
         }

@@ -9,6 +9,7 @@
 
 mod annual;
 mod nab;
+pub mod pdf;
 mod settlement;
 mod table;
 mod waiting;

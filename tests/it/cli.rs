@@ -488,7 +488,21 @@ fn reports_from_the_command_line() {
     let nab = ok(&j, &["--as", "BH", "report", "nab", "--from", "01-01-2026", "--to", "31-12-2026"]);
     assert!(nab.starts_with("institution;cpr;") && nab.lines().count() > 2, "{nab}");
     let csv = dir.path().join("stevns.csv");
-    let s = ok(&j, &["--as", "BH", "report", "settlement", "--payer", "0336", "--month", "2026-10", "--csv", csv.to_str().unwrap()]);
+    let s = ok(
+        &j,
+        &[
+            "--as",
+            "BH",
+            "report",
+            "settlement",
+            "--payer",
+            "0336",
+            "--month",
+            "2026-10",
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+    );
     assert!(s.contains("I alt:"), "{s}");
     assert!(std::fs::read_to_string(&csv).unwrap().lines().last().unwrap().starts_with("I alt;"));
     refused(&j, &["--as", "BH", "report", "settlement", "--payer", "0336", "--month", "oktober"], "date_format");

@@ -350,3 +350,51 @@ proptest! {
         }
     }
 }
+
+/// Run a poppler tool (Debian's poppler-utils, installed by scripts/ensure-deps).
+fn poppler(tool: &str, args: &[&str]) -> std::process::Output {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool}: {e} (run scripts/test)"));
+    assert!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+#[test]
+fn the_annual_report_pdf_renders_to_readable_pages() {
+    let w = fixture_year();
+    let report = w.j.annual_report(&w.as_staff(w.leader), 2025).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("aarsrapport.pdf");
+    std::fs::write(&pdf, tovholder::report::pdf::annual_pdf(&report, "Faxe Rusmiddelcenter").unwrap()).unwrap();
+    // The text a reader sees, with Danish letters intact.
+    let text = String::from_utf8(poppler("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]).stdout).unwrap();
+    for expected in [
+        "Årsrapport 2025",
+        "Faxe Rusmiddelcenter",
+        "25 personer i alkoholbehandling",
+        "Behandlingsperiode",
+        "Længere end 9 måneder",
+        "Færdigbehandlet",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    // The age table as published: 30-39 hidden, 40-49 shown.
+    let age_line =
+        |label: &str| text.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_default().to_string();
+    assert!(age_line("30-39 år").trim_end().ends_with('x'), "{}", age_line("30-39 år"));
+    assert!(age_line("40-49 år").trim_end().ends_with('8'), "{}", age_line("40-49 år"));
+    // Every page renders to an image that is not blank.
+    let prefix = dir.path().join("side");
+    poppler("pdftoppm", &["-r", "50", "-png", pdf.to_str().unwrap(), prefix.to_str().unwrap()]);
+    let pages: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+        .collect();
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    for p in pages {
+        assert!(p.metadata().unwrap().len() > 4000, "{} looks blank", p.path().display());
+    }
+}

@@ -1,0 +1,244 @@
+//! PDF versions of the reports a leader sends on: the annual report (each
+//! table with a bar chart, like seed 003's) and the monthly settlement.
+//! Drawn with printpdf (vector text and shapes, DejaVu Sans embedded so
+//! æ, ø, å print). Charts are drawn from the *published* cells only: a
+//! suppressed count gets a hatched-looking grey stub labelled "<5" or "x",
+//! never a bar of its true height.
+
+use printpdf::{
+    Color, IndirectFontRef, Line, Mm, PdfDocument, PdfDocumentReference, PdfLayerReference, Point, Polygon, Rgb,
+};
+
+use super::annual::AnnualReport;
+use super::settlement::Settlement;
+use super::table::{Cell, Table};
+use crate::error::{Error, Result};
+
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+const PAGE_W: f32 = 210.0;
+const PAGE_H: f32 = 297.0;
+const MARGIN: f32 = 20.0;
+
+struct Writer {
+    doc: PdfDocumentReference,
+    layer: PdfLayerReference,
+    regular: IndirectFontRef,
+    bold: IndirectFontRef,
+    /// Distance from the top of the page, in mm.
+    y: f32,
+    page: usize,
+    footer: String,
+}
+
+fn pdf_error(_: impl std::fmt::Debug) -> Error {
+    Error::Io(std::io::Error::other("pdf"))
+}
+
+fn rgb(r: f32, g: f32, b: f32) -> Color {
+    Color::Rgb(Rgb::new(r, g, b, None))
+}
+
+impl Writer {
+    fn new(title: &str, footer: &str) -> Result<Writer> {
+        let (doc, page, layer) = PdfDocument::new(title, Mm(PAGE_W), Mm(PAGE_H), "Side 1");
+        let regular = doc.add_external_font(REGULAR).map_err(pdf_error)?;
+        let bold = doc.add_external_font(BOLD).map_err(pdf_error)?;
+        let layer = doc.get_page(page).get_layer(layer);
+        let mut w = Writer { doc, layer, regular, bold, y: MARGIN, page: 1, footer: footer.to_string() };
+        w.draw_footer();
+        Ok(w)
+    }
+
+    fn draw_footer(&mut self) {
+        let text = format!("{} · side {}", self.footer, self.page);
+        self.layer.set_fill_color(rgb(0.4, 0.4, 0.4));
+        self.layer.use_text(text, 8.0, Mm(MARGIN), Mm(10.0), &self.regular);
+        self.layer.set_fill_color(rgb(0.0, 0.0, 0.0));
+    }
+
+    fn new_page(&mut self) {
+        self.page += 1;
+        let (page, layer) = self.doc.add_page(Mm(PAGE_W), Mm(PAGE_H), format!("Side {}", self.page));
+        self.layer = self.doc.get_page(page).get_layer(layer);
+        self.y = MARGIN;
+        self.draw_footer();
+    }
+
+    /// Room for `mm` more, or a new page.
+    fn need(&mut self, mm: f32) {
+        if self.y + mm > PAGE_H - MARGIN {
+            self.new_page();
+        }
+    }
+
+    fn text(&mut self, s: &str, size: f32, x: f32, bold: bool) {
+        let font = if bold { &self.bold } else { &self.regular };
+        self.layer.use_text(s, size, Mm(x), Mm(PAGE_H - self.y), font);
+    }
+
+    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32) {
+        let line = Line {
+            points: vec![(Point::new(Mm(x1), Mm(PAGE_H - y1)), false), (Point::new(Mm(x2), Mm(PAGE_H - y2)), false)],
+            is_closed: false,
+        };
+        self.layer.add_line(line);
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: Color) {
+        self.layer.set_fill_color(color);
+        let (top, bottom) = (PAGE_H - y, PAGE_H - y - h);
+        let ring = vec![
+            (Point::new(Mm(x), Mm(bottom)), false),
+            (Point::new(Mm(x + w), Mm(bottom)), false),
+            (Point::new(Mm(x + w), Mm(top)), false),
+            (Point::new(Mm(x), Mm(top)), false),
+        ];
+        self.layer.add_polygon(Polygon {
+            rings: vec![ring],
+            mode: printpdf::path::PaintMode::Fill,
+            winding_order: printpdf::path::WindingOrder::NonZero,
+        });
+        self.layer.set_fill_color(rgb(0.0, 0.0, 0.0));
+    }
+
+    fn heading(&mut self, s: &str) {
+        self.need(14.0);
+        self.y += 8.0;
+        self.text(s, 12.0, MARGIN, true);
+        self.y += 4.0;
+    }
+
+    /// A table: label column and value columns, a rule under the header.
+    fn table(&mut self, t: &Table) {
+        let label_w = 75.0;
+        let col_w = ((PAGE_W - 2.0 * MARGIN - label_w) / t.columns.len().max(1) as f32).min(25.0);
+        self.need(7.0 * (t.rows.len() as f32 + 2.0));
+        self.y += 5.0;
+        self.text(&t.row_header, 9.0, MARGIN, true);
+        for (i, c) in t.columns.iter().enumerate() {
+            self.text(c, 9.0, MARGIN + label_w + col_w * i as f32, true);
+        }
+        self.y += 1.5;
+        self.line(MARGIN, self.y, PAGE_W - MARGIN, self.y);
+        for (label, cells) in &t.rows {
+            self.y += 5.0;
+            let bold = t.totals && label == "I alt";
+            self.text(label, 9.0, MARGIN, bold);
+            for (i, c) in cells.iter().enumerate() {
+                self.text(&c.text(), 9.0, MARGIN + label_w + col_w * i as f32, bold);
+            }
+        }
+        if let Some(n) = &t.note {
+            self.y += 5.0;
+            self.text(n, 8.0, MARGIN, false);
+        }
+    }
+
+    /// A horizontal bar chart of the table's first column, published cells only.
+    fn chart(&mut self, t: &Table) {
+        let rows: Vec<&(String, Vec<Cell>)> = t.rows.iter().filter(|(l, _)| !(t.totals && l == "I alt")).collect();
+        if rows.is_empty() {
+            return;
+        }
+        let max = rows
+            .iter()
+            .filter_map(|(_, c)| match c.first() {
+                Some(Cell::Count(n)) => Some(*n),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+            .max(5) as f32;
+        let bar_h = 4.0;
+        self.need((bar_h + 2.0) * rows.len() as f32 + 8.0);
+        self.y += 4.0;
+        let x0 = MARGIN + 55.0;
+        let width = PAGE_W - MARGIN - x0 - 15.0;
+        let top_of_chart = self.y;
+        for (label, cells) in rows {
+            self.y += bar_h + 2.0;
+            self.text(label, 7.5, MARGIN, false);
+            let top = self.y - bar_h + 0.5;
+            match cells.first().copied().unwrap_or(Cell::Count(0)) {
+                Cell::Count(n) => {
+                    let w = width * n as f32 / max;
+                    if w > 0.0 {
+                        self.rect(x0, top, w, bar_h, rgb(0.12, 0.42, 0.45));
+                    }
+                    self.text(&n.to_string(), 7.5, x0 + w + 1.5, false);
+                }
+                c => {
+                    // A short grey stub, not a bar: the true height is not published.
+                    self.rect(x0, top, 2.5, bar_h, rgb(0.7, 0.7, 0.7));
+                    self.text(&c.text(), 7.5, x0 + 4.0, false);
+                }
+            }
+        }
+        self.line(x0, top_of_chart + 1.0, x0, self.y + 1.0);
+    }
+
+    fn finish(self) -> Result<Vec<u8>> {
+        self.doc.save_to_bytes().map_err(pdf_error)
+    }
+}
+
+/// The annual report as a PDF: a title page section, then each table with
+/// its chart.
+pub fn annual_pdf(report: &AnnualReport, unit: &str) -> Result<Vec<u8>> {
+    let mut w = Writer::new(&format!("Årsrapport {}", report.year), &format!("{unit} · årsrapport {}", report.year))?;
+    w.y += 10.0;
+    w.text(&format!("Årsrapport {}", report.year), 20.0, MARGIN, true);
+    w.y += 8.0;
+    w.text(unit, 12.0, MARGIN, false);
+    w.y += 8.0;
+    w.text(&format!("{} personer i alkoholbehandling i {}.", report.people, report.year), 10.0, MARGIN, false);
+    w.y += 5.0;
+    w.text("Tal fra 1 til 4 vises som «<5»; «x» er skjult, så et lille tal ikke kan regnes ud.", 8.5, MARGIN, false);
+    for t in &report.tables {
+        let chart = t.columns.len() == 1;
+        // Keep the heading, the table and its chart on one page.
+        let rows = t.rows.len() as f32;
+        let height = 12.0 + 5.0 * (rows + 1.0) + 8.0 + if chart { 6.0 * rows + 8.0 } else { 0.0 };
+        w.need(height);
+        w.heading(&t.title);
+        w.table(t);
+        if chart {
+            w.chart(t);
+        }
+    }
+    w.finish()
+}
+
+/// The settlement as a PDF for the paying municipality.
+pub fn settlement_pdf(s: &Settlement, provider_name: &str) -> Result<Vec<u8>> {
+    let mut w =
+        Writer::new(&format!("Afregning {}", s.period), &format!("Afregning {} · kommune {}", s.period, s.payer))?;
+    w.y += 10.0;
+    w.text(&format!("Afregning {} til kommune {}", s.period, s.payer), 16.0, MARGIN, true);
+    w.y += 7.0;
+    w.text(&format!("Fra {provider_name}"), 10.0, MARGIN, false);
+    w.y += 10.0;
+    let cols = [MARGIN, MARGIN + 50.0, MARGIN + 95.0, MARGIN + 140.0];
+    for (x, h) in cols.iter().zip(["Borger", "Forløb", "Periode", "Beløb"]) {
+        w.text(h, 9.0, *x, true);
+    }
+    w.y += 1.5;
+    w.line(MARGIN, w.y, PAGE_W - MARGIN, w.y);
+    for l in &s.lines {
+        w.need(6.0);
+        w.y += 5.0;
+        w.text(&l.client, 8.5, cols[0], false);
+        let kind = l.course_label.split(" (").next().unwrap_or(&l.course_label).to_string();
+        w.text(&kind, 8.5, cols[1], false);
+        w.text(&format!("{} – {}, {} dage", l.from.format("%d-%m"), l.to.format("%d-%m"), l.days), 8.5, cols[2], false);
+        w.text(&l.amount.danish(), 8.5, cols[3], false);
+    }
+    w.y += 3.0;
+    w.line(MARGIN, w.y, PAGE_W - MARGIN, w.y);
+    w.y += 5.0;
+    w.text("I alt", 9.0, cols[0], true);
+    w.text(&s.total.danish(), 9.0, cols[3], true);
+    w.finish()
+}
