@@ -565,6 +565,9 @@ enum ReviewCmd {
     List {
         #[arg(long)]
         on: Option<String>,
+        /// Write it as a printable PDF form to this file.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
     /// Record a held review from a JSON file (docs/journal-format.md, case_reviews).
     Record {
@@ -1650,9 +1653,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             j.withdraw_consent(&ctx, id(&cid, "id")?, date_or_today(&on, "withdrawn_on", &ctx)?)?;
             out.done("Samtykket er trukket tilbage.");
         }
-        Command::Review(ReviewCmd::List { on }) => {
+        Command::Review(ReviewCmd::List { on, pdf }) => {
             let on = date_or_today(&on, "held_on", &ctx)?;
             let list = j.case_review_list(&ctx, on)?;
+            if let Some(f) = pdf {
+                let unit = j.unit_list()?.into_iter().find(|u| u.0 == j.unit()).map(|u| u.1).unwrap_or_default();
+                std::fs::write(&f, tovholder::report::pdf::case_review_pdf(&list, &unit)?)?;
+                out.done(&format!("Sagsmødelisten er skrevet som PDF til {}.", f.display()));
+                return Ok(());
+            }
             out.print(&list, || review_text(&list));
         }
         Command::Review(ReviewCmd::Record { file }) => {

@@ -242,3 +242,74 @@ pub fn settlement_pdf(s: &Settlement, provider_name: &str) -> Result<Vec<u8>> {
     w.text(&s.total.danish(), 9.0, cols[3], true);
     w.finish()
 }
+
+/// The monthly case-review list as a printable form: each active client with
+/// children under 18, each child's situation, the review questions with room
+/// for the answers, and a line for the decision.
+pub fn case_review_pdf(list: &crate::model::views::CaseReviewList, unit: &str) -> Result<Vec<u8>> {
+    let on = crate::model::time::danish(list.on);
+    let mut w = Writer::new(&format!("Sagsmøde {on}"), &format!("{unit} · sagsmøde {on} · fortroligt"))?;
+    w.y += 10.0;
+    w.text(&format!("Sagsmøde {on}"), 18.0, MARGIN, true);
+    w.y += 7.0;
+    w.text(&format!("{unit}: aktive klienter med børn under 18 ({})", list.clients.len()), 10.0, MARGIN, false);
+    for c in &list.clients {
+        for ch in &c.children {
+            let height = 30.0 + 7.0 * list.questions.len() as f32;
+            w.need(height);
+            w.heading(&format!("{} – {} ({} år)", c.name, ch.name, ch.age));
+            w.y += 5.0;
+            w.text(&format!("Tovholder: {}", c.case_owner.join(", ")), 8.5, MARGIN, false);
+            w.y += 4.5;
+            let visitation = ch
+                .visitation
+                .as_deref()
+                .map(|v| {
+                    if v.chars().count() > 45 {
+                        format!(" ({}…)", v.chars().take(44).collect::<String>())
+                    } else {
+                        format!(" ({v})")
+                    }
+                })
+                .unwrap_or_default();
+            w.text(
+                &format!("Forældremyndighed: {}. Bopæl: {}{}", ch.custody.label, ch.residence.label, visitation),
+                8.5,
+                MARGIN,
+                false,
+            );
+            w.y += 4.5;
+            w.text(
+                &format!(
+                    "Sag i familieafdelingen: {}. Bekymring: {}. Underretninger: {}. Nødplan: {}.",
+                    if ch.family_case { "ja" } else { "nej" },
+                    ch.concern.label,
+                    ch.notifications,
+                    if ch.has_emergency_plan { "ja" } else { "nej" }
+                ),
+                8.5,
+                MARGIN,
+                false,
+            );
+            if let Some((d, decision)) = &ch.last_decision {
+                w.y += 4.5;
+                w.text(
+                    &format!("Sidste beslutning ({}): {decision}", crate::model::time::danish(*d)),
+                    8.5,
+                    MARGIN,
+                    false,
+                );
+            }
+            w.y += 2.0;
+            for (i, q) in list.questions.iter().enumerate() {
+                w.y += 6.0;
+                w.text(&format!("{}. {}", i + 1, q.label), 8.5, MARGIN, false);
+                w.line(MARGIN + 112.0, w.y + 0.5, PAGE_W - MARGIN, w.y + 0.5);
+            }
+            w.y += 7.0;
+            w.text("Beslutning og ansvarlig:", 8.5, MARGIN, true);
+            w.line(MARGIN + 45.0, w.y + 0.5, PAGE_W - MARGIN, w.y + 0.5);
+        }
+    }
+    w.finish()
+}

@@ -398,3 +398,25 @@ fn the_annual_report_pdf_renders_to_readable_pages() {
         assert!(p.metadata().unwrap().len() > 4000, "{} looks blank", p.path().display());
     }
 }
+
+#[test]
+fn the_case_review_form_prints_every_child_with_the_questions() {
+    let mut w = World::new();
+    let client = w.client("Form Formsen", "050580-5555", "0320");
+    w.course(client, "alcohol", "2026-10-01", Some("2026-10-02"));
+    w.child(client, "Frida Formsen", "2016-04-04", "joint", "with_client");
+    let list = w.j.case_review_list(&w.ctx, date(TODAY)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("sagsmoede.pdf");
+    std::fs::write(&pdf, tovholder::report::pdf::case_review_pdf(&list, "Faxe Rusmiddelcenter").unwrap()).unwrap();
+    let text = String::from_utf8(poppler("pdftotext", &[pdf.to_str().unwrap(), "-"]).stdout).unwrap();
+    for expected in [
+        "Sagsmøde 23-11-2026",
+        "Form Formsen – Frida Formsen (10 år)",
+        "1. Forældre",
+        "10. Er det relevant, at vi inddrages",
+        "Beslutning og ansvarlig",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
