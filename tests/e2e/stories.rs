@@ -1,0 +1,245 @@
+//! The stories of issue 3: a consultant's intake-to-closing story, and bad
+//! input that shows its Danish message beside the field and changes nothing.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use tovholder::model::views::FullRecord;
+use tovholder::model::{FixedClock, NoteKind, Participant};
+use tovholder::store::ClientFilter;
+use tovholder::Journal;
+
+use crate::harness::{App, TODAY};
+
+fn today() -> NaiveDate {
+    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// The record of the one client called `name`, read from the file.
+fn record_of(journal: &std::path::Path, name: &str) -> Option<FullRecord> {
+    let j = Journal::open(journal).unwrap();
+    let hits = j.search_clients(name, &ClientFilter::default(), today(), 10).unwrap();
+    let hit = hits.iter().find(|c| c.name == name)?;
+    Some(j.read_record_unaudited(hit.id, today()).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn consultant_takes_a_family_from_referral_to_closed_course() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("demo.journal");
+    let app = App::launch(dir.path(), &journal, "MS", true).await;
+
+    // The demo journal opens on the client list; the search is instant.
+    app.wait_text("[data-screen=clients] tbody", "Halvorsen").await;
+    app.wait_text(".topbar .user", "Mikkel Sønderby").await;
+    app.fill("input[name=search]", "halv").await;
+    app.wait_text("tbody tr[data-client='Kim Halvorsen']", "140681-1235").await;
+    app.shot("01-klientliste").await;
+
+    // 1. A new client and the referral.
+    app.click("[data-nav=intake]").await;
+    app.fill("[data-form=client] input[name=name]", "Sofie Testesen").await;
+    app.fill("[data-form=client] input[name=cpr]", "120388-1234").await;
+    app.choose("[data-form=client] select[name=municipality]", "0336").await;
+    app.fill("[data-form=client] input[name=phone]", "11 22 33 44").await;
+    app.click("[data-form=client] button[type=submit]").await;
+    app.fill("[data-form=referral] input[name=received_on]", "10-11-2026").await;
+    app.choose("[data-form=referral] select[name=source]", "gp").await;
+    app.fill("[data-form=referral] input[name=reason]", "Bekymring for alkoholforbrug").await;
+    app.shot("02-ny-henvendelse").await;
+    app.click("[data-form=referral] button[type=submit]").await;
+
+    // 2. Information talk and enrolment, with the 14-day deadline in view.
+    app.wait_text("[data-deadline]", "24-11-2026").await;
+    app.fill("[data-form=info-talk] input[name=info_talk_on]", "12-11-2026").await;
+    app.click("[data-form=info-talk] button[type=submit]").await;
+    app.wait_text(".referral", "Informationssamtale holdt 12-11-2026").await;
+    app.fill("[data-form=enrol] input[name=enrolled_on]", "16-11-2026").await;
+    app.fill("[data-form=enrol] input[name=start_on]", "16-11-2026").await;
+    app.shot("03-indskrivning").await;
+    app.click("[data-form=enrol] button[type=submit]").await;
+    app.wait_text("[data-table=courses] tbody", "I behandling").await;
+
+    // 3. Two children with different custody and residence.
+    app.click("[data-tab=children]").await;
+    for (name, born, custody, residence, visitation) in [
+        ("Emil Testesen", "04-05-2015", "joint", "with_client", ""),
+        ("Ida Testesen", "21-09-2019", "other_parent", "visitation", "Hver anden weekend"),
+    ] {
+        app.click("[data-action=add-child]").await;
+        app.fill("[data-form=child] input[name=name]", name).await;
+        app.fill("[data-form=child] input[name=birth_date]", born).await;
+        app.choose("[data-form=child] select[name=custody]", custody).await;
+        app.choose("[data-form=child] select[name=residence]", residence).await;
+        if !visitation.is_empty() {
+            app.fill("[data-form=child] input[name=visitation]", visitation).await;
+        }
+        app.click("[data-form=child] button[type=submit]").await;
+        app.wait_text("article.child h3", name).await;
+    }
+    app.wait_text("article.child[data-child='Ida Testesen'] [data-field=residence]", "Samvær").await;
+    app.shot("04-boern").await;
+
+    // 4. A plan, then a revision; the first revision stays viewable.
+    app.click("[data-tab=plan]").await;
+    app.click("[data-action=edit-plan]").await;
+    app.fill("[data-form=plan] input[name=made_on]", "16-11-2026").await;
+    app.fill("[data-form=plan] textarea[name=goals]", "Alkoholfri hverdag").await;
+    app.click("[data-form=plan] input[name=element][value=relapse_prevention]").await;
+    app.click("[data-form=plan] button[type=submit]").await;
+    app.wait_text("article.plan", "Revision 1 af 1").await;
+    app.click("[data-action=edit-plan]").await;
+    app.fill("[data-form=plan] input[name=made_on]", "20-11-2026").await;
+    app.fill("[data-form=plan] textarea[name=goals]", "Alkoholfri hverdag og trygge weekender for børnene").await;
+    app.click("[data-form=plan] button[type=submit]").await;
+    app.wait_text("article.plan", "Revision 2 af 2").await;
+    app.click("[data-show-revision='1']").await;
+    app.wait_text("article.plan [data-field=goals]", "Alkoholfri hverdag").await;
+    app.wait_text("article.plan h3", "Tidligere").await;
+    app.shot("05-behandlingsplan").await;
+
+    // 5. A joint session with the family consultant, a note, a correction.
+    app.click("[data-tab=sessions]").await;
+    app.click("[data-action=add-session]").await;
+    app.choose("[data-form=session] select[name=kind]", "joint").await;
+    app.fill("[data-form=session] input[name=held_on]", "18-11-2026").await;
+    app.fill("[data-form=session] input[name=minutes]", "60").await;
+    app.click("[data-form=session] input[name=staff][data-initials=RB]").await;
+    app.click("[data-form=session] button[type=submit]").await;
+    app.wait_text("article.session", "Rikke Brøndum").await;
+    app.fill("[data-form=note] input[name=written_on]", "18-11-2026").await;
+    app.fill("[data-form=note] textarea[name=text]", "Fællessamtale: aftale om weekendplan.").await;
+    app.click("[data-form=note] button[type=submit]").await;
+    app.wait_text("article.note [data-note-text]", "aftale om weekendplan").await;
+    app.click("[data-action=correct-note]").await;
+    app.fill("[data-form=correction] input[name=written_on]", "19-11-2026").await;
+    app.fill("[data-form=correction] textarea[name=text]", "Fællessamtale med Rikke Brøndum: aftale om weekendplan for Ida.")
+        .await;
+    app.click("[data-form=correction] button[type=submit]").await;
+    app.wait_text("blockquote[data-original]", "«Fællessamtale: aftale om weekendplan.»").await;
+    app.shot("06-samtaler-og-notater").await;
+
+    // 6. Closing the course with its NAB end reason.
+    app.click("[data-tab=courses]").await;
+    app.click("[data-action=close-course]").await;
+    app.fill("[data-form=close-course] input[name=end_on]", "22-11-2026").await;
+    app.choose("[data-form=close-course] select[name=end_reason]", "completed").await;
+    app.click("[data-form=close-course] button[type=submit]").await;
+    app.wait_text("[data-table=courses] [data-field=end_reason]", "Færdigbehandlet").await;
+    app.shot("07-forloeb-afsluttet").await;
+
+    // The other main screens, for the record.
+    app.click("[data-nav=waiting]").await;
+    app.el("[data-screen=waiting] tbody tr").await;
+    app.shot("08-venteliste").await;
+    app.click("[data-nav=review]").await;
+    app.wait_text("[data-screen=review]", "Forældremyndighed").await;
+    app.click("details.review-child summary").await;
+    app.shot("09-sagsmoede").await;
+    app.quit().await;
+
+    // The journal file holds exactly that.
+    let r = record_of(&journal, "Sofie Testesen").expect("the client is in the journal");
+    assert_eq!(r.client.cpr.as_deref(), Some("120388-1234"));
+    assert_eq!(r.client.municipality.code, "0336");
+    assert_eq!(r.client.phone.as_deref(), Some("11 22 33 44"));
+    assert_eq!(r.referrals.len(), 1);
+    let referral = &r.referrals[0];
+    assert_eq!(
+        (referral.received_on, referral.source.code.as_str(), referral.info_talk_on, referral.outcome.code.as_str()),
+        (d("2026-11-10"), "gp", Some(d("2026-11-12")), "enrolled")
+    );
+    assert_eq!(referral.deadline, d("2026-11-24"));
+    assert_eq!(r.courses.len(), 1);
+    let c = &r.courses[0];
+    assert_eq!(
+        (c.kind.code.as_str(), c.start_on, c.end_on, c.end_reason.as_ref().map(|e| e.code.as_str())),
+        ("alcohol", Some(d("2026-11-16")), Some(d("2026-11-22")), Some("completed"))
+    );
+    assert_eq!(c.case_owner, "Mikkel Sønderby");
+    let children: Vec<(&str, &str, &str, Option<&str>)> = r
+        .children
+        .iter()
+        .map(|ch| (ch.name.as_str(), ch.custody.code.as_str(), ch.residence.code.as_str(), ch.visitation.as_deref()))
+        .collect();
+    assert_eq!(children.len(), 2, "{children:?}");
+    assert!(children.contains(&("Emil Testesen", "joint", "with_client", None)), "{children:?}");
+    assert!(children.contains(&("Ida Testesen", "other_parent", "visitation", Some("Hver anden weekend"))));
+    let plan: Vec<(i64, &str)> = c.plan.iter().map(|p| (p.revision, p.goals.as_str())).collect();
+    assert_eq!(plan, vec![(1, "Alkoholfri hverdag"), (2, "Alkoholfri hverdag og trygge weekender for børnene")]);
+    assert_eq!(c.plan[0].elements.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(), vec!["relapse_prevention"]);
+    assert_eq!(r.sessions.len(), 1);
+    let s = &r.sessions[0];
+    assert_eq!((s.kind.code.as_str(), s.held_on, s.minutes), ("joint", d("2026-11-18"), Some(60)));
+    assert_eq!(s.attendance.as_ref().map(|a| a.code.as_str()), Some("attended"));
+    let staff: Vec<&str> = s
+        .participants
+        .iter()
+        .filter(|p| matches!(p.who, Participant::Staff(_)))
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(staff.len(), 2, "{staff:?}");
+    assert!(staff.iter().any(|n| n.contains("Rikke Brøndum")) && staff.iter().any(|n| n.contains("Mikkel Sønderby")));
+    assert!(s.participants.iter().any(|p| p.who == Participant::Client(r.client.id)));
+    assert_eq!(r.notes.len(), 2);
+    let original = r.notes.iter().find(|n| n.kind == NoteKind::Note).unwrap();
+    let correction = r.notes.iter().find(|n| n.kind == NoteKind::Correction).unwrap();
+    assert_eq!(original.text, "Fællessamtale: aftale om weekendplan.");
+    assert_eq!(original.corrected_by, vec![correction.id]);
+    assert_eq!(correction.corrects, Some(original.id));
+    assert_eq!(correction.text, "Fællessamtale med Rikke Brøndum: aftale om weekendplan for Ida.");
+    assert_eq!(correction.written_on, d("2026-11-19"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_shows_its_danish_message_beside_the_field_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("demo.journal");
+    let clock = Arc::new(FixedClock::on(today()));
+    drop(tovholder_desktop::commands::journal::create_demo(&journal, clock).unwrap());
+    let before_list = {
+        let j = Journal::open(&journal).unwrap();
+        j.search_clients("", &ClientFilter::default(), today(), 1000).unwrap()
+    };
+    let before_kim = record_of(&journal, "Kim Halvorsen").unwrap();
+
+    let app = App::launch(dir.path(), &journal, "MS", false).await;
+    app.wait_text("[data-screen=clients] tbody", "Halvorsen").await;
+
+    // An impossible CPR number (32 January).
+    app.click("[data-nav=intake]").await;
+    app.fill("[data-form=client] input[name=name]", "Forkert Cpr").await;
+    app.fill("[data-form=client] input[name=cpr]", "320188-1234").await;
+    app.click("[data-form=client] button[type=submit]").await;
+    let msg = app.wait_text("[data-form=client] [data-error-for=cpr]", "CPR-nummeret").await;
+    assert_eq!(msg, "CPR-nummeret indeholder ikke en gyldig fødselsdato.");
+    assert_eq!(app.value("[data-form=client] input[name=name]").await, "Forkert Cpr", "nothing typed is lost");
+    assert_eq!(app.value("[data-form=client] input[name=cpr]").await, "320188-1234");
+    app.shot("10-fejl-cpr").await;
+
+    // An end date before the course started.
+    app.click("[data-nav=clients]").await;
+    app.fill("input[name=search]", "Kim Halvorsen").await;
+    app.click("tbody tr[data-client='Kim Halvorsen'] button").await;
+    app.click("[data-tab=courses]").await;
+    app.click("[data-action=close-course]").await;
+    app.fill("[data-form=close-course] input[name=end_on]", "01-01-2020").await;
+    app.choose("[data-form=close-course] select[name=end_reason]", "completed").await;
+    app.click("[data-form=close-course] button[type=submit]").await;
+    let msg = app.wait_text("[data-form=close-course] [data-error-for=end_on]", "Slutdato").await;
+    assert_eq!(msg, "Slutdato ligger før Startdato.");
+    assert_eq!(app.value("[data-form=close-course] input[name=end_on]").await, "01-01-2020");
+    app.shot("11-fejl-slutdato").await;
+    app.quit().await;
+
+    // Nothing changed: the same clients, and Kim's record as it was.
+    let j = Journal::open(&journal).unwrap();
+    let after_list = j.search_clients("", &ClientFilter::default(), today(), 1000).unwrap();
+    assert_eq!(after_list, before_list);
+    drop(j);
+    assert_eq!(record_of(&journal, "Kim Halvorsen").unwrap(), before_kim);
+}
