@@ -1,8 +1,8 @@
 //! Starting the app under WebDriver, and the few helpers the stories use.
 
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,6 +17,7 @@ pub struct App {
     pub driver: Option<WebDriver>,
     tauri_driver: Child,
     xvfb: Option<Child>,
+    display: String,
 }
 
 fn free_port() -> u16 {
@@ -43,7 +44,7 @@ fn display() -> (String, Option<Child>) {
         if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
             continue;
         }
-        let child = Command::new("Xvfb")
+        let mut child = Command::new("Xvfb")
             .args([format!(":{n}").as_str(), "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -56,6 +57,8 @@ fn display() -> (String, Option<Child>) {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
     }
     panic!("could not start Xvfb");
 }
@@ -73,7 +76,7 @@ impl App {
         let tauri_driver = Command::new(tool("tauri-driver"))
             .process_group(0)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("DISPLAY", &display)
+            .env("DISPLAY", display.as_str())
             .env("TOVHOLDER_NOW", TODAY)
             .env("TOVHOLDER_USER", initials)
             .env("XDG_DATA_HOME", xdg.join("data"))
@@ -97,7 +100,7 @@ impl App {
         caps.set("browserName", "wry").unwrap();
         caps.set("tauri:options", json!({ "application": env!("CARGO_BIN_EXE_tovholder-desktop"), "args": args }))
             .unwrap();
-        let mut app = App { driver: None, tauri_driver, xvfb };
+        let mut app = App { driver: None, tauri_driver, xvfb, display };
         let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
             .request_timeout(Duration::from_secs(30))
             .await
@@ -167,20 +170,30 @@ impl App {
         self.el(css).await.prop("value").await.unwrap().unwrap_or_default()
     }
 
-    /// Save a screenshot of the window as a test artefact.
+    /// Save a screenshot of the window as a test artefact. On our own Xvfb
+    /// the screen is read with `xwd` (WebKitWebDriver's snapshot stalls now
+    /// and then); on a person's display through WebDriver.
     pub async fn shot(&self, name: &str) {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
         std::fs::create_dir_all(&dir).unwrap();
-        // A screenshot is an artefact, not an assertion: WebKitWebDriver
-        // occasionally drops one, so try again and then only report it.
-        for attempt in 1..=2 {
-            tokio::time::sleep(Duration::from_millis(400)).await;
-            let path = dir.join(format!("{name}.png"));
-            match tokio::time::timeout(Duration::from_secs(8), self.d().screenshot(&path)).await {
-                Ok(Ok(())) => return,
-                Ok(Err(e)) => eprintln!("e2e: screenshot {name} failed (attempt {attempt}): {e}"),
-                Err(_) => eprintln!("e2e: screenshot {name} timed out (attempt {attempt})"),
+        let path = dir.join(format!("{name}.png"));
+        let _ = self.d().execute("document.activeElement && document.activeElement.blur();", vec![]).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        if self.xvfb.is_some() {
+            let out = Command::new("xwd").args(["-root", "-silent", "-display", &self.display]).output();
+            match out {
+                Ok(o) if o.status.success() => match xwd_to_png(&o.stdout, &path) {
+                    Ok(()) => return,
+                    Err(e) => eprintln!("e2e: screenshot {name}: {e}"),
+                },
+                _ => eprintln!("e2e: screenshot {name}: xwd failed (apt-get install x11-apps)"),
             }
+        }
+        // A screenshot is an artefact, not an assertion: report a failure only.
+        match tokio::time::timeout(Duration::from_secs(10), self.d().screenshot(&path)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("e2e: screenshot {name} failed: {e}"),
+            Err(_) => eprintln!("e2e: screenshot {name} timed out"),
         }
     }
 
@@ -204,4 +217,37 @@ impl Drop for App {
             let _ = x.wait();
         }
     }
+}
+
+/// Convert an X window dump of a 24/32-bit TrueColor screen (what Xvfb
+/// gives) to PNG.
+fn xwd_to_png(xwd: &[u8], path: &Path) -> Result<(), String> {
+    let field = |i: usize| -> Result<u32, String> {
+        let b = xwd.get(i * 4..i * 4 + 4).ok_or("short xwd header")?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let (header_size, width, height) = (field(0)? as usize, field(4)? as usize, field(5)? as usize);
+    let (byte_order, bpp, bytes_per_line, ncolors) = (field(7)?, field(11)?, field(12)? as usize, field(19)? as usize);
+    if bpp != 32 {
+        return Err(format!("xwd: {bpp} bits per pixel not supported"));
+    }
+    let data = xwd.get(header_size + ncolors * 12..).ok_or("short xwd data")?;
+    let mut rgb = Vec::with_capacity(width * height * 3);
+    for y in 0..height {
+        for x in 0..width {
+            let p = data.get(y * bytes_per_line + x * 4..y * bytes_per_line + x * 4 + 4).ok_or("short xwd pixels")?;
+            // LSB first: B, G, R, X.
+            if byte_order == 0 {
+                rgb.extend_from_slice(&[p[2], p[1], p[0]]);
+            } else {
+                rgb.extend_from_slice(&[p[1], p[2], p[3]]);
+            }
+        }
+    }
+    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), width as u32, height as u32);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut w = enc.write_header().map_err(|e| e.to_string())?;
+    w.write_image_data(&rgb).map_err(|e| e.to_string())
 }

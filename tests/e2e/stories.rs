@@ -117,8 +117,11 @@ async fn consultant_takes_a_family_from_referral_to_closed_course() {
     app.wait_text("article.note [data-note-text]", "aftale om weekendplan").await;
     app.click("[data-action=correct-note]").await;
     app.fill("[data-form=correction] input[name=written_on]", "19-11-2026").await;
-    app.fill("[data-form=correction] textarea[name=text]", "Fællessamtale med Rikke Brøndum: aftale om weekendplan for Ida.")
-        .await;
+    app.fill(
+        "[data-form=correction] textarea[name=text]",
+        "Fællessamtale med Rikke Brøndum: aftale om weekendplan for Ida.",
+    )
+    .await;
     app.click("[data-form=correction] button[type=submit]").await;
     app.wait_text("blockquote[data-original]", "«Fællessamtale: aftale om weekendplan.»").await;
     app.shot("06-samtaler-og-notater").await;
@@ -176,12 +179,8 @@ async fn consultant_takes_a_family_from_referral_to_closed_course() {
     let s = &r.sessions[0];
     assert_eq!((s.kind.code.as_str(), s.held_on, s.minutes), ("joint", d("2026-11-18"), Some(60)));
     assert_eq!(s.attendance.as_ref().map(|a| a.code.as_str()), Some("attended"));
-    let staff: Vec<&str> = s
-        .participants
-        .iter()
-        .filter(|p| matches!(p.who, Participant::Staff(_)))
-        .map(|p| p.name.as_str())
-        .collect();
+    let staff: Vec<&str> =
+        s.participants.iter().filter(|p| matches!(p.who, Participant::Staff(_))).map(|p| p.name.as_str()).collect();
     assert_eq!(staff.len(), 2, "{staff:?}");
     assert!(staff.iter().any(|n| n.contains("Rikke Brøndum")) && staff.iter().any(|n| n.contains("Mikkel Sønderby")));
     assert!(s.participants.iter().any(|p| p.who == Participant::Client(r.client.id)));
