@@ -21,6 +21,11 @@ impl IpcError {
         IpcError { code: code.to_string(), message: message.into(), field: field.map(str::to_string) }
     }
 
+    /// A command while no one is logged in (at start, or after locking).
+    pub fn locked() -> IpcError {
+        IpcError::new("locked", "Journalen er låst. Log ind igen.", None)
+    }
+
     pub fn no_journal() -> IpcError {
         IpcError::new("no_journal_open", "Der er ingen journal åben. Åbn eller opret en journal først.", None)
     }

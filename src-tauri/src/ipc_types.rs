@@ -7,7 +7,7 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::commands::{care, clients, journal, review, sessions};
+use crate::commands::{care, clients, journal, login, review, sessions};
 use crate::error::IpcError;
 use tovholder::model::views::{CaseReviewList, ClientSummary, FullRecord};
 use tovholder::model::*;
@@ -26,8 +26,9 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         journal::JournalInfo,
         journal::OpenForm,
         journal::CreateForm,
+        journal::CreatedJournal,
         journal::ReferenceData,
-        journal::Staff,
+        login::LoginForm,
         clients::ClientQuery,
         clients::ClientForm,
         clients::ChildForm,

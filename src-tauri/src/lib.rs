@@ -1,6 +1,6 @@
 //! Tovholder's desktop shell: Tauri commands over the journal core.
 //!
-//! Owns the window, the app state (the open journal and who acts) and the
+//! Owns the window, the app state (the chosen journal, locked or logged in) and the
 //! translation between the UI's forms and the core's records and errors. It
 //! must not hold SQL or rules of the journal: every command calls the core.
 //! Only this crate imports Tauri.
@@ -21,24 +21,22 @@ use crate::state::{AppState, Start};
 /// keeps their webview data apart from a real installation's.
 pub const TEST_IDENTIFIER: &str = "dk.tovholder.test";
 
-const USAGE: &str = "Brug: tovholder-desktop [--journal FIL] [--demo] [--as INITIALER]";
+const USAGE: &str = "Brug: tovholder-desktop [--journal FIL] [--demo]";
 
-/// Read `--journal FILE`, `--demo` and `--as INITIALS` (or the environment
-/// variables `TOVHOLDER_JOURNAL` and `TOVHOLDER_USER`).
+/// Read `--journal FILE` and `--demo` (or the environment variable
+/// `TOVHOLDER_JOURNAL`). The app starts locked, at the login screen.
 fn start_from_args() -> Result<Option<Start>, String> {
     let mut path = std::env::var_os("TOVHOLDER_JOURNAL").filter(|p| !p.is_empty()).map(PathBuf::from);
-    let mut user = std::env::var("TOVHOLDER_USER").ok().filter(|u| !u.trim().is_empty());
     let mut demo = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--journal" => path = Some(args.next().ok_or(USAGE)?.into()),
-            "--as" => user = Some(args.next().ok_or(USAGE)?),
             "--demo" => demo = true,
             _ => return Err(format!("Ukendt argument «{a}». {USAGE}")),
         }
     }
-    Ok(path.map(|path| Start { path, demo, user }))
+    Ok(path.map(|path| Start { path, demo }))
 }
 
 pub fn run() {
@@ -64,6 +62,9 @@ pub fn run() {
             commands::journal::open_journal,
             commands::journal::create_journal,
             commands::journal::open_demo,
+            commands::journal::close_journal,
+            commands::login::login,
+            commands::login::lock,
             commands::journal::reference_data,
             commands::clients::search_clients,
             commands::clients::client_record,

@@ -1,41 +1,47 @@
-//! The app's state: the open journal and who acts in it.
+//! The app's state: which journal the login screen logs in to, and, while
+//! someone is logged in, the open journal with their `Ctx`.
 //!
-//! The journal sits behind a mutex and is only touched inside
-//! `spawn_blocking`, so SQLite never runs on the main (UI) thread. The acting
-//! user is decided in one place, `Session::acting`: until personal logins
-//! exist it is the staff member chosen when the journal is opened, or the
-//! journal's first staff member.
+//! The app starts locked. `login` calls the core's `Journal::login`
+//! (Argon2id, throttling, audit) and keeps the `Journal` and `Ctx` here;
+//! `lock` drops them, and with the `Journal` its database key, which is
+//! zeroized on drop. Every command that needs the journal goes through
+//! `with_journal`, which answers `locked` while no one is logged in. The
+//! journal is only touched inside `spawn_blocking`, so SQLite never runs on
+//! the main (UI) thread.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use tovholder::model::time::parse_date;
-use tovholder::model::{Clock, FixedClock, StaffId, SystemClock};
+use tovholder::model::{Clock, FixedClock, SystemClock};
 use tovholder::{Ctx, Journal};
 
 use crate::error::{IpcError, IpcResult};
 
-/// An open journal and the member of staff acting in it.
+/// A logged-in user's open journal.
 pub struct Session {
     pub journal: Journal,
-    /// The acting user; the one thing logins will replace.
-    pub acting: StaffId,
+    pub ctx: Ctx,
 }
 
-impl Session {
-    /// Open a session as the staff member with `initials`, or as the
-    /// journal's first staff member when none are given.
-    pub fn new(journal: Journal, initials: Option<&str>) -> IpcResult<Session> {
-        let acting = match initials.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(i) => journal.staff_by_initials(i)?,
-            None => journal.first_staff()?,
-        };
-        Ok(Session { journal, acting })
+/// The journal chosen (its path), and the session while unlocked.
+#[derive(Default)]
+pub struct Inner {
+    /// The encrypted journal the login screen logs in to.
+    pub path: Option<PathBuf>,
+    /// `Some` while someone is logged in.
+    pub session: Option<Session>,
+}
+
+impl Inner {
+    /// Forget the session: the `Journal` (and its key) is dropped here.
+    pub fn lock(&mut self) {
+        self.session = None;
     }
 }
 
 pub struct AppState {
-    session: Arc<Mutex<Option<Session>>>,
+    inner: Arc<Mutex<Inner>>,
     pub clock: Arc<dyn Clock>,
     /// Where the demo journal is made when the UI asks for it.
     pub demo_path: PathBuf,
@@ -48,15 +54,13 @@ pub struct AppState {
 pub struct Start {
     /// `--journal PATH` or `TOVHOLDER_JOURNAL`.
     pub path: PathBuf,
-    /// `--demo`: make the journal from the demo data when it is missing.
+    /// `--demo`: make the encrypted demo journal when it is missing.
     pub demo: bool,
-    /// `--as INITIALS` or `TOVHOLDER_USER`.
-    pub user: Option<String>,
 }
 
 impl AppState {
     pub fn new(clock: Arc<dyn Clock>, demo_path: PathBuf, start: Option<Start>) -> AppState {
-        AppState { session: Arc::new(Mutex::new(None)), clock, demo_path, start: Mutex::new(start) }
+        AppState { inner: Arc::new(Mutex::new(Inner::default())), clock, demo_path, start: Mutex::new(start) }
     }
 
     /// The start request, once.
@@ -64,32 +68,35 @@ impl AppState {
         self.start.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
-    /// Run `f` on a blocking thread with the session lock held.
-    pub async fn with_session<T, F>(&self, f: F) -> IpcResult<T>
+    /// Run `f` on a blocking thread with the state lock held.
+    pub async fn with_inner<T, F>(&self, f: F) -> IpcResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Option<Session>, &Arc<dyn Clock>) -> IpcResult<T> + Send + 'static,
+        F: FnOnce(&mut Inner, &Arc<dyn Clock>) -> IpcResult<T> + Send + 'static,
     {
-        let session = Arc::clone(&self.session);
+        let inner = Arc::clone(&self.inner);
         let clock = Arc::clone(&self.clock);
         tauri::async_runtime::spawn_blocking(move || {
-            let mut guard = session.lock().unwrap_or_else(|p| p.into_inner());
+            let mut guard = inner.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut guard, &clock)
         })
         .await
         .map_err(|_| IpcError::new("internal", "Handlingen blev afbrudt. Prøv igen.", None))?
     }
 
-    /// Run `f` with the open journal and a `Ctx` for the acting user.
+    /// Run `f` with the open journal and the logged-in user's `Ctx`;
+    /// `locked` when no one is logged in.
     pub async fn with_journal<T, F>(&self, f: F) -> IpcResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Journal, &Ctx) -> IpcResult<T> + Send + 'static,
     {
-        self.with_session(move |s, clock| {
-            let s = s.as_mut().ok_or_else(IpcError::no_journal)?;
-            let ctx = Ctx::new(s.acting, Arc::clone(clock));
-            f(&mut s.journal, &ctx)
+        self.with_inner(move |inner, _| {
+            let s = inner.session.as_mut().ok_or_else(|| match inner.path {
+                Some(_) => IpcError::locked(),
+                None => IpcError::no_journal(),
+            })?;
+            f(&mut s.journal, &s.ctx)
         })
         .await
     }

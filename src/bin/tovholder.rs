@@ -782,12 +782,11 @@ fn client_record(f: &ClientFields) -> Result<ClientRecord, Error> {
 /// test suite need not pay for real key derivation on every slot; never set
 /// it for a real journal.
 fn kdf() -> KdfParams {
-    if std::env::var("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS").is_ok_and(|v| v == "1") {
+    let kdf = tovholder::demo::kdf_from_env();
+    if kdf == KdfParams::TEST_ONLY {
         eprintln!("Advarsel: svag nøgleafledning (kun til test).");
-        KdfParams::TEST_ONLY
-    } else {
-        KdfParams::DEFAULT
     }
+    kdf
 }
 
 /// A password from `var`, or asked for on the terminal (twice when `confirm`).
@@ -824,8 +823,7 @@ fn open_session(path: &Path, as_user: &Option<String>, clock: Arc<dyn Clock>) ->
     Ok((j, Ctx::new(staff, clock)))
 }
 
-/// The demo's password for every demo user (fictional data only).
-const DEMO_PASSWORD: &str = "demo-adgangskode";
+use tovholder::demo::DEMO_PASSWORD;
 
 struct Out {
     json: bool,
@@ -864,15 +862,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The embedded demo journal.
-const DEMO_JSON: &str = include_str!("../../fixtures/demo.json");
-
-fn setup_from(file: &JournalFile) -> Result<Setup, Error> {
-    let unit = file.units.first().cloned().ok_or(Invalid::Required { field: "units" })?;
-    let staff = file.staff.first().cloned().ok_or(Invalid::Required { field: "staff" })?;
-    Ok(Setup { site_name: unit.name.clone(), unit, first_staff: staff })
 }
 
 fn read_journal_file(path: &Path) -> Result<JournalFile, Error> {
@@ -918,39 +907,15 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Demo { file, force } => {
             let data: JournalFile = match file {
                 Some(f) => read_journal_file(f)?,
-                None => tovholder::store::parse_journal_file(DEMO_JSON)?,
+                None => tovholder::demo::demo_file()?,
             };
             if *force {
-                for suffix in ["", "-wal", "-shm"] {
+                for suffix in ["", "-wal", "-shm", ".keys"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
-            let setup = setup_from(&data)?;
-            for suffix in [".keys"] {
-                if *force {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-            }
-            let demo_pw = Secret::new(DEMO_PASSWORD);
-            let kdf = kdf();
-            let (mut j, ctx, recovery) = Journal::create_keyed(&path, &setup, &demo_pw, clock.clone(), kdf)?;
-            let filled = j.import(&ctx, &data).and_then(|summary| {
-                // Every demo user gets the demo password (their own choice, in a real unit).
-                for staff in data.staff.iter().skip(1).filter_map(|s| s.id) {
-                    j.set_login(&Ctx::new(staff, clock.clone()), staff, &demo_pw, kdf)?;
-                }
-                Ok(summary)
-            });
-            let summary = match filled {
-                Ok(s) => s,
-                Err(e) => {
-                    drop(j);
-                    for suffix in ["", "-wal", "-shm", ".keys"] {
-                        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                    }
-                    return Err(e);
-                }
-            };
+            let demo = tovholder::demo::make_demo(&path, &data, &Secret::new(DEMO_PASSWORD), clock.clone(), kdf())?;
+            let (j, ctx, recovery, summary) = (demo.journal, demo.ctx, demo.recovery, demo.summary);
             let clients = j.search_clients("", &ClientFilter::default(), ctx.clock.today(), 1000)?;
             let logins: Vec<String> =
                 data.staff.iter().map(|s| format!("{} ({}, {})", s.initials, s.name, s.role)).collect();

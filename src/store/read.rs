@@ -762,6 +762,7 @@ impl Journal {
 
 /// A member of staff with role and unit.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StaffView {
     pub id: StaffId,
     pub initials: String,

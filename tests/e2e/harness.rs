@@ -64,9 +64,10 @@ fn display() -> (String, Option<Child>) {
 }
 
 impl App {
-    /// Launch the app on `journal` as the staff member `initials`;
-    /// `demo` makes the journal from the demo data first when missing.
-    pub async fn launch(dir: &Path, journal: &Path, initials: &str, demo: bool) -> App {
+    /// Launch the app on the encrypted `journal` (it starts at the login
+    /// screen); `demo` makes the demo journal first when missing. Key
+    /// derivation is the cheap test setting, as in the core's tests.
+    pub async fn launch(dir: &Path, journal: &Path, demo: bool) -> App {
         let (display, xvfb) = display();
         let port = free_port();
         let native_port = free_port();
@@ -78,7 +79,7 @@ impl App {
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DISPLAY", display.as_str())
             .env("TOVHOLDER_NOW", TODAY)
-            .env("TOVHOLDER_USER", initials)
+            .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
             .env("XDG_DATA_HOME", xdg.join("data"))
             .env("XDG_CONFIG_HOME", xdg.join("config"))
             .env("XDG_CACHE_HOME", xdg.join("cache"))
@@ -107,6 +108,18 @@ impl App {
             .unwrap();
         app.driver = Some(driver);
         app
+    }
+
+    /// Log in at the login screen, pressing Enter in the password field.
+    pub async fn login(&self, initials: &str, password: &str) {
+        self.fill("[data-form=login] input[name=login]", initials).await;
+        self.fill("[data-form=login] input[name=password]", password).await;
+        self.el("[data-form=login] input[name=password]").await.send_keys("\u{E007}").await.unwrap();
+    }
+
+    /// Whether an element matching `css` is on the screen now.
+    pub async fn present(&self, css: &str) -> bool {
+        !self.d().find_all(By::Css(css)).await.unwrap().is_empty()
     }
 
     pub fn d(&self) -> &WebDriver {

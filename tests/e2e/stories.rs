@@ -1,11 +1,15 @@
 //! The stories of issue 3: a consultant's intake-to-closing story, and bad
-//! input that shows its Danish message beside the field and changes nothing.
+//! input that shows its Danish message beside the field and changes nothing;
+//! and of issue 6: logging in, a wrong password, locking, a role's limits.
+//! Every story runs on the encrypted demo journal.
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use tovholder::demo::DEMO_PASSWORD;
 use tovholder::model::views::FullRecord;
 use tovholder::model::{FixedClock, NoteKind, Participant};
+use tovholder::security::keys::{KdfParams, Secret};
 use tovholder::store::ClientFilter;
 use tovholder::Journal;
 
@@ -19,9 +23,14 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// The journal file, opened through the core as the leader.
+fn open(journal: &std::path::Path) -> Journal {
+    Journal::login(journal, "BH", &Secret::new(DEMO_PASSWORD), Arc::new(FixedClock::on(today()))).unwrap().0
+}
+
 /// The record of the one client called `name`, read from the file.
 fn record_of(journal: &std::path::Path, name: &str) -> Option<FullRecord> {
-    let j = Journal::open(journal).unwrap();
+    let j = open(journal);
     let hits = j.search_clients(name, &ClientFilter::default(), today(), 10).unwrap();
     let hit = hits.iter().find(|c| c.name == name)?;
     Some(j.read_record_unaudited(hit.id, today()).unwrap())
@@ -31,9 +40,11 @@ fn record_of(journal: &std::path::Path, name: &str) -> Option<FullRecord> {
 async fn consultant_takes_a_family_from_referral_to_closed_course() {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("demo.journal");
-    let app = App::launch(dir.path(), &journal, "MS", true).await;
+    let app = App::launch(dir.path(), &journal, true).await;
 
-    // The demo journal opens on the client list; the search is instant.
+    // The alcohol consultant logs in; the demo journal opens on the client
+    // list; the search is instant.
+    app.login("MS", DEMO_PASSWORD).await;
     app.wait_text("[data-screen=clients] tbody", "Halvorsen").await;
     app.wait_text(".topbar .user", "Mikkel Sønderby").await;
     app.fill("input[name=search]", "halv").await;
@@ -199,14 +210,18 @@ async fn bad_input_shows_its_danish_message_beside_the_field_and_changes_nothing
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("demo.journal");
     let clock = Arc::new(FixedClock::on(today()));
-    drop(tovholder_desktop::commands::journal::create_demo(&journal, clock).unwrap());
+    let data = tovholder::demo::demo_file().unwrap();
+    drop(
+        tovholder::demo::make_demo(&journal, &data, &Secret::new(DEMO_PASSWORD), clock, KdfParams::TEST_ONLY).unwrap(),
+    );
     let before_list = {
-        let j = Journal::open(&journal).unwrap();
+        let j = open(&journal);
         j.search_clients("", &ClientFilter::default(), today(), 1000).unwrap()
     };
     let before_kim = record_of(&journal, "Kim Halvorsen").unwrap();
 
-    let app = App::launch(dir.path(), &journal, "MS", false).await;
+    let app = App::launch(dir.path(), &journal, false).await;
+    app.login("MS", DEMO_PASSWORD).await;
     app.wait_text("[data-screen=clients] tbody", "Halvorsen").await;
 
     // An impossible CPR number (32 January).
@@ -236,9 +251,69 @@ async fn bad_input_shows_its_danish_message_beside_the_field_and_changes_nothing
     app.quit().await;
 
     // Nothing changed: the same clients, and Kim's record as it was.
-    let j = Journal::open(&journal).unwrap();
+    let j = open(&journal);
     let after_list = j.search_clients("", &ClientFilter::default(), today(), 1000).unwrap();
     assert_eq!(after_list, before_list);
     drop(j);
     assert_eq!(record_of(&journal, "Kim Halvorsen").unwrap(), before_kim);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_wrong_password_locking_and_a_secretarys_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("demo.journal");
+    let app = App::launch(dir.path(), &journal, true).await;
+
+    // The app starts locked, at the login screen.
+    app.el("[data-screen=login] [data-form=login]").await;
+    assert!(!app.present(".topbar").await);
+    app.shot("12-log-ind").await;
+
+    // A wrong password: the message beside the form, still the login screen.
+    app.login("MS", "forkert-adgangskode").await;
+    let msg = app.wait_text("[data-form=login] [data-error-for=_form]", "Forkert").await;
+    assert_eq!(msg, "Forkert brugernavn eller adgangskode.");
+    assert!(app.present("[data-screen=login]").await && !app.present("[data-screen=clients]").await);
+    assert_eq!(app.value("[data-form=login] input[name=password]").await, "", "the password is not kept");
+    app.shot("13-forkert-adgangskode").await;
+
+    // The secretary logs in and opens a client: the notes are hidden.
+    app.login("PL", DEMO_PASSWORD).await;
+    app.wait_text(".topbar .user", "Pia Lundbæk").await;
+    app.fill("input[name=search]", "Kim Halvorsen").await;
+    app.click("tbody tr[data-client='Kim Halvorsen'] button").await;
+    app.click("[data-tab=sessions]").await;
+    let hidden = app.wait_text("[data-notes-hidden]", "journalnotater").await;
+    assert_eq!(hidden, "Din rolle giver ikke adgang til journalnotater.");
+    assert!(!app.present("article.note").await && !app.present("[data-form=note]").await);
+    app.shot("14-sekretaer-uden-notater").await;
+
+    // Locking on demand: back at the login screen, and the shell refuses the
+    // client list until someone logs in again.
+    app.click("[data-action=lock]").await;
+    app.el("[data-screen=login] [data-form=login]").await;
+    assert!(!app.present("[data-screen=clients]").await && !app.present(".topbar").await);
+    let refused = app
+        .d()
+        .execute(
+            "return window.__TAURI_INTERNALS__.invoke('search_clients', {input: {query: '', active: false, with_children: false, mine: false}}).then(() => 'svar', (e) => e.code);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused.json(), &serde_json::json!("locked"));
+    app.shot("15-laast").await;
+    app.quit().await;
+
+    // The journal's audit log holds the failed login and both logins.
+    let j = open(&journal);
+    let actions: Vec<String> = j
+        .connection()
+        .prepare("SELECT action FROM audit_log")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(actions.iter().any(|a| a == "login_failed"), "{actions:?}");
 }

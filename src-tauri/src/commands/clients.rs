@@ -78,7 +78,8 @@ pub async fn search_clients(state: State<'_, AppState>, input: ClientQuery) -> I
                 with_children: input.with_children,
                 case_owner: input.mine.then_some(ctx.staff),
             };
-            Ok(j.search_clients(&input.query, &filter, ctx.clock.today(), LIST_LIMIT)?)
+            // Scoped by role: a family consultant sees only the cases shared with their unit.
+            Ok(j.client_list(ctx, &input.query, &filter, LIST_LIMIT)?)
         })
         .await
 }

@@ -1,5 +1,5 @@
-//! Opening, creating and choosing a journal; the code lists and staff the
-//! forms offer.
+//! Choosing, creating and opening a journal (it opens locked; see
+//! `login.rs`); the code lists and staff the forms offer.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -7,50 +7,36 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tauri::State;
-use tovholder::model::views::Coded;
-use tovholder::model::{Code, CodeList, JournalFile, StaffId, StaffRecord, UnitId, UnitRecord};
+use tovholder::model::{Code, CodeList, StaffRecord, UnitId, UnitRecord};
+use tovholder::security::keys::{Keyring, Secret};
+use tovholder::store::StaffView;
 use tovholder::{Journal, Setup};
 use ts_rs::TS;
 
 use crate::error::{IpcError, IpcResult};
-use crate::state::{AppState, Session};
-
-/// The fictional demo journal (Faxe + Stevns), as the CLI's `demo` uses it.
-const DEMO_JSON: &str = include_str!("../../../fixtures/demo.json");
-
-/// A member of staff as the forms offer them (the core's staff list).
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Staff {
-    pub id: StaffId,
-    pub initials: String,
-    pub name: String,
-    pub role: Coded,
-    pub unit: String,
-}
-
-/// The staff of the journal, by unit and name.
-pub fn staff_of(j: &Journal) -> IpcResult<Vec<Staff>> {
-    Ok(j.staff_list()?
-        .into_iter()
-        .map(|v| Staff { id: v.id, initials: v.initials, name: v.name, role: v.role, unit: v.unit })
-        .collect())
-}
+use crate::state::{AppState, Inner, Session};
 
 /// The open journal as the UI shows it in its header.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct JournalInfo {
     pub path: String,
     pub unit: String,
-    /// Who acts (until logins: chosen at opening, or the first staff member).
-    pub user: Staff,
+    /// Who is logged in.
+    pub user: StaffView,
     pub today: NaiveDate,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppInfo {
+    /// The journal someone is logged in to.
     pub journal: Option<JournalInfo>,
+    /// The journal chosen but locked: the login screen logs in to it.
+    pub locked: Option<String>,
     /// Where "Åbn demojournalen" makes or opens the demo journal.
     pub demo_path: String,
+    /// Minutes without use before the UI locks the journal
+    /// (`TOVHOLDER_IDLE_MINUTES`, default 10).
+    pub idle_minutes: f64,
     /// Why the journal given at start could not be opened.
     pub start_error: Option<IpcError>,
 }
@@ -58,11 +44,10 @@ pub struct AppInfo {
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct OpenForm {
     pub path: String,
-    /// Initials of the acting user; empty for the journal's first user.
-    pub initials: String,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+/// A new encrypted journal and its first user. No `Debug`: it holds a password.
+#[derive(Deserialize, TS)]
 pub struct CreateForm {
     pub path: String,
     pub unit_name: String,
@@ -71,6 +56,16 @@ pub struct CreateForm {
     pub staff_name: String,
     pub initials: String,
     pub role: String,
+    pub password: String,
+    pub password_again: String,
+}
+
+/// A new journal, logged in as its first user, and the recovery key to be
+/// shown once.
+#[derive(Clone, Serialize, TS)]
+pub struct CreatedJournal {
+    pub journal: JournalInfo,
+    pub recovery_key: String,
 }
 
 /// Everything the forms offer as choices.
@@ -79,17 +74,45 @@ pub struct ReferenceData {
     /// Code lists by name (`end_reason`, `custody`, …), in list order.
     pub codes: BTreeMap<String, Vec<Code>>,
     pub municipalities: Vec<Code>,
-    pub staff: Vec<Staff>,
+    pub staff: Vec<StaffView>,
 }
 
-fn info(s: &Session, today: NaiveDate) -> IpcResult<JournalInfo> {
+/// Minutes without use before the UI locks: `TOVHOLDER_IDLE_MINUTES`
+/// (a positive number), default 10.
+pub fn idle_minutes() -> f64 {
+    std::env::var("TOVHOLDER_IDLE_MINUTES")
+        .ok()
+        .and_then(|v| v.trim().replace(',', ".").parse::<f64>().ok())
+        .filter(|m| m.is_finite() && *m > 0.0)
+        .unwrap_or(10.0)
+}
+
+/// The logged-in user's journal as the header shows it.
+pub fn info(s: &Session) -> IpcResult<JournalInfo> {
     let j = &s.journal;
     let unit = j.unit_list()?.into_iter().find(|u| u.0 == j.unit()).map(|u| u.1).unwrap_or_default();
-    let user = staff_of(j)?
+    let user = j
+        .staff_list()?
         .into_iter()
-        .find(|v| v.id == s.acting)
+        .find(|v| v.id == s.ctx.staff)
         .ok_or_else(|| IpcError::new("unknown_user", "Brugeren findes ikke i journalen.", None))?;
-    Ok(JournalInfo { path: j.path().display().to_string(), unit, user, today })
+    Ok(JournalInfo { path: j.path().display().to_string(), unit, user, today: s.ctx.clock.today() })
+}
+
+/// The state as the UI starts from it.
+pub fn app_info_of(inner: &Inner, demo_path: &Path, start_error: Option<IpcError>) -> IpcResult<AppInfo> {
+    let journal = inner.session.as_ref().map(info).transpose()?;
+    let locked = match journal {
+        Some(_) => None,
+        None => inner.path.as_ref().map(|p| p.display().to_string()),
+    };
+    Ok(AppInfo {
+        journal,
+        locked,
+        demo_path: demo_path.display().to_string(),
+        idle_minutes: idle_minutes(),
+        start_error,
+    })
 }
 
 fn path_of(s: &str) -> IpcResult<PathBuf> {
@@ -100,70 +123,92 @@ fn path_of(s: &str) -> IpcResult<PathBuf> {
     Ok(PathBuf::from(t))
 }
 
-/// Make the demo journal at `path` from the embedded demo data; nothing is
-/// left behind if that fails.
-pub fn create_demo(path: &Path, clock: std::sync::Arc<dyn tovholder::model::Clock>) -> IpcResult<Journal> {
-    let data: JournalFile = serde_json::from_str(DEMO_JSON).map_err(tovholder::Error::from)?;
-    let unit = data.units.first().cloned().ok_or(tovholder::Invalid::Required { field: "units" })?;
-    let staff = data.staff.first().cloned().ok_or(tovholder::Invalid::Required { field: "staff" })?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(tovholder::Error::from)?;
+/// An existing encrypted journal at `path`, or why not.
+fn check_encrypted(path: &Path) -> IpcResult<()> {
+    if !path.is_file() {
+        return Err(tovholder::Error::NoJournal(path.to_path_buf()).into());
     }
-    let setup = Setup { site_name: unit.name.clone(), unit, first_staff: staff };
-    let (mut j, ctx) = Journal::create(path, &setup, clock)?;
-    if let Err(e) = j.import(&ctx, &data) {
-        drop(j);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-        return Err(e.into());
+    if !Keyring::exists(path) {
+        return Err(tovholder::Error::NotEncrypted.into());
     }
-    Ok(j)
+    Ok(())
 }
 
-/// The state of the app; on the first call, opens the journal given at start.
+/// Make the encrypted demo journal at `path` (as the CLI's `demo` does) and
+/// close it again: it opens locked, and every demo user logs in with the
+/// demo password.
+pub fn create_demo(path: &Path, clock: std::sync::Arc<dyn tovholder::model::Clock>) -> IpcResult<()> {
+    let data = tovholder::demo::demo_file()?;
+    let password = Secret::new(tovholder::demo::DEMO_PASSWORD);
+    drop(tovholder::demo::make_demo(path, &data, &password, clock, tovholder::demo::kdf_from_env())?);
+    Ok(())
+}
+
+/// The state of the app; on the first call, chooses the journal given at
+/// start (making the demo journal first with `--demo` when it is missing).
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
     let start = state.take_start();
-    let demo_path = state.demo_path.display().to_string();
+    let demo_path = state.demo_path.clone();
     state
-        .with_session(move |s, clock| {
+        .with_inner(move |inner, clock| {
             let mut start_error = None;
             if let Some(start) = start {
-                let opened = if start.demo && !start.path.exists() {
+                let chosen = if start.demo && !start.path.exists() {
                     create_demo(&start.path, clock.clone())
                 } else {
-                    Journal::open(&start.path).map_err(IpcError::from)
+                    check_encrypted(&start.path)
                 };
-                match opened.and_then(|j| Session::new(j, start.user.as_deref())) {
-                    Ok(session) => *s = Some(session),
+                match chosen {
+                    Ok(()) => inner.path = Some(start.path),
                     Err(e) => start_error = Some(e),
                 }
             }
-            let journal = s.as_ref().map(|s| info(s, clock.today())).transpose()?;
-            Ok(AppInfo { journal, demo_path, start_error })
+            app_info_of(inner, &demo_path, start_error)
         })
         .await
 }
 
+/// Choose an encrypted journal; it opens locked, at the login screen.
 #[tauri::command]
-pub async fn open_journal(state: State<'_, AppState>, input: OpenForm) -> IpcResult<JournalInfo> {
+pub async fn open_journal(state: State<'_, AppState>, input: OpenForm) -> IpcResult<AppInfo> {
+    let demo_path = state.demo_path.clone();
     state
-        .with_session(move |s, clock| {
+        .with_inner(move |inner, _| {
             let path = path_of(&input.path)?;
-            let session = Session::new(Journal::open(&path)?, Some(&input.initials))?;
-            let i = info(&session, clock.today())?;
-            *s = Some(session);
-            Ok(i)
+            check_encrypted(&path)?;
+            inner.lock();
+            inner.path = Some(path);
+            app_info_of(inner, &demo_path, None)
         })
         .await
 }
 
+/// Back to the start screen: lock and forget the chosen journal.
 #[tauri::command]
-pub async fn create_journal(state: State<'_, AppState>, input: CreateForm) -> IpcResult<JournalInfo> {
+pub async fn close_journal(state: State<'_, AppState>) -> IpcResult<AppInfo> {
+    let demo_path = state.demo_path.clone();
     state
-        .with_session(move |s, clock| {
+        .with_inner(move |inner, _| {
+            *inner = Inner::default();
+            app_info_of(inner, &demo_path, None)
+        })
+        .await
+}
+
+/// Make a new encrypted journal and log in as its first user.
+#[tauri::command]
+pub async fn create_journal(state: State<'_, AppState>, mut input: CreateForm) -> IpcResult<CreatedJournal> {
+    // Moved, not copied, into `Secret`s, which are zeroized on drop.
+    let password = Secret::new(std::mem::take(&mut input.password));
+    let again = Secret::new(std::mem::take(&mut input.password_again));
+    state
+        .with_inner(move |inner, clock| {
             let path = path_of(&input.path)?;
+            if password.expose() != again.expose() {
+                let e: IpcError = tovholder::Error::PasswordMismatch.into();
+                return Err(IpcError { field: Some("password_again".into()), ..e });
+            }
             let setup = Setup {
                 site_name: input.unit_name.clone(),
                 unit: UnitRecord {
@@ -180,26 +225,34 @@ pub async fn create_journal(state: State<'_, AppState>, input: CreateForm) -> Ip
                     role: input.role.clone(),
                 },
             };
-            let (j, _) = Journal::create(&path, &setup, clock.clone())?;
-            let session = Session::new(j, None)?;
-            let i = info(&session, clock.today())?;
-            *s = Some(session);
-            Ok(i)
+            let (journal, ctx, recovery) =
+                Journal::create_keyed(&path, &setup, &password, clock.clone(), tovholder::demo::kdf_from_env())?;
+            let session = Session { journal, ctx };
+            let journal = info(&session)?;
+            inner.path = Some(path);
+            inner.session = Some(session);
+            Ok(CreatedJournal { journal, recovery_key: recovery.expose().to_string() })
         })
         .await
 }
 
-/// Open the demo journal, making it from the demo data when it is missing.
+/// Choose the demo journal, making it (encrypted) when it is missing; it
+/// opens locked.
 #[tauri::command]
-pub async fn open_demo(state: State<'_, AppState>) -> IpcResult<JournalInfo> {
+pub async fn open_demo(state: State<'_, AppState>) -> IpcResult<AppInfo> {
     let path = state.demo_path.clone();
     state
-        .with_session(move |s, clock| {
-            let j = if path.exists() { Journal::open(&path)? } else { create_demo(&path, clock.clone())? };
-            let session = Session::new(j, None)?;
-            let i = info(&session, clock.today())?;
-            *s = Some(session);
-            Ok(i)
+        .with_inner(move |inner, clock| {
+            inner.lock();
+            if !Keyring::exists(&path) {
+                // An unencrypted demo journal made by an earlier version: ours to remake.
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+                create_demo(&path, clock.clone())?;
+            }
+            inner.path = Some(path.clone());
+            app_info_of(inner, &path, None)
         })
         .await
 }
@@ -212,7 +265,7 @@ pub async fn reference_data(state: State<'_, AppState>) -> IpcResult<ReferenceDa
             for &list in CodeList::ALL {
                 codes.insert(list.name().to_string(), j.code_list(list)?);
             }
-            Ok(ReferenceData { codes, municipalities: j.municipalities()?, staff: staff_of(j)? })
+            Ok(ReferenceData { codes, municipalities: j.municipalities()?, staff: j.staff_list()? })
         })
         .await
 }

@@ -5,5 +5,6 @@
 pub mod care;
 pub mod clients;
 pub mod journal;
+pub mod login;
 pub mod review;
 pub mod sessions;

@@ -7,6 +7,8 @@ import type { AppInfo } from "./generated/AppInfo";
 import type { JournalInfo } from "./generated/JournalInfo";
 import type { OpenForm } from "./generated/OpenForm";
 import type { CreateForm } from "./generated/CreateForm";
+import type { CreatedJournal } from "./generated/CreatedJournal";
+import type { LoginForm } from "./generated/LoginForm";
 import type { ReferenceData } from "./generated/ReferenceData";
 import type { ClientQuery } from "./generated/ClientQuery";
 import type { ClientSummary } from "./generated/ClientSummary";
@@ -55,20 +57,33 @@ function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
 
+let lockedHandler: (() => void) | null = null;
+
+/** Called when a command is refused because the journal is locked. */
+export function onLocked(handler: () => void) {
+  lockedHandler = handler;
+}
+
 async function call<T>(cmd: string, input?: unknown): Promise<T> {
   try {
     return await invoke<T>(cmd, input === undefined ? {} : { input });
   } catch (e) {
-    if (isIpcError(e)) throw new CommandError(e);
+    if (isIpcError(e)) {
+      if (e.code === "locked") lockedHandler?.();
+      throw new CommandError(e);
+    }
     throw new CommandError({ code: "ipc", message: `Programfejl: ${String(e)}`, field: null });
   }
 }
 
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
-  openJournal: (f: OpenForm) => call<JournalInfo>("open_journal", f),
-  createJournal: (f: CreateForm) => call<JournalInfo>("create_journal", f),
-  openDemo: () => call<JournalInfo>("open_demo"),
+  openJournal: (f: OpenForm) => call<AppInfo>("open_journal", f),
+  createJournal: (f: CreateForm) => call<CreatedJournal>("create_journal", f),
+  openDemo: () => call<AppInfo>("open_demo"),
+  closeJournal: () => call<AppInfo>("close_journal"),
+  login: (f: LoginForm) => call<JournalInfo>("login", f),
+  lock: () => call<AppInfo>("lock"),
   referenceData: () => call<ReferenceData>("reference_data"),
   searchClients: (q: ClientQuery) => call<ClientSummary[]>("search_clients", q),
   clientRecord: (id: ClientId) => call<FullRecord>("client_record", id),

@@ -2,8 +2,9 @@
 // "../ipc" only.
 export type { AppInfo } from "./generated/AppInfo";
 export type { JournalInfo } from "./generated/JournalInfo";
+export type { CreatedJournal } from "./generated/CreatedJournal";
 export type { ReferenceData } from "./generated/ReferenceData";
-export type { Staff } from "./generated/Staff";
+export type { StaffView as Staff } from "./generated/StaffView";
 export type { ClientSummary } from "./generated/ClientSummary";
 export type { FullRecord } from "./generated/FullRecord";
 export type { ChildView } from "./generated/ChildView";

@@ -1,7 +1,8 @@
-// The app's shared state: the open journal, the choices the forms offer, and
-// where the person is (a small router; no URLs in a desktop app).
-import { api } from "../ipc";
-import type { JournalInfo, ReferenceData, Code, ClientId } from "../ipc";
+// The app's shared state: the chosen journal (locked or logged in), the
+// choices the forms offer, and where the person is (a small router; no URLs
+// in a desktop app).
+import { api, onLocked } from "../ipc";
+import type { AppInfo, JournalInfo, ReferenceData, Code, ClientId } from "../ipc";
 
 export type Tab = "overview" | "children" | "courses" | "plan" | "sessions";
 export type View =
@@ -13,14 +14,53 @@ export type View =
   | { name: "review" };
 
 class AppModel {
+  /** The logged-in user's journal. */
   journal = $state<JournalInfo | null>(null);
+  /** The chosen journal while locked (the login screen's). */
+  locked = $state<string | null>(null);
   ref = $state<ReferenceData | null>(null);
   view = $state<View>({ name: "start" });
+  demoPath = $state("");
+  /** Minutes without use before the journal is locked. */
+  idleMinutes = $state(10);
+
+  constructor() {
+    onLocked(() => this.forget());
+  }
+
+  /** Take the shell's state (at start, after choosing a journal, after locking). */
+  async show(info: AppInfo) {
+    this.demoPath = info.demo_path;
+    this.idleMinutes = info.idle_minutes;
+    if (info.journal) {
+      await this.opened(info.journal);
+    } else {
+      this.locked = info.locked;
+      this.forget();
+    }
+  }
 
   async opened(info: JournalInfo) {
+    this.locked = null;
     this.journal = info;
     this.ref = await api.referenceData();
     this.view = { name: "clients" };
+  }
+
+  /** Lock: the shell drops the journal and its key; the UI forgets what it showed. */
+  async lock() {
+    const path = this.journal?.path ?? this.locked;
+    this.forget();
+    this.locked = path;
+    await this.show(await api.lock());
+  }
+
+  /** Forget everything read from the journal (on locking). */
+  forget() {
+    if (this.journal) this.locked = this.journal.path;
+    this.journal = null;
+    this.ref = null;
+    this.view = { name: "start" };
   }
 
   codes(list: string): Code[] {

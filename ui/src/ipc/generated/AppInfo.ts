@@ -2,11 +2,24 @@
 import type { IpcError } from "./IpcError";
 import type { JournalInfo } from "./JournalInfo";
 
-export type AppInfo = { journal: JournalInfo | null, 
+export type AppInfo = { 
+/**
+ * The journal someone is logged in to.
+ */
+journal: JournalInfo | null, 
+/**
+ * The journal chosen but locked: the login screen logs in to it.
+ */
+locked: string | null, 
 /**
  * Where "Åbn demojournalen" makes or opens the demo journal.
  */
 demo_path: string, 
+/**
+ * Minutes without use before the UI locks the journal
+ * (`TOVHOLDER_IDLE_MINUTES`, default 10).
+ */
+idle_minutes: number, 
 /**
  * Why the journal given at start could not be opened.
  */

@@ -3,6 +3,6 @@ import type { Coded } from "./Coded";
 import type { StaffId } from "./StaffId";
 
 /**
- * A member of staff as the forms offer them (the core's staff list).
+ * A member of staff with role and unit.
  */
-export type Staff = { id: StaffId, initials: string, name: string, role: Coded, unit: string, };
+export type StaffView = { id: StaffId, initials: string, name: string, role: Coded, unit: string, };

@@ -1,0 +1,87 @@
+//! The encrypted demo journal, made the same way by the CLI's `demo` and the
+//! desktop app's `--demo`: the fictional `fixtures/demo.json` (or another
+//! journal file), keyed, with every demo user logging in with one password.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::error::{Error, Invalid, Result};
+use crate::model::{Clock, JournalFile};
+use crate::security::keys::{KdfParams, Secret};
+use crate::store::ImportSummary;
+use crate::{Ctx, Journal, Setup};
+
+/// The demo's password for every demo user (fictional data only).
+pub const DEMO_PASSWORD: &str = "demo-adgangskode";
+
+/// The hand-made demo journal (Faxe + Stevns, fictional people).
+pub const DEMO_JSON: &str = include_str!("../fixtures/demo.json");
+
+/// The embedded demo journal, parsed.
+pub fn demo_file() -> Result<JournalFile> {
+    crate::store::parse_journal_file(DEMO_JSON)
+}
+
+/// The set-up of a journal made from `file`: its first unit and first staff member.
+pub fn setup_from(file: &JournalFile) -> Result<Setup> {
+    let unit = file.units.first().cloned().ok_or(Invalid::Required { field: "units" })?;
+    let staff = file.staff.first().cloned().ok_or(Invalid::Required { field: "staff" })?;
+    Ok(Setup { site_name: unit.name.clone(), unit, first_staff: staff })
+}
+
+/// A demo journal made by `make_demo`.
+pub struct Demo {
+    /// Open, logged in as the file's first member of staff.
+    pub journal: Journal,
+    pub ctx: Ctx,
+    pub recovery: Secret,
+    pub summary: ImportSummary,
+}
+
+/// Make an encrypted journal at `path` from `file`: a key slot with
+/// `password` for the first member of staff, the import, then the same
+/// password for every other member of staff. Nothing is left behind (journal
+/// or key file) if any step fails.
+pub fn make_demo(
+    path: &Path,
+    file: &JournalFile,
+    password: &Secret,
+    clock: Arc<dyn Clock>,
+    kdf: KdfParams,
+) -> Result<Demo> {
+    let setup = setup_from(file)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(Error::from)?;
+    }
+    let (mut journal, ctx, recovery) = Journal::create_keyed(path, &setup, password, clock.clone(), kdf)?;
+    let filled = journal.import(&ctx, file).and_then(|summary| {
+        for staff in file.staff.iter().skip(1).filter_map(|s| s.id) {
+            journal.set_login(&Ctx::new(staff, clock.clone()), staff, password, kdf)?;
+        }
+        Ok(summary)
+    });
+    match filled {
+        Ok(summary) => Ok(Demo { journal, ctx, recovery, summary }),
+        Err(e) => {
+            drop(journal);
+            for suffix in ["", "-wal", "-shm", ".keys"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The environment variable that makes new key slots cheap to derive, so
+/// tests need not pay for real Argon2id. Never set it for a real journal.
+pub const INSECURE_FAST_KDF_VAR: &str = "TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS";
+
+/// Argon2id cost for new key slots: `KdfParams::DEFAULT`, or
+/// `KdfParams::TEST_ONLY` when `TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS=1`.
+pub fn kdf_from_env() -> KdfParams {
+    if std::env::var(INSECURE_FAST_KDF_VAR).is_ok_and(|v| v == "1") {
+        KdfParams::TEST_ONLY
+    } else {
+        KdfParams::DEFAULT
+    }
+}
