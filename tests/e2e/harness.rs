@@ -68,6 +68,11 @@ impl App {
     /// screen); `demo` makes the demo journal first when missing. Key
     /// derivation is the cheap test setting, as in the core's tests.
     pub async fn launch(dir: &Path, journal: &Path, demo: bool) -> App {
+        App::launch_with(dir, journal, demo, &[]).await
+    }
+
+    /// `launch`, with more environment variables for the app.
+    pub async fn launch_with(dir: &Path, journal: &Path, demo: bool, env: &[(&str, &str)]) -> App {
         let (display, xvfb) = display();
         let port = free_port();
         let native_port = free_port();
@@ -84,6 +89,7 @@ impl App {
             .env("XDG_CONFIG_HOME", xdg.join("config"))
             .env("XDG_CACHE_HOME", xdg.join("cache"))
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -262,7 +262,8 @@ async fn bad_input_shows_its_danish_message_beside_the_field_and_changes_nothing
 async fn login_wrong_password_locking_and_a_secretarys_limits() {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("demo.journal");
-    let app = App::launch(dir.path(), &journal, true).await;
+    // Idle locking after 6 seconds without use (10 minutes by default).
+    let app = App::launch_with(dir.path(), &journal, true, &[("TOVHOLDER_IDLE_MINUTES", "0.1")]).await;
 
     // The app starts locked, at the login screen.
     app.el("[data-screen=login] [data-form=login]").await;
@@ -303,6 +304,17 @@ async fn login_wrong_password_locking_and_a_secretarys_limits() {
         .unwrap();
     assert_eq!(refused.json(), &serde_json::json!("locked"));
     app.shot("15-laast").await;
+
+    // Logged in again and left alone: the app locks by itself.
+    app.login("MS", DEMO_PASSWORD).await;
+    app.wait_text(".topbar .user", "Mikkel Sønderby").await;
+    let start = std::time::Instant::now();
+    while app.present(".topbar").await {
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "the idle lock never came");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(start.elapsed() >= std::time::Duration::from_secs(4), "locked too early: {:?}", start.elapsed());
+    app.el("[data-screen=login] [data-form=login]").await;
     app.quit().await;
 
     // The journal's audit log holds the failed login and both logins.
