@@ -22,7 +22,7 @@ fn main() {
     }
 }
 
-/// Every command of `src/commands/`; keep in step with `generate_handler!` in
+/// Every command of `src/commands/` and `src/bench.rs`; keep in step with `generate_handler!` in
 /// `src/lib.rs` (a command missing here is refused at run time).
 fn tovholder_commands() -> &'static [&'static str] {
     &[
@@ -52,5 +52,7 @@ fn tovholder_commands() -> &'static [&'static str] {
         "correct_note",
         "case_review_list",
         "record_case_review",
+        "bench_login",
+        "bench_ready",
     ]
 }

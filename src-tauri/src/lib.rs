@@ -5,10 +5,12 @@
 //! must not hold SQL or rules of the journal: every command calls the core.
 //! Only this crate imports Tauri.
 
+pub mod bench;
 pub mod commands;
 pub mod error;
 pub mod forms;
 pub mod ipc_types;
+pub mod pss;
 pub mod state;
 
 use std::path::PathBuf;
@@ -40,6 +42,7 @@ fn start_from_args() -> Result<Option<Start>, String> {
 }
 
 pub fn run() {
+    bench::mark_start();
     let start = match start_from_args() {
         Ok(s) => s,
         Err(e) => {
@@ -84,6 +87,8 @@ pub fn run() {
             commands::sessions::correct_note,
             commands::review::case_review_list,
             commands::review::record_case_review,
+            bench::bench_login,
+            bench::bench_ready,
         ])
         .run(context);
     if let Err(e) = result {

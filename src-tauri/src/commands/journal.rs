@@ -39,6 +39,9 @@ pub struct AppInfo {
     pub idle_minutes: f64,
     /// Why the journal given at start could not be opened.
     pub start_error: Option<IpcError>,
+    /// Benchmark mode (`scripts/bench-desktop`): the UI logs in with
+    /// `bench_login` and calls `bench_ready` when the client list is shown.
+    pub bench: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -112,6 +115,7 @@ pub fn app_info_of(inner: &Inner, demo_path: &Path, start_error: Option<IpcError
         demo_path: demo_path.display().to_string(),
         idle_minutes: idle_minutes(),
         start_error,
+        bench: crate::bench::enabled(),
     })
 }
 

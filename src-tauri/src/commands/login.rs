@@ -24,7 +24,11 @@ pub struct LoginForm {
 pub async fn login(state: State<'_, AppState>, input: LoginForm) -> IpcResult<JournalInfo> {
     let LoginForm { login, password } = input;
     // Moved, not copied, into a `Secret`, which is zeroized on drop.
-    let password = Secret::new(password);
+    login_as(&state, login, Secret::new(password)).await
+}
+
+/// The login itself, shared with the benchmark mode's `bench_login`.
+pub async fn login_as(state: &AppState, login: String, password: Secret) -> IpcResult<JournalInfo> {
     state
         .with_inner(move |inner, clock| {
             inner.lock();

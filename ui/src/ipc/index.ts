@@ -103,6 +103,9 @@ export const api = {
   correctNote: (f: CorrectionForm) => call<NoteId>("correct_note", f),
   caseReviewList: () => call<CaseReviewList>("case_review_list"),
   recordCaseReview: (f: ReviewForm) => call<CaseReviewId>("record_case_review", f),
+  // Benchmark mode only (scripts/bench-desktop); refused otherwise.
+  benchLogin: () => call<JournalInfo>("bench_login"),
+  benchReady: () => call<null>("bench_ready"),
 };
 
 export type Api = typeof api;

@@ -23,6 +23,8 @@ class AppModel {
   demoPath = $state("");
   /** Minutes without use before the journal is locked. */
   idleMinutes = $state(10);
+  /** Benchmark mode (scripts/bench-desktop): log in by itself, report when the client list is shown. */
+  bench = $state(false);
 
   constructor() {
     onLocked(() => this.forget());
@@ -32,6 +34,7 @@ class AppModel {
   async show(info: AppInfo) {
     this.demoPath = info.demo_path;
     this.idleMinutes = info.idle_minutes;
+    this.bench = info.bench;
     if (info.journal) {
       await this.opened(info.journal);
     } else {

@@ -23,4 +23,9 @@ idle_minutes: number,
 /**
  * Why the journal given at start could not be opened.
  */
-start_error: IpcError | null, };
+start_error: IpcError | null, 
+/**
+ * Benchmark mode (`scripts/bench-desktop`): the UI logs in with
+ * `bench_login` and calls `bench_ready` when the client list is shown.
+ */
+bench: boolean, };
