@@ -36,17 +36,7 @@ fn prepare(w: &mut World) -> Fx {
     let closed_course = w.course(other_client, "relative", "2026-01-01", Some("2026-01-02"));
     w.j.close_course(&w.ctx, closed_course, date("2026-03-01"), "completed").unwrap();
     let child = w.child(client, "Regel Barn", "2016-06-06", "joint", "with_client");
-    let note_rec = |c: ClientId| NoteRecord {
-        id: None,
-        client_id: c,
-        course_id: None,
-        session_id: None,
-        kind: NoteKind::Note,
-        corrects: None,
-        written_on: date("2026-10-01"),
-        internal: false,
-        text: "Notat.".into(),
-    };
+    let note_rec = |c: ClientId| note(c, "2026-10-01", "Notat.");
     let note = w.j.add_note(&w.ctx, &note_rec(client)).unwrap();
     let other_note = w.j.add_note(&w.ctx, &note_rec(other_client)).unwrap();
     let doctor = w.as_staff(w.doctor);
@@ -396,23 +386,7 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
         case("attendance of a missing session", "not_found", |j, c, _, _| {
             j.record_attendance(c, SessionId::new(), "attended")
         }),
-        case("empty note", "required", |j, c, _, f| {
-            j.add_note(
-                c,
-                &NoteRecord {
-                    id: None,
-                    client_id: f.client,
-                    course_id: None,
-                    session_id: None,
-                    kind: NoteKind::Note,
-                    corrects: None,
-                    written_on: date("2026-10-01"),
-                    internal: false,
-                    text: " \n ".into(),
-                },
-            )
-            .map(drop)
-        }),
+        case("empty note", "required", |j, c, _, f| j.add_note(c, &note(f.client, "2026-10-01", " \n ")).map(drop)),
         case("a note on another client's course", "other_client", |j, c, _, f| {
             j.add_note(
                 c,

@@ -383,22 +383,7 @@ fn attempt(
         Action::RecordSession => j.add_session(ctx, &session(Some("attended"))).map(drop),
         Action::ReadRecord => j.client_record(ctx, client).map(drop),
         Action::ReadNotes => j.search_notes(ctx, "samtale", 10).map(drop),
-        Action::WriteNote => j
-            .add_note(
-                ctx,
-                &NoteRecord {
-                    id: None,
-                    client_id: client,
-                    course_id: None,
-                    session_id: None,
-                    kind: NoteKind::Note,
-                    corrects: None,
-                    written_on: date("2026-11-20"),
-                    internal: false,
-                    text: "Samtale.".into(),
-                },
-            )
-            .map(drop),
+        Action::WriteNote => j.add_note(ctx, &note(client, "2026-11-20", "Samtale.")).map(drop),
         Action::Treatment => j
             .add_evaluation(
                 ctx,
@@ -542,52 +527,17 @@ fn every_role_may_do_exactly_what_the_policy_allows() {
 fn a_family_consultant_sees_only_cases_shared_with_their_unit() {
     let mut w = World::new();
     let admin = w.as_staff(w.admin);
-    let fc =
-        w.j.add_staff(
-            &admin,
-            &StaffRecord {
-                id: None,
-                unit_id: w.faxe_family,
-                name: "Fie Familie".into(),
-                initials: "FI".into(),
-                role: "family_consultant".into(),
-            },
-        )
-        .unwrap();
+    let fc = w.staff(w.faxe_family, "Fie Familie", "FI", "family_consultant");
     let fc = w.as_staff(fc);
     let client = w.client("Delt Dalgaard", "030303-3333", "0320");
-    w.j.add_note(
-        &w.ctx,
-        &NoteRecord {
-            id: None,
-            client_id: client,
-            course_id: None,
-            session_id: None,
-            kind: NoteKind::Note,
-            corrects: None,
-            written_on: date("2026-11-20"),
-            internal: false,
-            text: "Samtale om tilbagefald.".into(),
-        },
-    )
-    .unwrap();
+    w.j.add_note(&w.ctx, &note(client, "2026-11-20", "Samtale om tilbagefald.")).unwrap();
     assert_eq!(w.j.client_record(&fc, client).unwrap_err().code(), "forbidden");
     let listed = |w: &World, who: &Ctx| w.j.client_list(who, "", &Default::default(), 50).unwrap().len();
     assert_eq!(listed(&w, &fc), 0, "the list shows no case that is not shared");
     assert_eq!(listed(&w, &w.ctx), 1);
     assert_eq!(w.j.client_list(&admin, "", &Default::default(), 50).unwrap_err().code(), "forbidden");
     assert!(w.j.search_notes(&fc, "tilbagefald", 10).unwrap().is_empty(), "hits in other cases are hidden");
-    let note = |c| NoteRecord {
-        id: None,
-        client_id: c,
-        course_id: None,
-        session_id: None,
-        kind: NoteKind::Note,
-        corrects: None,
-        written_on: date("2026-11-20"),
-        internal: false,
-        text: "Forsøg.".into(),
-    };
+    let note = |c| note(c, "2026-11-20", "Forsøg.");
     assert_eq!(w.j.add_note(&fc, &note(client)).unwrap_err().code(), "forbidden", "no writing in a case not shared");
     let consent =
         w.j.give_consent(
@@ -615,36 +565,10 @@ fn a_family_consultant_sees_only_cases_shared_with_their_unit() {
 #[test]
 fn a_secretary_sees_the_record_without_notes() {
     let mut w = World::new();
-    let admin = w.as_staff(w.admin);
-    let sec =
-        w.j.add_staff(
-            &admin,
-            &StaffRecord {
-                id: None,
-                unit_id: w.rmc,
-                name: "Sara Sekretær".into(),
-                initials: "SE".into(),
-                role: "secretary".into(),
-            },
-        )
-        .unwrap();
+    let sec = w.staff(w.rmc, "Sara Sekretær", "SE", "secretary");
     let sec = w.as_staff(sec);
     let client = w.client("Note Nielsen", "040404-4444", "0320");
-    w.j.add_note(
-        &w.ctx,
-        &NoteRecord {
-            id: None,
-            client_id: client,
-            course_id: None,
-            session_id: None,
-            kind: NoteKind::Note,
-            corrects: None,
-            written_on: date("2026-11-20"),
-            internal: false,
-            text: "Fortroligt.".into(),
-        },
-    )
-    .unwrap();
+    w.j.add_note(&w.ctx, &note(client, "2026-11-20", "Fortroligt.")).unwrap();
     let seen = w.j.client_record(&sec, client).unwrap();
     assert!(seen.notes_hidden && seen.notes.is_empty());
     assert_eq!(w.j.client_record(&w.ctx, client).unwrap().notes.len(), 1);
@@ -728,21 +652,7 @@ fn retention_deletes_only_expired_records_and_leaves_a_trace() {
     let leader = w.as_staff(w.leader);
     // Eleven years later nothing new has been written about Gormsen, but Nygaard was seen yesterday.
     w.clock.set(chrono::NaiveDate::from_ymd_opt(2037, 12, 1).unwrap().and_hms_opt(12, 0, 0).unwrap().and_utc());
-    w.j.add_note(
-        &w.ctx,
-        &NoteRecord {
-            id: None,
-            client_id: recent,
-            course_id: None,
-            session_id: None,
-            kind: NoteKind::Note,
-            corrects: None,
-            written_on: date("2037-11-30"),
-            internal: false,
-            text: "Ny kontakt.".into(),
-        },
-    )
-    .unwrap();
+    w.j.add_note(&w.ctx, &note(recent, "2037-11-30", "Ny kontakt.")).unwrap();
     let expired = w.j.expired(&leader, 10, date("2037-12-01")).unwrap();
     assert_eq!(expired.iter().map(|e| e.client_id).collect::<Vec<_>>(), vec![old]);
     assert_eq!(w.j.delete_expired(&leader, recent, 10).unwrap_err().code(), "not_expired");

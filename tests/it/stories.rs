@@ -244,21 +244,7 @@ fn notes_are_append_only_and_a_correction_keeps_the_original() {
     let mut w = World::new();
     let client = w.client("Carl Carlsen", "020280-1111", "0320");
     let original =
-        w.j.add_note(
-            &w.ctx,
-            &NoteRecord {
-                id: None,
-                client_id: client,
-                course_id: None,
-                session_id: None,
-                kind: NoteKind::Note,
-                corrects: None,
-                written_on: date("2026-10-30"),
-                internal: false,
-                text: "Borgeren drak 20 genstande i weekenden.".into(),
-            },
-        )
-        .unwrap();
+        w.j.add_note(&w.ctx, &note(client, "2026-10-30", "Borgeren drak 20 genstande i weekenden.")).unwrap();
     let correction = w
         .j
         .correct_note(&w.ctx, original, NoteKind::Correction, "Rettelse: 12 genstande, ikke 20.", date("2026-11-01"))

@@ -109,6 +109,14 @@ impl World {
         Ctx::new(staff, self.clock.clone())
     }
 
+    /// A new member of staff, added by the administrator.
+    pub fn staff(&mut self, unit: UnitId, name: &str, initials: &str, role: &str) -> StaffId {
+        let admin = self.as_staff(self.admin);
+        let r =
+            StaffRecord { id: None, unit_id: unit, name: name.into(), initials: initials.into(), role: role.into() };
+        self.j.add_staff(&admin, &r).expect("staff")
+    }
+
     pub fn client(&mut self, name: &str, cpr: &str, municipality: &str) -> ClientId {
         let r = ClientRecord {
             id: None,
@@ -149,6 +157,21 @@ impl World {
     pub fn child(&mut self, client: ClientId, name: &str, born: &str, custody: &str, residence: &str) -> ChildId {
         let (child, link) = child_records(client, name, born, custody, residence);
         self.j.add_child(&self.ctx, &child, &link).expect("child")
+    }
+}
+
+/// An ordinary note about `client` written on `on`.
+pub fn note(client: ClientId, on: &str, text: &str) -> NoteRecord {
+    NoteRecord {
+        id: None,
+        client_id: client,
+        course_id: None,
+        session_id: None,
+        kind: NoteKind::Note,
+        corrects: None,
+        written_on: date(on),
+        internal: false,
+        text: text.into(),
     }
 }
 
