@@ -52,6 +52,10 @@ fn tovholder_commands() -> &'static [&'static str] {
         "correct_note",
         "case_review_list",
         "record_case_review",
+        "annual_report",
+        "waiting_report",
+        "save_annual_pdf",
+        "audit_check",
         "bench_login",
         "bench_ready",
     ]

@@ -7,10 +7,11 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::commands::{care, clients, journal, login, review, sessions};
+use crate::commands::{care, clients, journal, login, reports, review, sessions};
 use crate::error::IpcError;
 use tovholder::model::views::{CaseReviewList, ClientSummary, FullRecord};
 use tovholder::model::*;
+use tovholder::report::{AnnualReport, WaitingReport};
 
 /// Write every type the UI uses, with the types they refer to, into `dir`.
 pub fn export(dir: &Path) -> Result<(), ExportError> {
@@ -49,6 +50,10 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         ClientSummary,
         FullRecord,
         CaseReviewList,
+        reports::PdfForm,
+        reports::AuditStatus,
+        AnnualReport,
+        WaitingReport,
         ClientId,
         ChildId,
         ReferralId,

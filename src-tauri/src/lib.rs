@@ -87,6 +87,10 @@ pub fn run() {
             commands::sessions::correct_note,
             commands::review::case_review_list,
             commands::review::record_case_review,
+            commands::reports::annual_report,
+            commands::reports::waiting_report,
+            commands::reports::save_annual_pdf,
+            commands::reports::audit_check,
             bench::bench_login,
             bench::bench_ready,
         ])

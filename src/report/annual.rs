@@ -19,6 +19,7 @@ use crate::model::CodeList;
 use crate::security::roles::Action;
 use crate::store::{Ctx, Journal};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnnualReport {
     pub year: i32,

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 /// One published cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum Cell {
     Count(i64),
@@ -42,6 +43,7 @@ impl Cell {
 
 /// A table as published: rows of labelled cells; with totals, the last
 /// column is the row total and the last row the column totals.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Table {
     pub title: String,

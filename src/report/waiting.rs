@@ -11,6 +11,7 @@ use crate::security::roles::Action;
 use crate::store::{Ctx, Journal};
 
 /// One course's wait, or one person still waiting.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Waiting {
     pub client_id: ClientId,
@@ -22,6 +23,7 @@ pub struct Waiting {
     pub days: i64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WaitingReport {
     pub year: i32,

@@ -329,3 +329,38 @@ async fn login_wrong_password_locking_and_a_secretarys_limits() {
         .unwrap();
     assert!(actions.iter().any(|a| a == "login_failed"), "{actions:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_leader_sees_the_reports_and_saves_the_annual_pdf_others_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("demo.journal");
+    let pdf = dir.path().join("årsrapport 2026.pdf");
+    let app = App::launch(dir.path(), &journal, true).await;
+
+    // The leader: the annual report's tables with small counts suppressed,
+    // the audit log's check, and the PDF written where she says.
+    app.login("BH", DEMO_PASSWORD).await;
+    app.wait_text(".topbar .user", "(BH)").await;
+    app.click("[data-nav=reports]").await;
+    let title = "Personer i alkoholbehandling 2026 fordelt på alder";
+    app.wait_text("[data-screen=reports] .report-table h2", title).await;
+    app.el(&format!("[data-report-table='{title}'] td[data-cell='<5']")).await;
+    app.wait_text("[data-audit]", "Adgangsloggen er intakt").await;
+    app.wait_text("[data-waiting]", "inden for 14 dage").await;
+    app.fill("[data-form=pdf] input[name=path]", &pdf.display().to_string()).await;
+    app.click("[data-action=save-pdf]").await;
+    app.wait_text("[data-pdf-saved]", "Gemt").await;
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "{:?}", &bytes[..bytes.len().min(8)]);
+    app.shot("16-rapporter").await;
+
+    // The consultant gets the core's refusal in Danish, and no tables.
+    app.click("[data-action=lock]").await;
+    app.login("MS", DEMO_PASSWORD).await;
+    app.wait_text(".topbar .user", "Mikkel Sønderby").await;
+    app.click("[data-nav=reports]").await;
+    let refused = app.el("[data-screen=reports] [data-error-for=_form]").await.text().await.unwrap();
+    assert_eq!(refused, "Din rolle giver ikke adgang til at se rapporter.");
+    assert!(!app.present(".report-table").await && !app.present("[data-audit]").await);
+    app.quit().await;
+}

@@ -6,5 +6,6 @@ pub mod care;
 pub mod clients;
 pub mod journal;
 pub mod login;
+pub mod reports;
 pub mod review;
 pub mod sessions;

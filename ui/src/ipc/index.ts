@@ -29,6 +29,10 @@ import type { NoteForm } from "./generated/NoteForm";
 import type { CorrectionForm } from "./generated/CorrectionForm";
 import type { ReviewForm } from "./generated/ReviewForm";
 import type { CaseReviewList } from "./generated/CaseReviewList";
+import type { AnnualReport } from "./generated/AnnualReport";
+import type { WaitingReport } from "./generated/WaitingReport";
+import type { PdfForm } from "./generated/PdfForm";
+import type { AuditStatus } from "./generated/AuditStatus";
 import type { IpcError } from "./generated/IpcError";
 import type { ClientId } from "./generated/ClientId";
 import type { ChildId } from "./generated/ChildId";
@@ -103,6 +107,10 @@ export const api = {
   correctNote: (f: CorrectionForm) => call<NoteId>("correct_note", f),
   caseReviewList: () => call<CaseReviewList>("case_review_list"),
   recordCaseReview: (f: ReviewForm) => call<CaseReviewId>("record_case_review", f),
+  annualReport: (year: number) => call<AnnualReport>("annual_report", year),
+  waitingReport: (year: number) => call<WaitingReport>("waiting_report", year),
+  saveAnnualPdf: (f: PdfForm) => call<string>("save_annual_pdf", f),
+  auditCheck: () => call<AuditStatus>("audit_check"),
   // Benchmark mode only (scripts/bench-desktop); refused otherwise.
   benchLogin: () => call<JournalInfo>("bench_login"),
   benchReady: () => call<null>("bench_ready"),

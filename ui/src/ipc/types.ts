@@ -26,3 +26,8 @@ export type { ReferralId } from "./generated/ReferralId";
 export type { StaffId } from "./generated/StaffId";
 export type { NoteId } from "./generated/NoteId";
 export type { IpcError } from "./generated/IpcError";
+export type { AnnualReport } from "./generated/AnnualReport";
+export type { Table } from "./generated/Table";
+export type { Cell } from "./generated/Cell";
+export type { WaitingReport } from "./generated/WaitingReport";
+export type { AuditStatus } from "./generated/AuditStatus";

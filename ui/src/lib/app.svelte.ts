@@ -11,7 +11,8 @@ export type View =
   | { name: "client"; id: ClientId; tab: Tab }
   | { name: "intake" }
   | { name: "waiting" }
-  | { name: "review" };
+  | { name: "review" }
+  | { name: "reports" };
 
 class AppModel {
   /** The logged-in user's journal. */

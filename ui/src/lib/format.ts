@@ -33,3 +33,8 @@ export function danishInstant(iso: string): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${p(t.getDate())}-${p(t.getMonth() + 1)}-${t.getFullYear()} ${p(t.getHours())}:${p(t.getMinutes())}`;
 }
+
+/** A published report cell as printed: the count, "<5" (1-4) or "x" (hidden). */
+export function cellText(c: { kind: "count"; value: number } | { kind: "small" } | { kind: "hidden" }): string {
+  return c.kind === "count" ? String(c.value) : c.kind === "small" ? "<5" : "x";
+}
