@@ -1035,7 +1035,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Report(ReportCmd::Annual { year, csv, pdf }) => {
             let report = j.annual_report(&ctx, year)?;
             if let Some(f) = pdf {
-                let unit = j.unit_list()?.into_iter().find(|u| u.0 == j.unit()).map(|u| u.1).unwrap_or_default();
+                let unit = j.unit_name()?;
                 std::fs::write(&f, tovholder::report::pdf::annual_pdf(&report, &unit)?)?;
                 out.done(&format!("Årsrapporten er skrevet som PDF til {}.", f.display()));
                 return Ok(());
@@ -1070,7 +1070,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 std::fs::write(&f, s.to_csv())?;
             }
             if let Some(f) = pdf {
-                let unit = j.unit_list()?.into_iter().find(|u| u.0 == j.unit()).map(|u| u.1).unwrap_or_default();
+                let unit = j.unit_name()?;
                 std::fs::write(&f, tovholder::report::pdf::settlement_pdf(&s, &unit)?)?;
             }
             out.print(&s, || s.to_text());
@@ -1622,7 +1622,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let on = date_or_today(&on, "held_on", &ctx)?;
             let list = j.case_review_list(&ctx, on)?;
             if let Some(f) = pdf {
-                let unit = j.unit_list()?.into_iter().find(|u| u.0 == j.unit()).map(|u| u.1).unwrap_or_default();
+                let unit = j.unit_name()?;
                 std::fs::write(&f, tovholder::report::pdf::case_review_pdf(&list, &unit)?)?;
                 out.done(&format!("Sagsmødelisten er skrevet som PDF til {}.", f.display()));
                 return Ok(());

@@ -269,6 +269,11 @@ impl Journal {
         self.unit
     }
 
+    /// The name of the unit this installation belongs to (for headings).
+    pub fn unit_name(&self) -> Result<String> {
+        Ok(self.conn.query_row("SELECT name FROM unit WHERE id = ?1", [self.unit], |r| r.get(0))?)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

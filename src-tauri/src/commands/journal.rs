@@ -93,7 +93,7 @@ pub fn idle_minutes() -> f64 {
 /// The logged-in user's journal as the header shows it.
 pub fn info(s: &Session) -> IpcResult<JournalInfo> {
     let j = &s.journal;
-    let unit = j.unit_list()?.into_iter().find(|u| u.0 == j.unit()).map(|u| u.1).unwrap_or_default();
+    let unit = j.unit_name()?;
     let user = j
         .staff_list()?
         .into_iter()

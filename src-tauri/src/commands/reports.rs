@@ -48,7 +48,7 @@ pub async fn save_annual_pdf(state: State<'_, AppState>, input: PdfForm) -> IpcR
     state
         .with_journal(move |j, ctx| {
             let report = j.annual_report(ctx, input.year)?;
-            let unit = j.unit_list()?.into_iter().find(|u| u.0 == j.unit()).map(|u| u.1).unwrap_or_default();
+            let unit = j.unit_name()?;
             let pdf = tovholder::report::pdf::annual_pdf(&report, &unit)?;
             std::fs::write(&path, pdf).map_err(|e| {
                 IpcError::new("io", format!("PDF-filen kunne ikke skrives: {}", e.kind()), Some("path"))
