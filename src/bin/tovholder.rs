@@ -227,6 +227,27 @@ enum ClientCmd {
     },
 }
 
+/// A child's link to an adult: the family questions.
+#[derive(Args)]
+struct LinkFields {
+    #[arg(long, default_value = "own")]
+    relation: String,
+    #[arg(long)]
+    custody: String,
+    #[arg(long)]
+    residence: String,
+    /// How often and how, when the child visits.
+    #[arg(long)]
+    visitation: Option<String>,
+}
+
+impl LinkFields {
+    fn record(self, child_id: ChildId, client_id: ClientId) -> ChildLinkRecord {
+        let LinkFields { relation, custody, residence, visitation } = self;
+        ChildLinkRecord { id: None, child_id, client_id, relation, custody, residence, visitation }
+    }
+}
+
 #[derive(Subcommand)]
 enum ChildCmd {
     /// Register a child and link it to an adult client (the family questions).
@@ -239,14 +260,8 @@ enum ChildCmd {
         birth_date: Option<String>,
         #[arg(long)]
         cpr: Option<String>,
-        #[arg(long, default_value = "own")]
-        relation: String,
-        #[arg(long)]
-        custody: String,
-        #[arg(long)]
-        residence: String,
-        #[arg(long)]
-        visitation: Option<String>,
+        #[command(flatten)]
+        link: LinkFields,
         #[arg(long)]
         family_case: bool,
         #[arg(long)]
@@ -260,14 +275,8 @@ enum ChildCmd {
         child: String,
         #[arg(long)]
         client: String,
-        #[arg(long, default_value = "own")]
-        relation: String,
-        #[arg(long)]
-        custody: String,
-        #[arg(long)]
-        residence: String,
-        #[arg(long)]
-        visitation: Option<String>,
+        #[command(flatten)]
+        link: LinkFields,
     },
     /// Write a new revision of a child's emergency plan (nødplan).
     EmergencyPlan {
@@ -1226,19 +1235,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let record = j.client_record(&ctx, id(&cid, "id")?)?;
             out.print(&record, || record_text(&record));
         }
-        Command::Child(ChildCmd::Add {
-            client,
-            name,
-            birth_date,
-            cpr,
-            relation,
-            custody,
-            residence,
-            visitation,
-            family_case,
-            caseworker,
-            concern,
-        }) => {
+        Command::Child(ChildCmd::Add { client, name, birth_date, cpr, link, family_case, caseworker, concern }) => {
             let client_id: ClientId = id(&client, "client")?;
             let child = ChildRecord {
                 id: None,
@@ -1253,28 +1250,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 other_measures: None,
                 registered_on: None,
             };
-            let link = ChildLinkRecord {
-                id: None,
-                child_id: ChildId::new(),
-                client_id,
-                relation,
-                custody,
-                residence,
-                visitation,
-            };
+            let link = link.record(ChildId::new(), client_id);
             let id = j.add_child(&ctx, &child, &link)?;
             out.created("Barn", id);
         }
-        Command::Child(ChildCmd::Link { child, client, relation, custody, residence, visitation }) => {
-            let link = ChildLinkRecord {
-                id: None,
-                child_id: id(&child, "child")?,
-                client_id: id(&client, "client")?,
-                relation,
-                custody,
-                residence,
-                visitation,
-            };
+        Command::Child(ChildCmd::Link { child, client, link }) => {
+            let link = link.record(id(&child, "child")?, id(&client, "client")?);
             let id = j.link_child(&ctx, &link)?;
             out.created("Tilknytning", id);
         }
