@@ -107,21 +107,6 @@ fn consent(client: ClientId) -> ConsentRecord {
     }
 }
 
-fn client_rec(name: &str, cpr: Option<&str>) -> ClientRecord {
-    ClientRecord {
-        id: None,
-        name: name.into(),
-        cpr: cpr.map(|c| Cpr::parse(c).unwrap()),
-        anonymous: false,
-        birth_date: None,
-        sex: None,
-        municipality: "0320".into(),
-        address: None,
-        phone: None,
-        email: None,
-    }
-}
-
 fn session(w: &Ids, f: &Fx, kind: &str, participants: Vec<Participant>) -> SessionRecord {
     let _ = w;
     SessionRecord {
@@ -196,25 +181,26 @@ fn case(
 
 fn cases() -> Vec<(&'static str, &'static str, Op)> {
     vec![
-        case("client without a name", "required", |j, c, _, _| j.add_client(c, &client_rec("  ", None)).map(drop)),
+        case("client without a name", "required", |j, c, _, _| j.add_client(c, &client_record("  ", None)).map(drop)),
         case("anonymous client with a CPR number", "anonymous_with_cpr", |j, c, _, _| {
-            j.add_client(c, &ClientRecord { anonymous: true, ..client_rec("A", Some("010101-1234")) }).map(drop)
+            j.add_client(c, &ClientRecord { anonymous: true, ..client_record("A", Some("010101-1234")) }).map(drop)
         }),
         case("birth date that contradicts the CPR", "cpr_mismatch", |j, c, _, _| {
             j.add_client(
                 c,
-                &ClientRecord { birth_date: Some(date("1990-01-01")), ..client_rec("A", Some("010101-1234")) },
+                &ClientRecord { birth_date: Some(date("1990-01-01")), ..client_record("A", Some("010101-1234")) },
             )
             .map(drop)
         }),
         case("sex that contradicts the CPR", "cpr_mismatch", |j, c, _, _| {
-            j.add_client(c, &ClientRecord { sex: Some(Sex::K), ..client_rec("A", Some("010101-1235")) }).map(drop)
+            j.add_client(c, &ClientRecord { sex: Some(Sex::K), ..client_record("A", Some("010101-1235")) }).map(drop)
         }),
         case("unknown municipality", "unknown_municipality", |j, c, _, _| {
-            j.add_client(c, &ClientRecord { municipality: "9999".into(), ..client_rec("A", None) }).map(drop)
+            j.add_client(c, &ClientRecord { municipality: "9999".into(), ..client_record("A", None) }).map(drop)
         }),
         case("client born in the future", "in_future", |j, c, _, _| {
-            j.add_client(c, &ClientRecord { birth_date: Some(date("2027-01-01")), ..client_rec("A", None) }).map(drop)
+            j.add_client(c, &ClientRecord { birth_date: Some(date("2027-01-01")), ..client_record("A", None) })
+                .map(drop)
         }),
         case("child 18 or older when registered", "child_not_minor", |j, c, _, f| {
             let (ch, l) = child_records(f.client, "Voksen", "2008-11-01", "joint", "with_client");
@@ -478,7 +464,7 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
         }),
         case("an acting user who is not staff", "unknown_user", |j, _, w, _| {
             let stranger = w.as_staff(StaffId::new());
-            j.add_client(&stranger, &client_rec("A", None)).map(drop)
+            j.add_client(&stranger, &client_record("A", None)).map(drop)
         }),
         case("a price valid to before valid from", "date_order", |j, _, w, _| {
             j.add_agreement_price(
@@ -585,7 +571,7 @@ fn messages_are_danish_and_name_the_field() {
     let e = w.j.close_course(&w.ctx, f.course, date("2026-08-01"), "completed").unwrap_err();
     assert_eq!(e.to_string(), "Slutdato ligger før Startdato.");
     assert_eq!(e.invalid().and_then(|i| i.field()), Some("end_on"));
-    let e = w.j.add_client(&w.ctx, &client_rec("", None)).unwrap_err();
+    let e = w.j.add_client(&w.ctx, &client_record("", None)).unwrap_err();
     assert_eq!(e.to_string(), "Navn skal udfyldes.");
     let e = Cpr::parse("311301-1234").unwrap_err();
     assert_eq!(e.to_string(), "CPR-nummeret indeholder ikke en gyldig fødselsdato.");

@@ -48,18 +48,7 @@ fn keyed(dir: &Path) -> (Journal, Ctx, Secret, PathBuf) {
     let path = dir.join("secret.journal");
     let (mut j, ctx, recovery) =
         Journal::create_keyed(&path, &setup("leader"), &Secret::new(PW), clock(), KdfParams::TEST_ONLY).unwrap();
-    let client = ClientRecord {
-        id: None,
-        name: NAME.into(),
-        cpr: Some(Cpr::parse(CPR).unwrap()),
-        anonymous: false,
-        birth_date: None,
-        sex: None,
-        municipality: "0320".into(),
-        address: None,
-        phone: None,
-        email: None,
-    };
+    let client = client_record(NAME, Some(CPR));
     let id = j.add_client(&ctx, &client).unwrap();
     j.add_note(
         &ctx,
@@ -110,22 +99,7 @@ fn no_personal_data_in_any_file_of_an_encrypted_journal() {
     // An unencrypted journal of the same content would show both: the check can fail.
     let plain = tempfile::tempdir().unwrap();
     let (mut p, pctx) = Journal::create(&plain.path().join("plain.journal"), &setup("leader"), clock()).unwrap();
-    p.add_client(
-        &pctx,
-        &ClientRecord {
-            id: None,
-            name: NAME.into(),
-            cpr: Some(Cpr::parse(CPR).unwrap()),
-            anonymous: false,
-            birth_date: None,
-            sex: None,
-            municipality: "0320".into(),
-            address: None,
-            phone: None,
-            email: None,
-        },
-    )
-    .unwrap();
+    p.add_client(&pctx, &client_record(NAME, Some(CPR))).unwrap();
     drop(p);
     assert!(!found_in_files(plain.path(), NAME.as_bytes()).is_empty());
 }

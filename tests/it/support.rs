@@ -118,18 +118,7 @@ impl World {
     }
 
     pub fn client(&mut self, name: &str, cpr: &str, municipality: &str) -> ClientId {
-        let r = ClientRecord {
-            id: None,
-            name: name.into(),
-            cpr: Some(Cpr::parse(cpr).expect("cpr")),
-            anonymous: false,
-            birth_date: None,
-            sex: None,
-            municipality: municipality.into(),
-            address: None,
-            phone: None,
-            email: None,
-        };
+        let r = ClientRecord { municipality: municipality.into(), ..client_record(name, Some(cpr)) };
         self.j.add_client(&self.ctx, &r).expect("client")
     }
 
@@ -157,6 +146,22 @@ impl World {
     pub fn child(&mut self, client: ClientId, name: &str, born: &str, custody: &str, residence: &str) -> ChildId {
         let (child, link) = child_records(client, name, born, custody, residence);
         self.j.add_child(&self.ctx, &child, &link).expect("child")
+    }
+}
+
+/// A client living in Faxe, with a CPR number or none.
+pub fn client_record(name: &str, cpr: Option<&str>) -> ClientRecord {
+    ClientRecord {
+        id: None,
+        name: name.into(),
+        cpr: cpr.map(|c| Cpr::parse(c).expect("cpr")),
+        anonymous: false,
+        birth_date: None,
+        sex: None,
+        municipality: "0320".into(),
+        address: None,
+        phone: None,
+        email: None,
     }
 }
 
