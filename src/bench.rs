@@ -233,9 +233,7 @@ fn plain_insert(loaded: &Journal, dir: &std::path::Path) -> Result<(usize, Durat
     tx.commit()?;
     let took = start.elapsed();
     drop(conn);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
+    crate::store::remove_journal_files(&path, false);
     Ok((total, took))
 }
 
@@ -294,9 +292,7 @@ pub fn run(o: &Options, encrypted: bool) -> Result<Report> {
     let generate_s = t.elapsed().as_secs_f64();
 
     let path = o.dir.join(if encrypted { "bench-keyed.journal" } else { "bench.journal" });
-    for suffix in ["", "-wal", "-shm", ".keys"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
+    crate::store::remove_journal_files(&path, true);
     let unit = file.units[0].clone();
     let setup = Setup { site_name: unit.name.clone(), unit, first_staff: file.staff[0].clone() };
     let (mut j, ctx) = if encrypted {

@@ -64,9 +64,7 @@ pub fn make_demo(
         Ok(summary) => Ok(Demo { journal, ctx, recovery, summary }),
         Err(e) => {
             drop(journal);
-            for suffix in ["", "-wal", "-shm", ".keys"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
+            crate::store::remove_journal_files(path, true);
             Err(e)
         }
     }

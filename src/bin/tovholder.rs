@@ -919,9 +919,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 None => tovholder::demo::demo_file()?,
             };
             if *force {
-                for suffix in ["", "-wal", "-shm", ".keys"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
+                tovholder::store::remove_journal_files(&path, true);
             }
             let demo = tovholder::demo::make_demo(&path, &data, &Secret::new(DEMO_PASSWORD), clock.clone(), kdf())?;
             let (j, ctx, recovery, summary) = (demo.journal, demo.ctx, demo.recovery, demo.summary);

@@ -59,9 +59,7 @@ impl Journal {
             .and_then(|_| ring.save(path));
         if let Err(e) = sealed {
             drop(journal);
-            for suffix in ["", "-wal", "-shm", ".keys"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
+            crate::store::remove_journal_files(path, true);
             return Err(e);
         }
         Ok((journal, ctx, recovery))

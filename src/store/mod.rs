@@ -150,9 +150,7 @@ impl Journal {
         let result = Self::create_inner(path, setup, clock, key);
         if result.is_err() {
             // Nothing half-made is left behind.
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
+            remove_journal_files(path, false);
         }
         result
     }
@@ -326,6 +324,16 @@ impl Journal {
             [self.site],
             |r| r.get(0),
         )?)
+    }
+}
+
+/// Delete a journal's files: the database, its WAL and shared-memory files,
+/// and, with `keyring`, the key slots beside it. Missing files are fine.
+/// For journals this program just made or was told to replace.
+pub fn remove_journal_files(path: &Path, keyring: bool) {
+    let suffixes: &[&str] = if keyring { &["", "-wal", "-shm", ".keys"] } else { &["", "-wal", "-shm"] };
+    for suffix in suffixes {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
 

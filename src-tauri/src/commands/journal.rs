@@ -250,9 +250,7 @@ pub async fn open_demo(state: State<'_, AppState>) -> IpcResult<AppInfo> {
             inner.lock();
             if !Keyring::exists(&path) {
                 // An unencrypted demo journal made by an earlier version: ours to remake.
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
+                tovholder::store::remove_journal_files(&path, false);
                 create_demo(&path, clock.clone())?;
             }
             inner.path = Some(path.clone());
