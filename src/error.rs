@@ -116,6 +116,10 @@ pub enum Invalid {
     /// A new password that is too short.
     #[error("Adgangskoden skal have mindst {min} tegn.")]
     PasswordTooShort { min: usize },
+    /// A new client whose CPR number is already on another client: the
+    /// returning client's new referral belongs on their existing record.
+    #[error("Der findes allerede en klient med dette CPR-nummer. Find klienten i klientlisten og opret henvendelsen på klientens side.")]
+    CprRegistered,
     /// A record that refers to a row of another kind than expected, or to a
     /// row that must exist first.
     #[error("{} findes ikke i journalen.", .what.label())]
@@ -156,6 +160,7 @@ impl Invalid {
             Invalid::InitialsTaken { .. } => "initials_taken",
             Invalid::Missing { .. } => "missing_reference",
             Invalid::PasswordTooShort { .. } => "password_too_short",
+            Invalid::CprRegistered => "cpr_registered",
             Invalid::Duplicate { .. } => "duplicate",
             Invalid::OtherClient { .. } => "other_client",
             Invalid::UnknownSex { .. } => "unknown_sex",
@@ -184,7 +189,7 @@ impl Invalid {
             | Invalid::OtherClient { field, .. } => Some(field),
             Invalid::ChildNotMinor => Some("birth_date"),
             Invalid::PasswordTooShort { .. } => Some("password"),
-            Invalid::AnonymousWithCpr => Some("cpr"),
+            Invalid::AnonymousWithCpr | Invalid::CprRegistered => Some("cpr"),
             Invalid::CourseAlreadyOpen { .. } => Some("kind"),
             Invalid::JointSessionStaff | Invalid::NoParticipants => Some("participants"),
             _ => None,

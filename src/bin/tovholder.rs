@@ -64,6 +64,13 @@ enum Command {
     Staff(StaffCmd),
     #[command(subcommand)]
     Client(ClientCmd),
+    /// A new client and their first referral in one step (both or neither).
+    Intake {
+        #[command(flatten)]
+        client: ClientFields,
+        #[command(flatten)]
+        referral: ReferralFields,
+    },
     #[command(subcommand)]
     Child(ChildCmd),
     #[command(subcommand)]
@@ -291,21 +298,48 @@ enum ChildCmd {
     },
 }
 
+/// A referral's own fields (the client is given apart).
+#[derive(Args)]
+struct ReferralFields {
+    /// dd-mm-åååå; today when left out. The 14-day deadline runs from here.
+    #[arg(long)]
+    received_on: Option<String>,
+    #[arg(long)]
+    source: String,
+    #[arg(long)]
+    referrer: Option<String>,
+    #[arg(long)]
+    reason: Option<String>,
+    #[arg(long, default_value = "alcohol_unit")]
+    door: String,
+}
+
+impl ReferralFields {
+    fn record(self, client_id: ClientId, ctx: &Ctx) -> Result<ReferralRecord, Error> {
+        let ReferralFields { received_on, source, referrer, reason, door } = self;
+        Ok(ReferralRecord {
+            id: None,
+            client_id,
+            received_on: date_or_today(&received_on, "received_on", ctx)?,
+            source,
+            referrer,
+            reason,
+            door,
+            unit_id: None,
+            info_talk_on: None,
+            outcome: "pending".into(),
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum ReferralCmd {
+    /// A new referral for a registered client (a returning client).
     Add {
         #[arg(long)]
         client: String,
-        #[arg(long)]
-        received_on: Option<String>,
-        #[arg(long)]
-        source: String,
-        #[arg(long)]
-        referrer: Option<String>,
-        #[arg(long)]
-        reason: Option<String>,
-        #[arg(long, default_value = "alcohol_unit")]
-        door: String,
+        #[command(flatten)]
+        fields: ReferralFields,
     },
     /// Record that the information talk was held.
     InfoTalk {
@@ -1268,24 +1302,27 @@ fn run(cli: Cli) -> Result<(), Error> {
             let id = j.add_emergency_plan(&ctx, &r)?;
             out.created("Nødplan", id);
         }
-        Command::Referral(ReferralCmd::Add { client, received_on, source, referrer, reason, door }) => {
-            let r = ReferralRecord {
-                id: None,
-                client_id: id(&client, "client")?,
-                received_on: date_or_today(&received_on, "received_on", &ctx)?,
-                source,
-                referrer,
-                reason,
-                door,
-                unit_id: None,
-                info_talk_on: None,
-                outcome: "pending".into(),
-            };
+        Command::Referral(ReferralCmd::Add { client, fields }) => {
+            let r = fields.record(id(&client, "client")?, &ctx)?;
             let rid = j.add_referral(&ctx, &r)?;
             let deadline = r.received_on + chrono::Days::new(14);
             out.print(&serde_json::json!({ "id": rid.to_string(), "deadline": deadline }), || {
                 format!("Henvendelse oprettet: {rid}\nBehandling skal tilbydes senest {} (14 dage).", d(deadline))
             });
+        }
+        Command::Intake { client, referral } => {
+            let r = referral.record(ClientId::default(), &ctx)?;
+            let (cid, rid) = j.intake(&ctx, &client_record(&client)?, &r)?;
+            let deadline = r.received_on + chrono::Days::new(14);
+            out.print(
+                &serde_json::json!({ "client": cid.to_string(), "referral": rid.to_string(), "deadline": deadline }),
+                || {
+                    format!(
+                        "Klient oprettet: {cid}\nHenvendelse oprettet: {rid}\nBehandling skal tilbydes senest {} (14 dage).",
+                        d(deadline)
+                    )
+                },
+            );
         }
         Command::Referral(ReferralCmd::InfoTalk { id: rid, on }) => {
             j.record_info_talk(&ctx, id(&rid, "id")?, date_or_today(&on, "info_talk_on", &ctx)?)?;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
-use super::people::{must_exist, not_before, optional, required};
+use super::people::{cpr_free, insert_client, must_exist, not_before, optional, required};
 use super::write::Writer;
 use super::{Codes, Ctx, Journal};
 use crate::error::{Entity, Error, Invalid, Result};
@@ -320,6 +320,25 @@ impl Journal {
         self.authorize(ctx, Action::RegisterClient)?;
         let (codes, unit) = (self.codes(), self.unit());
         self.write(ctx, |w| insert_referral(w, &codes, unit, r))
+    }
+
+    /// A new client and their first referral, in one transaction: both are
+    /// written or neither is (the intake form of the desktop app). The
+    /// referral's `client_id` is ignored; it becomes the new client's.
+    pub fn intake(
+        &mut self,
+        ctx: &Ctx,
+        client: &ClientRecord,
+        referral: &ReferralRecord,
+    ) -> Result<(ClientId, ReferralId)> {
+        self.authorize(ctx, Action::RegisterClient)?;
+        let (codes, unit) = (self.codes(), self.unit());
+        self.write(ctx, |w| {
+            cpr_free(w, client)?;
+            let id = insert_client(w, &codes, client)?;
+            let referral = insert_referral(w, &codes, unit, &ReferralRecord { client_id: id, ..referral.clone() })?;
+            Ok((id, referral))
+        })
     }
 
     /// Record that the information talk was held.

@@ -131,6 +131,22 @@ fn client_cols(codes: &Codes, r: &ClientRecord, today: NaiveDate) -> Result<Clie
     })
 }
 
+/// Refuse a new client whose CPR number is already on a client of this
+/// journal: a returning client gets a new referral on the existing record.
+/// (Import and bundles may bring the same person from elsewhere; they do not
+/// come through here.)
+pub(crate) fn cpr_free(w: &Writer<'_>, r: &ClientRecord) -> Result<()> {
+    let Some(cpr) = &r.cpr else { return Ok(()) };
+    let taken: bool = w
+        .conn()
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM client WHERE cpr = ?1)")?
+        .query_row([cpr.as_str()], |row| row.get(0))?;
+    if taken {
+        return Err(Invalid::CprRegistered.into());
+    }
+    Ok(())
+}
+
 pub(crate) fn insert_client(w: &mut Writer<'_>, codes: &Codes, r: &ClientRecord) -> Result<ClientId> {
     let id = r.id.unwrap_or_default();
     let c = client_cols(codes, r, w.today())?;
@@ -326,7 +342,10 @@ impl Journal {
     pub fn add_client(&mut self, ctx: &Ctx, r: &ClientRecord) -> Result<ClientId> {
         self.authorize(ctx, Action::RegisterClient)?;
         let codes = self.codes();
-        self.write(ctx, |w| insert_client(w, &codes, r))
+        self.write(ctx, |w| {
+            cpr_free(w, r)?;
+            insert_client(w, &codes, r)
+        })
     }
 
     /// Change a client's details (name, CPR, address…). The id stays.

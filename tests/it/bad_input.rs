@@ -195,6 +195,20 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
         case("sex that contradicts the CPR", "cpr_mismatch", |j, c, _, _| {
             j.add_client(c, &ClientRecord { sex: Some(Sex::K), ..client_record("A", Some("010101-1235")) }).map(drop)
         }),
+        case("new client with a CPR number already registered", "cpr_registered", |j, c, _, _| {
+            j.add_client(c, &client_record("Ny Navnesen", Some("121270-1113"))).map(drop)
+        }),
+        case("intake with a CPR number already registered", "cpr_registered", |j, c, _, f| {
+            j.intake(c, &client_record("Ny Navnesen", Some("1212701113")), &referral(f.client)).map(drop)
+        }),
+        case("intake whose referral has an unknown source: no client either", "unknown_code", |j, c, _, f| {
+            let r = ReferralRecord { source: "oracle".into(), ..referral(f.client) };
+            j.intake(c, &client_record("Ny Navnesen", Some("010180-1234")), &r).map(drop)
+        }),
+        case("intake whose referral lies in the future: no client either", "in_future", |j, c, _, f| {
+            let r = ReferralRecord { received_on: date("2027-01-01"), ..referral(f.client) };
+            j.intake(c, &client_record("Ny Navnesen", Some("010180-1234")), &r).map(drop)
+        }),
         case("unknown municipality", "unknown_municipality", |j, c, _, _| {
             j.add_client(c, &ClientRecord { municipality: "9999".into(), ..client_record("A", None) }).map(drop)
         }),

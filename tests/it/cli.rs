@@ -414,6 +414,21 @@ fn bad_input_on_the_command_line_is_refused_in_danish_and_changes_nothing() {
     assert!(e.contains("CPR-nummeret indeholder ikke en gyldig fødselsdato"));
     refused(&j, &["client", "add", "--name", "X", "--cpr", "12345", "--municipality", "0320"], "cpr_format");
     refused(&j, &["client", "add", "--name", "X", "--municipality", "1234"], "unknown_municipality");
+    // Intake is one step: a bad referral leaves no client behind.
+    let intake = ["intake", "--name", "Ny Nielsen", "--cpr", "010180-1234", "--municipality", "0320"];
+    refused(&j, &[&intake[..], &["--source", "oracle"]].concat(), "unknown_code");
+    let made: serde_json::Value = serde_json::from_str(&ok(
+        &j,
+        &[&["--json"][..], &intake[..], &["--source", "gp", "--received-on", "20-11-2026"]].concat(),
+    ))
+    .unwrap();
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&j, &["--json", "client", "show", made["client"].as_str().unwrap()])).unwrap();
+    assert_eq!(shown["referrals"][0]["id"], made["referral"]);
+    // The same person again: refused, the new referral belongs on that record.
+    let e = refused(&j, &[&intake[..], &["--source", "gp"]].concat(), "cpr_registered");
+    assert!(e.contains("Der findes allerede en klient med dette CPR-nummer"), "{e}");
+    refused(&j, &["client", "add", "--name", "X", "--cpr", "0101801234", "--municipality", "0320"], "cpr_registered");
     let e = refused(
         &j,
         &["referral", "add", "--client", &client, "--received-on", "31-02-2026", "--source", "gp"],
@@ -505,5 +520,11 @@ fn reports_from_the_command_line() {
     );
     assert!(s.contains("I alt:"), "{s}");
     assert!(std::fs::read_to_string(&csv).unwrap().lines().last().unwrap().starts_with("I alt;"));
-    refused(&j, &["--as", "BH", "report", "settlement", "--payer", "0336", "--month", "oktober"], "date_format");
+    refused(&j, &["--as", "BH", "report", "settlement", "--payer", "0336", "--month", "oktober"], "month_format");
+    let approve = ["--as", "BH", "report", "settlement", "--payer", "0336", "--month", "2026-10", "--approve"];
+    let a = ok(&j, &approve);
+    assert!(a.contains("er godkendt og gemt: 5 linjer, i alt 38.052,50 kr."), "{a}");
+    let e = refused(&j, &approve, "settlement_already_approved");
+    assert!(e.contains("allerede godkendt"), "{e}");
+    refused(&j, &["--as", "MS", "report", "settlement", "--payer", "0336", "--month", "2026-11", "--approve"], "forbidden");
 }

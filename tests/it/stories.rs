@@ -516,3 +516,36 @@ fn follow_up_after_treatment_then_close() {
     assert_eq!(err.code(), "date_order", "cannot end before follow-up began");
     w.j.close_course(&w.ctx, course, date("2026-10-01"), "completed").unwrap();
 }
+
+#[test]
+fn intake_writes_client_and_referral_together_and_a_returning_client_keeps_one_record() {
+    let mut w = World::new();
+    let first = ReferralRecord {
+        id: None,
+        client_id: ClientId::default(),
+        received_on: date("2026-03-02"),
+        source: "self".into(),
+        referrer: None,
+        reason: Some("Drikker hver dag".into()),
+        door: "alcohol_unit".into(),
+        unit_id: None,
+        info_talk_on: None,
+        outcome: "pending".into(),
+    };
+    let (client, referral) = w.j.intake(&w.ctx, &client_record("Vilma Vendeby", Some("070779-2468")), &first).unwrap();
+    let record = w.j.client_record(&w.ctx, client).unwrap();
+    assert_eq!(record.client.name, "Vilma Vendeby");
+    assert_eq!(record.referrals.len(), 1);
+    assert_eq!(record.referrals[0].id, referral);
+    assert_eq!(record.referrals[0].received_on, date("2026-03-02"));
+
+    // She comes back in the autumn: a second intake with her CPR number is
+    // refused, and the new referral goes on the record she already has.
+    let again = ReferralRecord { received_on: date("2026-10-05"), ..first.clone() };
+    let e = w.j.intake(&w.ctx, &client_record("Vilma Vendeby", Some("070779-2468")), &again).unwrap_err();
+    assert_eq!(e.code(), "cpr_registered");
+    w.j.add_referral(&w.ctx, &ReferralRecord { client_id: client, ..again }).unwrap();
+    let record = w.j.client_record(&w.ctx, client).unwrap();
+    assert_eq!(record.referrals.len(), 2);
+    assert_eq!(count(&w.j, "client"), 1);
+}
