@@ -116,6 +116,12 @@ pub enum Invalid {
     /// A new password that is too short.
     #[error("Adgangskoden skal have mindst {min} tegn.")]
     PasswordTooShort { min: usize },
+    /// An audit-log filter on an action the log does not record.
+    #[error("«{value}» er ikke en handling i adgangsloggen.")]
+    UnknownAuditAction { value: String },
+    /// An administrator tried to take away their own login.
+    #[error("Du kan ikke fjerne dit eget login. Bed en anden administrator om det.")]
+    OwnLogin,
     /// A new client whose CPR number is already on another client: the
     /// returning client's new referral belongs on their existing record.
     #[error("Der findes allerede en klient med dette CPR-nummer. Find klienten i klientlisten og opret henvendelsen på klientens side.")]
@@ -160,6 +166,8 @@ impl Invalid {
             Invalid::InitialsTaken { .. } => "initials_taken",
             Invalid::Missing { .. } => "missing_reference",
             Invalid::PasswordTooShort { .. } => "password_too_short",
+            Invalid::OwnLogin => "own_login",
+            Invalid::UnknownAuditAction { .. } => "unknown_audit_action",
             Invalid::CprRegistered => "cpr_registered",
             Invalid::Duplicate { .. } => "duplicate",
             Invalid::OtherClient { .. } => "other_client",
@@ -189,6 +197,8 @@ impl Invalid {
             | Invalid::OtherClient { field, .. } => Some(field),
             Invalid::ChildNotMinor => Some("birth_date"),
             Invalid::PasswordTooShort { .. } => Some("password"),
+            Invalid::InitialsTaken { .. } => Some("initials"),
+            Invalid::UnknownAuditAction { .. } => Some("action"),
             Invalid::AnonymousWithCpr | Invalid::CprRegistered => Some("cpr"),
             Invalid::CourseAlreadyOpen { .. } => Some("kind"),
             Invalid::JointSessionStaff | Invalid::NoParticipants => Some("participants"),
@@ -293,6 +303,9 @@ pub fn field_label(field: &str) -> &'static str {
         "minutes" => "Varighed i minutter",
         "amount" => "Beløb",
         "start_time" => "Klokkeslæt",
+        "idle_minutes" => "Minutter før låsning",
+        "from" => "Fra-dato",
+        "to" => "Til-dato",
         _ => "Feltet",
     }
 }

@@ -113,6 +113,9 @@ enum Command {
     /// The audit log (leader only).
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// This installation's local settings.
+    #[command(subcommand)]
+    Settings(SettingsCmd),
     /// Write an encrypted backup (journal + keyring) to a new file.
     Backup {
         #[arg(long, short)]
@@ -640,6 +643,21 @@ enum UserCmd {
     /// Give a member of staff a login, or a new password (administrator).
     /// The password is read from TOVHOLDER_NEW_PASSWORD or asked for.
     Add { initials: String },
+    /// Add a new member of staff with a login in one step (administrator).
+    /// The password is read from TOVHOLDER_NEW_PASSWORD or asked for.
+    New {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        initials: String,
+        #[arg(long)]
+        role: String,
+        /// Unit id; this site's unit when left out.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Every member of staff with role, unit, active and login (administrator).
+    List,
     /// Change your own password (TOVHOLDER_NEW_PASSWORD or asked for).
     Password,
     /// Take a login away; the member of staff becomes inactive.
@@ -662,6 +680,33 @@ enum AuditCmd {
     Verify,
     /// Who has looked at a person's record, when and why.
     Person { id: String },
+    /// The log, newest first, a page at a time (leader only).
+    List {
+        /// From this day (dd-mm-åååå).
+        #[arg(long)]
+        from: Option<String>,
+        /// To this day, included.
+        #[arg(long)]
+        to: Option<String>,
+        /// Only this member of staff (initials).
+        #[arg(long)]
+        staff: Option<String>,
+        /// Only this action: read, create, change, delete, export, import, login, login_failed, backup.
+        #[arg(long)]
+        action: Option<String>,
+        /// Only entries older than this entry number (the next page).
+        #[arg(long)]
+        before: Option<i64>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsCmd {
+    /// Minutes without use before the desktop app locks: shown, or set with
+    /// MINUTES (leader or administrator).
+    Idle { minutes: Option<u32> },
 }
 
 #[derive(Subcommand)]
@@ -1142,6 +1187,81 @@ fn run(cli: Cli) -> Result<(), Error> {
                 password("TOVHOLDER_NEW_PASSWORD", &format!("Ny adgangskode for {}: ", initials.to_uppercase()), true)?;
             j.set_login(&ctx, who, &pw, kdf())?;
             out.done(&format!("{} kan nu logge ind.", initials.to_uppercase()));
+        }
+        Command::User(UserCmd::New { name, initials, role, unit }) => {
+            let unit_id = opt_id(&unit, "unit")?.unwrap_or(j.unit());
+            let pw =
+                password("TOVHOLDER_NEW_PASSWORD", &format!("Ny adgangskode for {}: ", initials.to_uppercase()), true)?;
+            let record = StaffRecord { id: None, unit_id, name, initials: initials.clone(), role };
+            let id = j.add_user(&ctx, &record, &pw, kdf())?;
+            out.print(&serde_json::json!({ "id": id }), || {
+                format!("{} er oprettet og kan logge ind ({id}).", initials.to_uppercase())
+            });
+        }
+        Command::User(UserCmd::List) => {
+            let users = j.staff_accounts(&ctx)?;
+            out.print(&users, || {
+                users
+                    .iter()
+                    .map(|u| {
+                        format!(
+                            "{:<6} {:<28} {:<20} {:<30} {:<8} {}",
+                            u.initials,
+                            u.name,
+                            u.role.label,
+                            u.unit,
+                            if u.active { "aktiv" } else { "inaktiv" },
+                            if u.has_login { "login" } else { "intet login" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Command::Audit(AuditCmd::List { from, to, staff: who, action, before, limit }) => {
+            let q = tovholder::security::audit::AuditQuery {
+                from: from.as_deref().map(|s| parse_date(s, "from")).transpose()?,
+                to: to.as_deref().map(|s| parse_date(s, "to")).transpose()?,
+                staff: who.as_deref().map(|s| j.staff_by_initials(s)).transpose()?,
+                action,
+                before,
+                limit,
+            };
+            let page = j.audit_page(&ctx, &q)?;
+            out.print(&page, || {
+                let mut s = page
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{:>7}  {}  {:<6} {:<18} {:<28} {}",
+                            e.seq,
+                            e.at,
+                            e.initials,
+                            e.action_label,
+                            e.person.as_deref().unwrap_or(""),
+                            e.entity.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                if page.entries.is_empty() {
+                    s = "Ingen poster.".into();
+                }
+                if let Some(b) = page.next_before {
+                    s.push_str(&format!("\nFlere poster: --before {b}"));
+                }
+                s
+            });
+        }
+        Command::Settings(SettingsCmd::Idle { minutes }) => {
+            if let Some(m) = minutes {
+                j.set_idle_minutes(&ctx, m)?;
+            }
+            let m = j.idle_minutes()?;
+            out.print(&serde_json::json!({ "idle_minutes": m }), || {
+                format!("Tovholder låses efter {m} minutter uden brug.")
+            });
         }
         Command::User(UserCmd::Password) => {
             let pw = password("TOVHOLDER_NEW_PASSWORD", "Ny adgangskode: ", true)?;

@@ -261,6 +261,11 @@ impl Keyring {
         Ok(())
     }
 
+    /// The login (initials) of the user slot held by `staff`, if any.
+    pub fn user_slot_of(&self, staff: StaffId) -> Option<&str> {
+        self.slots.iter().find(|s| s.kind == SlotKind::User && s.staff_id == Some(staff)).map(|s| s.login.as_str())
+    }
+
     pub fn has_login(&self, login: &str) -> bool {
         self.slots.iter().any(|s| s.kind == SlotKind::User && s.login.eq_ignore_ascii_case(login.trim()))
     }

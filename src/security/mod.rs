@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod keys;
 pub mod roles;
+pub mod users;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -160,6 +161,12 @@ impl Journal {
             .optional()?
             .ok_or(Error::NotFound(crate::error::Entity::Staff))?;
         let mut ring = Keyring::load(self.path())?;
+        let held_by_other =
+            ring.has_login(&initials) && !ring.user_slot_of(staff).is_some_and(|l| l.eq_ignore_ascii_case(&initials));
+        if held_by_other {
+            // Another unit's member of staff with the same initials logs in here.
+            return Err(Invalid::InitialsTaken { initials }.into());
+        }
         ring.set_user(&initials, staff, password, &key, kdf)?;
         self.write(ctx, |w| {
             w.audit(AuditAction::Change, None, Some("login"), Some(format!("login={initials}")));
@@ -172,6 +179,9 @@ impl Journal {
     /// journal is not re-encrypted; their slot is deleted.
     pub fn remove_login(&mut self, ctx: &Ctx, staff: StaffId) -> Result<()> {
         self.authorize(ctx, Action::ManageStaff)?;
+        if staff == ctx.staff {
+            return Err(Invalid::OwnLogin.into());
+        }
         let initials: String = self
             .connection()
             .query_row("SELECT initials FROM staff WHERE id = ?1", [staff], |r| r.get(0))

@@ -77,10 +77,12 @@ pub enum Action {
     /// List and delete records past their retention period.
     Retention,
     Backup,
+    /// This installation's local security settings (the idle lock).
+    Settings,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::RegisterClient,
         Action::BookSession,
         Action::RecordSession,
@@ -100,6 +102,7 @@ impl Action {
         Action::Import,
         Action::Retention,
         Action::Backup,
+        Action::Settings,
     ];
 
     /// Danish, for the refusal message.
@@ -124,6 +127,7 @@ impl Action {
             Action::Import => "importere data",
             Action::Retention => "slette journaler efter opbevaringsperioden",
             Action::Backup => "tage sikkerhedskopi",
+            Action::Settings => "ændre indstillingerne for låsning",
         }
     }
 }
@@ -144,7 +148,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
         StopAntabus => matches!(role, Doctor | AlcoholConsultant),
         ManageStaff => role == Administrator,
         Reports | ReadAudit | Retention => role == Leader,
-        Export | Import | Backup => matches!(role, Leader | Administrator),
+        Export | Import | Backup | Settings => matches!(role, Leader | Administrator),
     }
 }
 

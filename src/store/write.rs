@@ -283,6 +283,21 @@ impl<'c> Writer<'c> {
         });
     }
 
+    /// Store a local setting of this installation in `journal_meta` (never
+    /// exchanged), with an audit entry naming the key and the new value. The
+    /// journal's own keys (`site_id`, `hlc`) are not settings.
+    pub(crate) fn set_local_setting(&mut self, key: &'static str, value: &str) -> Result<()> {
+        if matches!(key, "site_id" | "hlc") {
+            return Err(Error::Forbidden { what: "ændre journalens egne nøgler" });
+        }
+        self.tx.execute(
+            "INSERT INTO journal_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        self.audit(AuditAction::Change, None, Some("journal_meta"), Some(format!("{key}={value}")));
+        Ok(())
+    }
+
     /// The site row is local (not synced) and written once at set-up.
     pub(crate) fn raw_insert_site(&mut self, site: SiteId, name: &str, unit: UnitId, now: &str) -> Result<()> {
         self.tx.execute(

@@ -283,6 +283,7 @@ const POLICY: &[(Action, [u8; 6])] = &[
     (Action::Import, [1, 0, 0, 0, 0, 1]),
     (Action::Retention, [1, 0, 0, 0, 0, 0]),
     (Action::Backup, [1, 0, 0, 0, 0, 1]),
+    (Action::Settings, [1, 0, 0, 0, 0, 1]),
 ];
 
 const ROLES: [(&str, Role); 6] = [
@@ -435,6 +436,7 @@ fn attempt(
             let dest = w._dir.path().join(format!("backup-{n}.journal"));
             w.j.backup(ctx, &dest).map(drop)
         }
+        Action::Settings => j.set_idle_minutes(ctx, 15),
     }
 }
 
@@ -645,4 +647,281 @@ fn retention_deletes_only_expired_records_and_leaves_a_trace() {
             .unwrap();
     assert!(deletes >= 3);
     assert_eq!(w.j.audit_check(&leader).unwrap().first_broken, None);
+}
+
+/// A new encrypted journal whose first user is the administrator «IT», as
+/// the desktop app and `tovholder init` make it.
+fn keyed_admin(dir: &Path) -> (Journal, Ctx, PathBuf) {
+    let path = dir.join("kontor.journal");
+    let mut s = setup(tovholder::security::users::FIRST_USER_ROLE);
+    s.first_staff.name = "Ib IT".into();
+    s.first_staff.initials = "IT".into();
+    let (j, ctx, _) = Journal::create_keyed(&path, &s, &Secret::new(PW), clock(), KdfParams::TEST_ONLY).unwrap();
+    (j, ctx, path)
+}
+
+fn staff_rec(j: &Journal, name: &str, initials: &str, role: &str) -> StaffRecord {
+    StaffRecord { id: None, unit_id: j.unit(), name: name.into(), initials: initials.into(), role: role.into() }
+}
+
+#[test]
+fn the_administrator_adds_users_with_a_login_in_one_step_and_bad_input_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut j, admin, path) = keyed_admin(dir.path());
+    let kdf = KdfParams::TEST_ONLY;
+    let leader = j.add_user(&admin, &staff_rec(&j, "Lone Leder", "ll", "leader"), &Secret::new("lones-kode-123"), kdf);
+    let leader = leader.unwrap();
+    let aa = j
+        .add_user(&admin, &staff_rec(&j, "Anders Alko", "AA", "alcohol_consultant"), &Secret::new("anders-kode-1"), kdf)
+        .unwrap();
+
+    // Bad input: the Danish message, beside its field, and nothing changed —
+    // neither the journal nor the keyring.
+    let before = (snapshot(&j), std::fs::read(Keyring::path_for(&path)).unwrap());
+    let cases: Vec<(StaffRecord, &str, &str, &str, &str)> = vec![
+        (
+            staff_rec(&j, "Kort Kode", "KK", "secretary"),
+            "kort",
+            "password_too_short",
+            "password",
+            "Adgangskoden skal have mindst 10 tegn.",
+        ),
+        (
+            staff_rec(&j, "Anden Anders", "aa", "doctor"),
+            "lang-nok-kode",
+            "initials_taken",
+            "initials",
+            "Initialerne «AA» er allerede i brug i enheden.",
+        ),
+        (staff_rec(&j, "  ", "NN", "doctor"), "lang-nok-kode", "required", "name", "Navn skal udfyldes."),
+        (
+            staff_rec(&j, "Rolle Ukendt", "RU", "janitor"),
+            "lang-nok-kode",
+            "unknown_code",
+            "role",
+            "«janitor» findes ikke i kodelisten Rolle.",
+        ),
+    ];
+    for (record, pw, code, field, message) in cases {
+        let e = j.add_user(&admin, &record, &Secret::new(pw), kdf).unwrap_err();
+        assert_eq!(
+            (e.code(), e.invalid().and_then(|i| i.field()), e.to_string().as_str()),
+            (code, Some(field), message)
+        );
+    }
+    let e = j.remove_login(&admin, admin.staff).unwrap_err();
+    assert_eq!(
+        (e.code(), e.to_string().as_str()),
+        ("own_login", "Du kan ikke fjerne dit eget login. Bed en anden administrator om det.")
+    );
+    assert_eq!((snapshot(&j), std::fs::read(Keyring::path_for(&path)).unwrap()), before);
+
+    // Only the administrator manages users; the leader is refused.
+    let lctx = Ctx::new(leader, clock());
+    for e in [
+        j.add_user(&lctx, &staff_rec(&j, "Ny", "NY", "secretary"), &Secret::new("lang-nok-kode"), kdf).unwrap_err(),
+        j.staff_accounts(&lctx).unwrap_err(),
+        j.remove_login(&lctx, aa).unwrap_err(),
+    ] {
+        assert_eq!(e.code(), "forbidden");
+    }
+
+    // The list: role in Danish, unit, active, login.
+    let accounts = j.staff_accounts(&admin).unwrap();
+    let rows: Vec<(&str, &str, bool, bool)> =
+        accounts.iter().map(|a| (a.initials.as_str(), a.role.label.as_str(), a.active, a.has_login)).collect();
+    assert_eq!(
+        rows,
+        vec![("AA", "Alkoholbehandler", true, true), ("IT", "Administrator", true, true), ("LL", "Leder", true, true)]
+    );
+    assert!(accounts.iter().all(|a| a.unit == "Faxe Rusmiddelcenter"));
+    drop(j);
+
+    // The new users log in with their roles' limits.
+    let (mut j, actx) = Journal::login(&path, "aa", &Secret::new("anders-kode-1"), clock()).unwrap();
+    assert_eq!(actx.staff, aa);
+    assert_eq!(j.audit_check(&actx).unwrap_err().code(), "forbidden");
+    j.add_client(&actx, &client_record(NAME, Some(CPR))).unwrap();
+    drop(j);
+
+    // Removed: inactive, no slot, and the login is refused with the usual message.
+    let (mut j, admin) = Journal::login(&path, "IT", &Secret::new(PW), clock()).unwrap();
+    j.remove_login(&admin, aa).unwrap();
+    let gone = j.staff_accounts(&admin).unwrap().into_iter().find(|a| a.id == aa).unwrap();
+    assert_eq!((gone.active, gone.has_login), (false, false));
+    drop(j);
+    let e = Journal::login(&path, "AA", &Secret::new("anders-kode-1"), clock()).unwrap_err();
+    assert_eq!(e.to_string(), "Forkert brugernavn eller adgangskode.");
+
+    // Every step is in the audit log, and the chain holds.
+    let (j, lctx) = Journal::login(&path, "LL", &Secret::new("lones-kode-123"), clock()).unwrap();
+    let page = j
+        .audit_page(
+            &lctx,
+            &tovholder::security::audit::AuditQuery { staff: Some(admin.staff), limit: 100, ..Default::default() },
+        )
+        .unwrap();
+    let logins = page.entries.iter().filter(|e| e.entity.as_deref() == Some("login")).count();
+    assert_eq!(logins, 2, "one login entry per new user");
+    assert!(page.entries.iter().any(|e| e.entity.as_deref() == Some("staff") && e.detail.as_deref() == Some("active")));
+    assert_eq!(j.verify_audit().unwrap(), None);
+}
+
+#[test]
+fn a_slot_of_another_units_staff_with_the_same_initials_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut j, admin, path) = keyed_admin(dir.path());
+    let kdf = KdfParams::TEST_ONLY;
+    j.add_user(&admin, &staff_rec(&j, "Mette Madsen", "MM", "alcohol_consultant"), &Secret::new("mettes-kode-1"), kdf)
+        .unwrap();
+    let family = j
+        .add_unit(
+            &admin,
+            &UnitRecord { id: None, municipality: "0320".into(), kind: "family".into(), name: "Familie".into() },
+        )
+        .unwrap();
+    let other = StaffRecord { unit_id: family, ..staff_rec(&j, "Mona Mikkelsen", "MM", "family_consultant") };
+    let e = j.add_user(&admin, &other, &Secret::new("monas-kode-12"), kdf).unwrap_err();
+    assert_eq!((e.code(), e.invalid().and_then(|i| i.field())), ("initials_taken", Some("initials")));
+    // Added without a login, she cannot be given the slot Mette logs in with.
+    let mona = j.add_staff(&admin, &other).unwrap();
+    assert_eq!(j.set_login(&admin, mona, &Secret::new("monas-kode-12"), kdf).unwrap_err().code(), "initials_taken");
+    drop(j);
+    Journal::login(&path, "MM", &Secret::new("mettes-kode-1"), clock()).unwrap();
+}
+
+#[test]
+fn the_idle_lock_is_a_local_setting_of_the_leader_and_the_administrator() {
+    let mut w = World::new();
+    assert_eq!(w.j.idle_minutes().unwrap(), tovholder::security::users::DEFAULT_IDLE_MINUTES);
+    let admin = w.as_staff(w.admin);
+    let leader = w.as_staff(w.leader);
+    w.j.set_idle_minutes(&admin, 15).unwrap();
+    assert_eq!(w.j.idle_minutes().unwrap(), 15);
+    w.j.set_idle_minutes(&leader, 5).unwrap();
+    assert_eq!(w.j.idle_minutes().unwrap(), 5);
+    let before = snapshot(&w.j);
+    assert_eq!(w.j.set_idle_minutes(&w.ctx, 60).unwrap_err().code(), "forbidden");
+    for bad in [0, 481] {
+        let e = w.j.set_idle_minutes(&admin, bad).unwrap_err();
+        assert_eq!(
+            (e.code(), e.to_string().as_str()),
+            ("out_of_range", "Minutter før låsning skal være mellem 1 og 480.")
+        );
+    }
+    assert_eq!(snapshot(&w.j), before);
+    let details: Vec<Option<String>> =
+        w.j.connection()
+            .prepare("SELECT detail FROM audit_log WHERE entity = 'journal_meta' ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+    assert_eq!(details, vec![Some("idle_minutes=15".to_string()), Some("idle_minutes=5".to_string())]);
+    // Local: the journal file format does not carry it to another site.
+    let export = serde_json::to_string(&w.j.export(&leader).unwrap()).unwrap();
+    assert!(!export.contains("idle_minutes"));
+}
+
+#[test]
+fn the_audit_view_pages_newest_first_filters_and_is_the_leaders_alone() {
+    use tovholder::security::audit::{AuditQuery, MAX_PAGE};
+    let mut w = World::new();
+    let kim = w.client("Kim Revision", "070707-7777", "0320");
+    let ole = w.client("Ole Revision", "080808-8888", "0320");
+    // Day one: the consultant reads Kim; day two (23:30 Danish time, still
+    // the same Danish day as the morning): the doctor reads Ole.
+    w.j.client_record(&w.ctx, kim).unwrap();
+    w.clock.advance(chrono::Duration::hours(24 + 22));
+    let doctor = w.as_staff(w.doctor);
+    w.j.client_record(&doctor, ole).unwrap();
+    let leader = w.as_staff(w.leader);
+    let q = |f: &dyn Fn(&mut AuditQuery)| {
+        let mut q = AuditQuery { limit: 50, ..Default::default() };
+        f(&mut q);
+        q
+    };
+
+    // Refused for everyone but the leader.
+    for staff in [w.admin, w.consultant, w.doctor] {
+        let e = w.j.audit_page(&w.as_staff(staff), &q(&|_| {})).unwrap_err();
+        assert_eq!(
+            (e.code(), e.to_string().as_str()),
+            ("forbidden", "Din rolle giver ikke adgang til at se adgangsloggen.")
+        );
+    }
+
+    // Newest first, with the person's name (never the CPR number).
+    let all = w.j.audit_page(&leader, &q(&|_| {})).unwrap();
+    let total: i64 = count(&w.j, "audit_log");
+    assert_eq!(all.entries.len() as i64, total.min(50));
+    assert!(all.entries.windows(2).all(|p| p[0].seq > p[1].seq));
+    let top = &all.entries[0];
+    assert_eq!(
+        (top.initials.as_str(), top.action_label.as_str(), top.person.as_deref()),
+        ("DD", "læst", Some("Ole Revision"))
+    );
+    assert!(all.entries.iter().all(|e| !format!("{e:?}").contains("080808")));
+
+    // Filters: staff, action, Danish date range.
+    let reads = w.j.audit_page(&leader, &q(&|q| q.action = Some("read".into()))).unwrap();
+    let who: Vec<(&str, Option<&str>)> =
+        reads.entries.iter().map(|e| (e.initials.as_str(), e.person.as_deref())).collect();
+    assert_eq!(who, vec![("DD", Some("Ole Revision")), ("AA", Some("Kim Revision"))]);
+    let by_doctor = w.j.audit_page(&leader, &q(&|q| q.staff = Some(w.doctor))).unwrap();
+    assert!(!by_doctor.entries.is_empty() && by_doctor.entries.iter().all(|e| e.initials == "DD"));
+    let day_one = date(TODAY);
+    let day_two = day_one.succ_opt().unwrap();
+    let first_day =
+        w.j.audit_page(
+            &leader,
+            &q(&|q| {
+                q.from = Some(day_one);
+                q.to = Some(day_one)
+            }),
+        )
+        .unwrap();
+    assert!(first_day.entries.iter().all(|e| e.initials != "DD"), "the doctor's read is on day two");
+    assert_eq!(first_day.entries.len() as i64, total - 1);
+    let second_day = w.j.audit_page(&leader, &q(&|q| q.from = Some(day_two))).unwrap();
+    assert_eq!(second_day.entries.iter().map(|e| e.initials.as_str()).collect::<Vec<_>>(), vec!["DD"]);
+    let e =
+        w.j.audit_page(
+            &leader,
+            &q(&|q| {
+                q.from = Some(day_two);
+                q.to = Some(day_one)
+            }),
+        )
+        .unwrap_err();
+    assert_eq!((e.code(), e.to_string().as_str()), ("date_order", "Til-dato ligger før Fra-dato."));
+    let e = w.j.audit_page(&leader, &q(&|q| q.action = Some("drop".into()))).unwrap_err();
+    assert_eq!((e.code(), e.invalid().and_then(|i| i.field())), ("unknown_audit_action", Some("action")));
+
+    // Paging: small pages cover the whole log once, in order, and the last says so.
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page =
+            w.j.audit_page(
+                &leader,
+                &q(&|q| {
+                    q.limit = 3;
+                    q.before = before
+                }),
+            )
+            .unwrap();
+        assert!(page.entries.len() <= 3);
+        seen.extend(page.entries.iter().map(|e| e.seq));
+        match page.next_before {
+            Some(b) => before = Some(b),
+            None => break,
+        }
+    }
+    assert_eq!(seen, (1..=total).rev().collect::<Vec<_>>());
+    // A page is never larger than MAX_PAGE, whatever is asked.
+    assert!(w.j.audit_page(&leader, &q(&|q| q.limit = usize::MAX)).unwrap().entries.len() <= MAX_PAGE);
+    // Listing is a read of the log, not of anyone's record: it adds nothing.
+    assert_eq!(count(&w.j, "audit_log"), total);
 }
