@@ -39,6 +39,7 @@ fn tovholder_commands() -> &'static [&'static str] {
         "waiting_referrals",
         "add_client",
         "add_referral",
+        "intake",
         "record_info_talk",
         "enrol",
         "start_course",

@@ -74,6 +74,7 @@ pub fn run() {
             commands::clients::waiting_referrals,
             commands::clients::add_client,
             commands::care::add_referral,
+            commands::care::intake,
             commands::care::record_info_talk,
             commands::care::enrol,
             commands::care::start_course,

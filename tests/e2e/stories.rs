@@ -51,18 +51,17 @@ async fn consultant_takes_a_family_from_referral_to_closed_course() {
     app.wait_text("tbody tr[data-client='Kim Halvorsen']", "140681-1235").await;
     app.shot("01-klientliste").await;
 
-    // 1. A new client and the referral.
+    // 1. A new client and the referral, saved together.
     app.click("[data-nav=intake]").await;
-    app.fill("[data-form=client] input[name=name]", "Sofie Testesen").await;
-    app.fill("[data-form=client] input[name=cpr]", "120388-1234").await;
-    app.choose("[data-form=client] select[name=municipality]", "0336").await;
-    app.fill("[data-form=client] input[name=phone]", "11 22 33 44").await;
-    app.click("[data-form=client] button[type=submit]").await;
-    app.fill("[data-form=referral] input[name=received_on]", "10-11-2026").await;
-    app.choose("[data-form=referral] select[name=source]", "gp").await;
-    app.fill("[data-form=referral] input[name=reason]", "Bekymring for alkoholforbrug").await;
+    app.fill("[data-form=intake] input[name=name]", "Sofie Testesen").await;
+    app.fill("[data-form=intake] input[name=cpr]", "120388-1234").await;
+    app.choose("[data-form=intake] select[name=municipality]", "0336").await;
+    app.fill("[data-form=intake] input[name=phone]", "11 22 33 44").await;
+    app.fill("[data-form=intake] input[name=received_on]", "10-11-2026").await;
+    app.choose("[data-form=intake] select[name=source]", "gp").await;
+    app.fill("[data-form=intake] input[name=reason]", "Bekymring for alkoholforbrug").await;
     app.shot("02-ny-henvendelse").await;
-    app.click("[data-form=referral] button[type=submit]").await;
+    app.click("[data-form=intake] button[type=submit]").await;
 
     // 2. Information talk and enrolment, with the 14-day deadline in view.
     app.wait_text("[data-deadline]", "24-11-2026").await;
@@ -146,6 +145,13 @@ async fn consultant_takes_a_family_from_referral_to_closed_course() {
     app.wait_text("[data-table=courses] [data-field=end_reason]", "Færdigbehandlet").await;
     app.shot("07-forloeb-afsluttet").await;
 
+    // 7. She comes back the same day: a new referral on her own record.
+    app.click("[data-action=new-referral]").await;
+    app.fill("[data-form=referral] input[name=received_on]", "22-11-2026").await;
+    app.choose("[data-form=referral] select[name=source]", "self").await;
+    app.click("[data-form=referral] button[type=submit]").await;
+    app.wait_text("[data-deadline]", "06-12-2026").await;
+
     // The other main screens, for the record.
     app.click("[data-nav=waiting]").await;
     app.el("[data-screen=waiting] tbody tr").await;
@@ -161,13 +167,15 @@ async fn consultant_takes_a_family_from_referral_to_closed_course() {
     assert_eq!(r.client.cpr.as_deref(), Some("120388-1234"));
     assert_eq!(r.client.municipality.code, "0336");
     assert_eq!(r.client.phone.as_deref(), Some("11 22 33 44"));
-    assert_eq!(r.referrals.len(), 1);
-    let referral = &r.referrals[0];
+    assert_eq!(r.referrals.len(), 2);
+    let referral = r.referrals.iter().find(|x| x.received_on == d("2026-11-10")).expect("the first referral");
     assert_eq!(
         (referral.received_on, referral.source.code.as_str(), referral.info_talk_on, referral.outcome.code.as_str()),
         (d("2026-11-10"), "gp", Some(d("2026-11-12")), "enrolled")
     );
     assert_eq!(referral.deadline, d("2026-11-24"));
+    let again = r.referrals.iter().find(|x| x.received_on == d("2026-11-22")).expect("the second referral");
+    assert_eq!((again.source.code.as_str(), again.outcome.code.as_str()), ("self", "pending"));
     assert_eq!(r.courses.len(), 1);
     let c = &r.courses[0];
     assert_eq!(
@@ -226,14 +234,27 @@ async fn bad_input_shows_its_danish_message_beside_the_field_and_changes_nothing
 
     // An impossible CPR number (32 January).
     app.click("[data-nav=intake]").await;
-    app.fill("[data-form=client] input[name=name]", "Forkert Cpr").await;
-    app.fill("[data-form=client] input[name=cpr]", "320188-1234").await;
-    app.click("[data-form=client] button[type=submit]").await;
-    let msg = app.wait_text("[data-form=client] [data-error-for=cpr]", "CPR-nummeret").await;
+    app.fill("[data-form=intake] input[name=name]", "Forkert Cpr").await;
+    app.fill("[data-form=intake] input[name=cpr]", "320188-1234").await;
+    app.fill("[data-form=intake] input[name=received_on]", "20-11-2026").await;
+    app.click("[data-form=intake] button[type=submit]").await;
+    let msg = app.wait_text("[data-form=intake] [data-error-for=cpr]", "CPR-nummeret").await;
     assert_eq!(msg, "CPR-nummeret indeholder ikke en gyldig fødselsdato.");
-    assert_eq!(app.value("[data-form=client] input[name=name]").await, "Forkert Cpr", "nothing typed is lost");
-    assert_eq!(app.value("[data-form=client] input[name=cpr]").await, "320188-1234");
+    assert_eq!(app.value("[data-form=intake] input[name=name]").await, "Forkert Cpr", "nothing typed is lost");
+    assert_eq!(app.value("[data-form=intake] input[name=cpr]").await, "320188-1234");
     app.shot("10-fejl-cpr").await;
+
+    // Kim Halvorsen again as a new client: refused, his referral belongs on
+    // his own record; and a referral date in the future leaves no client.
+    app.fill("[data-form=intake] input[name=cpr]", "140681-1235").await;
+    app.click("[data-form=intake] button[type=submit]").await;
+    let msg = app.wait_text("[data-form=intake] [data-error-for=cpr]", "findes allerede").await;
+    assert!(msg.starts_with("Der findes allerede en klient med dette CPR-nummer."), "{msg}");
+    app.fill("[data-form=intake] input[name=cpr]", "010190-1234").await;
+    app.fill("[data-form=intake] input[name=received_on]", "01-01-2030").await;
+    app.click("[data-form=intake] button[type=submit]").await;
+    let msg = app.wait_text("[data-form=intake] [data-error-for=received_on]", "fremtiden").await;
+    assert_eq!(msg, "Henvendelsesdato ligger i fremtiden.");
 
     // An end date before the course started.
     app.click("[data-nav=clients]").await;

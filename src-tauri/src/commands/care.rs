@@ -1,24 +1,63 @@
 //! Intake and the course: referral, information talk, enrolment with the
 //! 14-day deadline, treatment start, the plan's revisions, closing.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 use tovholder::model::*;
 use ts_rs::TS;
 
+use crate::commands::clients::ClientForm;
 use crate::error::IpcResult;
 use crate::forms::{date, opt_date, opt_text};
 use crate::state::AppState;
 
+/// A referral's own fields, as typed.
 #[derive(Debug, Clone, Deserialize, TS)]
-pub struct ReferralForm {
-    pub client_id: ClientId,
+pub struct ReferralFields {
     pub received_on: String,
     pub source: String,
     pub referrer: String,
     pub reason: String,
     /// `alcohol_unit` or `family_department`.
     pub door: String,
+}
+
+impl ReferralFields {
+    fn record(&self, client_id: ClientId) -> IpcResult<ReferralRecord> {
+        Ok(ReferralRecord {
+            id: None,
+            client_id,
+            received_on: date(&self.received_on, "received_on")?,
+            source: self.source.clone(),
+            referrer: opt_text(&self.referrer),
+            reason: opt_text(&self.reason),
+            door: self.door.clone(),
+            unit_id: None,
+            info_talk_on: None,
+            outcome: "pending".to_string(),
+        })
+    }
+}
+
+/// A new referral for a registered (returning) client.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ReferralForm {
+    pub client_id: ClientId,
+    pub referral: ReferralFields,
+}
+
+/// The intake form: a new client and the first referral, saved together.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct IntakeForm {
+    pub client: ClientForm,
+    pub referral: ReferralFields,
+}
+
+/// What the intake made.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Intake {
+    pub client_id: ClientId,
+    pub referral_id: ReferralId,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -67,21 +106,18 @@ pub struct PlanForm {
 
 #[tauri::command]
 pub async fn add_referral(state: State<'_, AppState>, input: ReferralForm) -> IpcResult<ReferralId> {
+    state.with_journal(move |j, ctx| Ok(j.add_referral(ctx, &input.referral.record(input.client_id)?)?)).await
+}
+
+/// A new client and the first referral in one transaction (both or neither).
+#[tauri::command]
+pub async fn intake(state: State<'_, AppState>, input: IntakeForm) -> IpcResult<Intake> {
     state
         .with_journal(move |j, ctx| {
-            let record = ReferralRecord {
-                id: None,
-                client_id: input.client_id,
-                received_on: date(&input.received_on, "received_on")?,
-                source: input.source.clone(),
-                referrer: opt_text(&input.referrer),
-                reason: opt_text(&input.reason),
-                door: input.door.clone(),
-                unit_id: None,
-                info_talk_on: None,
-                outcome: "pending".to_string(),
-            };
-            Ok(j.add_referral(ctx, &record)?)
+            let client = input.client.record()?;
+            let referral = input.referral.record(ClientId::default())?;
+            let (client_id, referral_id) = j.intake(ctx, &client, &referral)?;
+            Ok(Intake { client_id, referral_id })
         })
         .await
 }

@@ -101,25 +101,28 @@ pub async fn waiting_referrals(state: State<'_, AppState>) -> IpcResult<Vec<Wait
         .await
 }
 
+impl ClientForm {
+    /// The core's record of the typed client; a field that cannot be read
+    /// is refused beside that field.
+    pub fn record(&self) -> IpcResult<ClientRecord> {
+        Ok(ClientRecord {
+            id: None,
+            name: self.name.clone(),
+            cpr: opt_cpr(&self.cpr, "cpr")?,
+            anonymous: self.anonymous,
+            birth_date: opt_date(&self.birth_date, "birth_date")?,
+            sex: None,
+            municipality: self.municipality.clone(),
+            address: opt_text(&self.address),
+            phone: opt_text(&self.phone),
+            email: opt_text(&self.email),
+        })
+    }
+}
+
 #[tauri::command]
 pub async fn add_client(state: State<'_, AppState>, input: ClientForm) -> IpcResult<ClientId> {
-    state
-        .with_journal(move |j, ctx| {
-            let record = ClientRecord {
-                id: None,
-                name: input.name.clone(),
-                cpr: opt_cpr(&input.cpr, "cpr")?,
-                anonymous: input.anonymous,
-                birth_date: opt_date(&input.birth_date, "birth_date")?,
-                sex: None,
-                municipality: input.municipality.clone(),
-                address: opt_text(&input.address),
-                phone: opt_text(&input.phone),
-                email: opt_text(&input.email),
-            };
-            Ok(j.add_client(ctx, &record)?)
-        })
-        .await
+    state.with_journal(move |j, ctx| Ok(j.add_client(ctx, &input.record()?)?)).await
 }
 
 #[tauri::command]

@@ -18,6 +18,8 @@ import type { ClientForm } from "./generated/ClientForm";
 import type { ChildForm } from "./generated/ChildForm";
 import type { EmergencyPlanForm } from "./generated/EmergencyPlanForm";
 import type { ReferralForm } from "./generated/ReferralForm";
+import type { IntakeForm } from "./generated/IntakeForm";
+import type { Intake } from "./generated/Intake";
 import type { InfoTalkForm } from "./generated/InfoTalkForm";
 import type { EnrolForm } from "./generated/EnrolForm";
 import type { StartForm } from "./generated/StartForm";
@@ -96,6 +98,7 @@ export const api = {
   addChild: (f: ChildForm) => call<ChildId>("add_child", f),
   addEmergencyPlan: (f: EmergencyPlanForm) => call<EmergencyPlanId>("add_emergency_plan", f),
   addReferral: (f: ReferralForm) => call<ReferralId>("add_referral", f),
+  intake: (f: IntakeForm) => call<Intake>("intake", f),
   recordInfoTalk: (f: InfoTalkForm) => call<null>("record_info_talk", f),
   enrol: (f: EnrolForm) => call<CourseId>("enrol", f),
   startCourse: (f: StartForm) => call<null>("start_course", f),

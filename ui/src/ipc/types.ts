@@ -31,3 +31,6 @@ export type { Table } from "./generated/Table";
 export type { Cell } from "./generated/Cell";
 export type { WaitingReport } from "./generated/WaitingReport";
 export type { AuditStatus } from "./generated/AuditStatus";
+export type { ClientForm } from "./generated/ClientForm";
+export type { ReferralFields } from "./generated/ReferralFields";
+export type { Intake } from "./generated/Intake";
