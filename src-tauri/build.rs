@@ -57,6 +57,11 @@ fn tovholder_commands() -> &'static [&'static str] {
         "waiting_report",
         "save_annual_pdf",
         "audit_check",
+        "settlement",
+        "approve_settlement",
+        "save_settlement",
+        "save_nab_extract",
+        "save_case_review_pdf",
         "bench_login",
         "bench_ready",
     ]

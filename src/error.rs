@@ -130,6 +130,18 @@ pub enum Invalid {
     /// row that must exist first.
     #[error("{} findes ikke i journalen.", .what.label())]
     Missing { what: Entity, field: &'static str },
+    /// A month typed by a person cannot be read (settlement: "åååå-mm").
+    #[error("«{value}» er ikke en gyldig måned. Skriv måneden som åååå-mm, fx 2026-10.")]
+    MonthFormat { field: &'static str, value: String },
+    /// A settlement for a municipality that has no agreement prices with the unit.
+    #[error("Der er ingen aftalepriser for kommune {payer}, så der kan ikke laves en afregning.")]
+    NoAgreement { payer: String },
+    /// Approving a settlement for a payer and month that is already approved.
+    #[error("Afregningen til kommune {payer} for {period} er allerede godkendt og gemt. Den kan ikke godkendes igen.")]
+    SettlementApproved { payer: String, period: String },
+    /// Approving a settlement with no lines.
+    #[error("Der er intet at afregne til kommune {payer} for {period}.")]
+    SettlementEmpty { payer: String, period: String },
 }
 
 impl Invalid {
@@ -174,6 +186,10 @@ impl Invalid {
             Invalid::UnknownSex { .. } => "unknown_sex",
             Invalid::UnknownList { .. } => "unknown_list",
             Invalid::UnknownEvaluation { .. } => "unknown_evaluation",
+            Invalid::MonthFormat { .. } => "month_format",
+            Invalid::NoAgreement { .. } => "no_agreement",
+            Invalid::SettlementApproved { .. } => "settlement_already_approved",
+            Invalid::SettlementEmpty { .. } => "settlement_empty",
         }
     }
 
@@ -194,7 +210,10 @@ impl Invalid {
             | Invalid::InFuture { field }
             | Invalid::OutOfRange { field, .. }
             | Invalid::Missing { field, .. }
-            | Invalid::OtherClient { field, .. } => Some(field),
+            | Invalid::OtherClient { field, .. }
+            | Invalid::MonthFormat { field, .. } => Some(field),
+            Invalid::NoAgreement { .. } => Some("payer"),
+            Invalid::SettlementApproved { .. } | Invalid::SettlementEmpty { .. } => Some("month"),
             Invalid::ChildNotMinor => Some("birth_date"),
             Invalid::PasswordTooShort { .. } => Some("password"),
             Invalid::InitialsTaken { .. } => Some("initials"),
@@ -303,6 +322,9 @@ pub fn field_label(field: &str) -> &'static str {
         "minutes" => "Varighed i minutter",
         "amount" => "Beløb",
         "start_time" => "Klokkeslæt",
+        "institution" => "Institutionskoden",
+        "payer" => "Betalende kommune",
+        "month" => "Måneden",
         "idle_minutes" => "Minutter før låsning",
         "from" => "Fra-dato",
         "to" => "Til-dato",

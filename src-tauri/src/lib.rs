@@ -92,6 +92,11 @@ pub fn run() {
             commands::reports::waiting_report,
             commands::reports::save_annual_pdf,
             commands::reports::audit_check,
+            commands::reports::settlement,
+            commands::reports::approve_settlement,
+            commands::reports::save_settlement,
+            commands::reports::save_nab_extract,
+            commands::review::save_case_review_pdf,
             bench::bench_login,
             bench::bench_ready,
         ])

@@ -768,6 +768,10 @@ enum ReportCmd {
         /// Write the settlement as PDF to this file.
         #[arg(long)]
         pdf: Option<PathBuf>,
+        /// Approve the settlement: store it and its lines in the journal
+        /// (once per payer and month), to be sent to the payer.
+        #[arg(long)]
+        approve: bool,
     },
 }
 
@@ -1150,7 +1154,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 None => print!("{csv}"),
             }
         }
-        Command::Report(ReportCmd::Settlement { payer, month, csv, pdf }) => {
+        Command::Report(ReportCmd::Settlement { payer, month, csv, pdf, approve }) => {
             let s = j.settlement(&ctx, &payer, &month)?;
             if let Some(f) = csv {
                 std::fs::write(&f, s.to_csv())?;
@@ -1159,7 +1163,21 @@ fn run(cli: Cli) -> Result<(), Error> {
                 let unit = j.unit_name()?;
                 std::fs::write(&f, tovholder::report::pdf::settlement_pdf(&s, &unit)?)?;
             }
-            out.print(&s, || s.to_text());
+            if approve {
+                let a = j.approve_settlement(&ctx, &payer, &month)?;
+                out.print(&a, || {
+                    format!(
+                        "{}\nAfregningen til kommune {} for {} er godkendt og gemt: {} linjer, i alt {}\n",
+                        s.to_text(),
+                        a.payer,
+                        a.period,
+                        a.lines,
+                        a.total.danish()
+                    )
+                });
+            } else {
+                out.print(&s, || s.to_text());
+            }
         }
         Command::Person(PersonCmd::Report { id: cid }) => {
             let report = j.person_report(&ctx, id(&cid, "id")?)?;

@@ -92,4 +92,6 @@ id_type!(
     CaseReviewId,
     CaseReviewItemId,
     AgreementPriceId,
+    SettlementId,
+    SettlementLineId,
 );

@@ -8,6 +8,7 @@
 //! incomplete course in it; use floats for money.
 
 mod annual;
+mod export;
 mod nab;
 pub mod pdf;
 mod settlement;
@@ -15,7 +16,8 @@ mod table;
 mod waiting;
 
 pub use annual::AnnualReport;
+pub use export::ReportFile;
 pub use nab::{nab_csv, NabLine, NabProblem};
-pub use settlement::{Settlement, SettlementLine, SettlementProblem};
+pub use settlement::{month_start, Settlement, SettlementApproval, SettlementLine, SettlementProblem};
 pub use table::{suppress, Cell, Table};
 pub use waiting::{Waiting, WaitingReport};

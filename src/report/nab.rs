@@ -43,6 +43,7 @@ pub struct NabLine {
 }
 
 /// A course the register cannot take yet, and why.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NabProblem {
     pub course_id: CourseId,
@@ -65,6 +66,13 @@ impl Journal {
     /// or every incomplete course by name.
     pub fn nab_extract(&self, ctx: &Ctx, from: NaiveDate, to: NaiveDate, institution: &str) -> Result<Vec<NabLine>> {
         self.authorize(ctx, Action::Reports)?;
+        if institution.trim().is_empty() {
+            return Err(crate::error::Invalid::Required { field: "institution" }.into());
+        }
+        if to < from {
+            return Err(crate::error::Invalid::DateOrder { field: "to", before: "from" }.into());
+        }
+        let institution = institution.trim();
         let mut stmt = self.connection().prepare(
             "SELECT co.id, cl.name, cl.cpr, cl.anonymous, cl.birth_date, cl.sex, co.enrolled_on, co.start_on, co.end_on,
                     co.end_reason, co.setting, a.id, a.audit_score, a.units_per_week, a.income_source, a.housing,

@@ -211,35 +211,64 @@ pub fn annual_pdf(report: &AnnualReport, unit: &str) -> Result<Vec<u8>> {
     w.finish()
 }
 
-/// The settlement as a PDF for the paying municipality.
+/// The approximate width in mm of `text` in DejaVu Sans at `size` points,
+/// for right-aligning amounts (digits, separators and "kr." only need be right).
+fn text_width(text: &str, size: f32) -> f32 {
+    let em: f32 = text
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => 0.636,
+            '.' | ',' | ' ' => 0.3179,
+            'k' => 0.579,
+            'r' => 0.411,
+            _ => 0.6,
+        })
+        .sum();
+    em * size * 0.3528
+}
+
+/// The settlement as a PDF for the paying municipality: a line per citizen
+/// and course (name, CPR, course, period and days, amount), the total last.
 pub fn settlement_pdf(s: &Settlement, provider_name: &str) -> Result<Vec<u8>> {
-    let mut w =
-        Writer::new(&format!("Afregning {}", s.period), &format!("Afregning {} · kommune {}", s.period, s.payer))?;
+    let payer = format!("{} Kommune ({})", s.payer_name, s.payer);
+    let mut w = Writer::new(&format!("Afregning {}", s.period), &format!("Afregning {} · {payer}", s.period))?;
     w.y += 10.0;
-    w.text(&format!("Afregning {} til kommune {}", s.period, s.payer), 16.0, MARGIN, true);
+    w.text(&format!("Afregning {} til {payer}", s.period), 16.0, MARGIN, true);
     w.y += 7.0;
-    w.text(&format!("Fra {provider_name}"), 10.0, MARGIN, false);
+    w.text(&format!("Fra {provider_name}. {} linjer.", s.lines.len()), 10.0, MARGIN, false);
     w.y += 10.0;
-    let cols = [MARGIN, MARGIN + 50.0, MARGIN + 95.0, MARGIN + 140.0];
-    for (x, h) in cols.iter().zip(["Borger", "Forløb", "Periode", "Beløb"]) {
+    let right = PAGE_W - MARGIN;
+    let cols = [MARGIN, MARGIN + 48.0, MARGIN + 77.0, MARGIN + 111.0];
+    for (x, h) in cols.iter().zip(["Borger", "CPR-nummer", "Forløb", "Periode"]) {
         w.text(h, 9.0, *x, true);
     }
+    // Bold DejaVu Sans is about a tenth wider than the regular face.
+    w.text("Beløb", 9.0, right - text_width("Beløb", 9.0) * 1.1, true);
     w.y += 1.5;
-    w.line(MARGIN, w.y, PAGE_W - MARGIN, w.y);
+    w.line(MARGIN, w.y, right, w.y);
     for l in &s.lines {
         w.need(6.0);
         w.y += 5.0;
-        w.text(&l.client, 8.5, cols[0], false);
+        let client: String = if l.client.chars().count() > 26 {
+            l.client.chars().take(25).chain(['…']).collect()
+        } else {
+            l.client.clone()
+        };
+        w.text(&client, 8.5, cols[0], false);
+        let cpr = if l.cpr.len() == 10 { format!("{}-{}", &l.cpr[..6], &l.cpr[6..]) } else { l.cpr.clone() };
+        w.text(&cpr, 8.5, cols[1], false);
         let kind = l.course_label.split(" (").next().unwrap_or(&l.course_label).to_string();
-        w.text(&kind, 8.5, cols[1], false);
-        w.text(&format!("{} – {}, {} dage", l.from.format("%d-%m"), l.to.format("%d-%m"), l.days), 8.5, cols[2], false);
-        w.text(&l.amount.danish(), 8.5, cols[3], false);
+        w.text(&kind, 8.5, cols[2], false);
+        w.text(&format!("{} – {}, {} dage", l.from.format("%d-%m"), l.to.format("%d-%m"), l.days), 8.5, cols[3], false);
+        let amount = l.amount.danish();
+        w.text(&amount, 8.5, right - text_width(&amount, 8.5), false);
     }
     w.y += 3.0;
-    w.line(MARGIN, w.y, PAGE_W - MARGIN, w.y);
+    w.line(MARGIN, w.y, right, w.y);
     w.y += 5.0;
     w.text("I alt", 9.0, cols[0], true);
-    w.text(&s.total.danish(), 9.0, cols[3], true);
+    let total = s.total.danish();
+    w.text(&total, 9.0, right - text_width(&total, 9.0) * 1.1, true);
     w.finish()
 }
 

@@ -2,13 +2,20 @@
 //! courses in a month, by the agreement's prices (`agreement_price`): per day
 //! of the course within the month, per month with any day of treatment, or
 //! per course in the month it starts. Amounts are `Decimal`, exact to the øre.
+//!
+//! The leader approves a month's settlement once: `approve_settlement` stores
+//! it and its lines (`settlement`, `settlement_line`) through the one write
+//! path, so they carry sync stamps and audit entries and can travel to the
+//! partner in a case bundle. A second approval of the same payer and month is
+//! refused (`settlement_already_approved`).
 
 use chrono::{Months, NaiveDate};
+use rusqlite::OptionalExtension;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::model::{ClientId, CourseId, Money, PricePer};
+use crate::error::{Error, Invalid, Result};
+use crate::model::{AgreementPriceId, ClientId, CourseId, Money, PricePer, SettlementId, SettlementLineId};
 use crate::security::roles::Action;
 use crate::store::{Ctx, Journal};
 
@@ -25,14 +32,42 @@ pub struct SettlementLine {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub days: i64,
+    /// The agreement price the line is priced by.
+    pub price_id: AgreementPriceId,
     pub price: Money,
     pub per: PricePer,
     pub amount: Money,
 }
 
+/// A settlement the leader has approved and stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SettlementApproval {
+    pub id: SettlementId,
+    pub payer: String,
+    pub period: String,
+    pub made_on: NaiveDate,
+    /// The name of the member of staff who approved it.
+    pub made_by: String,
+    pub total: Money,
+    pub lines: i64,
+}
+
+/// The first day of the month `period` ("åååå-mm"), strictly in that form.
+pub fn month_start(period: &str) -> Result<NaiveDate, Invalid> {
+    let err = || Invalid::MonthFormat { field: "month", value: period.to_string() };
+    let b = period.as_bytes();
+    let shaped = b.len() == 7 && b[4] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
+    if !shaped {
+        return Err(err());
+    }
+    NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").map_err(|_| err())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Settlement {
     pub payer: String,
+    /// The paying municipality's name ("Stevns").
+    pub payer_name: String,
     pub provider: String,
     /// "åååå-mm"
     pub period: String,
@@ -74,7 +109,10 @@ impl Settlement {
     }
 
     pub fn to_text(&self) -> String {
-        let mut s = format!("Afregning {} for kommune {} (leverandør {})\n\n", self.period, self.payer, self.provider);
+        let mut s = format!(
+            "Afregning {} til {} Kommune ({}), leverandør {}\n\n",
+            self.period, self.payer_name, self.payer, self.provider
+        );
         for l in &self.lines {
             s.push_str(&format!(
                 "  {:<28} {:<40} {} – {}  {:>3} dage  {:>14}\n",
@@ -99,11 +137,24 @@ impl Journal {
     /// `period` ("åååå-mm"), for courses of this site's unit (leader only).
     pub fn settlement(&self, ctx: &Ctx, payer: &str, period: &str) -> Result<Settlement> {
         self.authorize(ctx, Action::Reports)?;
-        let first = NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d")
-            .map_err(|_| crate::error::Invalid::DateFormat { field: "period", value: period.to_string() })?;
+        let (payer, period) = (payer.trim(), period.trim());
+        let first = month_start(period)?;
         let last = first + Months::new(1) - chrono::Days::new(1);
+        let conn = self.connection();
+        let payer_name: String = conn
+            .query_row("SELECT name FROM municipality WHERE code = ?1", [payer], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Invalid::UnknownMunicipality { code: payer.to_string(), field: "payer" })?;
         let provider: String =
-            self.connection().query_row("SELECT municipality FROM unit WHERE id = ?1", [self.unit()], |r| r.get(0))?;
+            conn.query_row("SELECT municipality FROM unit WHERE id = ?1", [self.unit()], |r| r.get(0))?;
+        let agreed: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM agreement_price WHERE payer = ?1 AND provider = ?2)",
+            [payer, provider.as_str()],
+            |r| r.get(0),
+        )?;
+        if !agreed {
+            return Err(Invalid::NoAgreement { payer: payer.to_string() }.into());
+        }
         let mut stmt = self.connection().prepare(
             "SELECT cl.id, cl.name, coalesce(cl.cpr, ''), co.id, co.kind, co.setting, co.start_on, co.end_on
              FROM course co JOIN client cl ON cl.id = co.client_id
@@ -117,7 +168,7 @@ impl Journal {
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut price_stmt = self.connection().prepare(
-            "SELECT amount, per FROM agreement_price
+            "SELECT id, amount, per FROM agreement_price
              WHERE payer = ?1 AND provider = ?2 AND course_kind = ?3 AND setting = ?4
                AND valid_from <= ?5 AND (valid_to IS NULL OR valid_to >= ?5)
              ORDER BY valid_from DESC, version DESC LIMIT 1",
@@ -129,10 +180,12 @@ impl Journal {
             let from = start.max(first);
             let to = end.unwrap_or(last).min(last);
             let days = (to - from).num_days() + 1;
-            let price: Option<(String, String)> = price_stmt
-                .query_row(rusqlite::params![payer, provider, kind, setting, from], |r| Ok((r.get(0)?, r.get(1)?)))
-                .ok();
-            let Some((amount, per)) = price else {
+            let price: Option<(AgreementPriceId, String, String)> = price_stmt
+                .query_row(rusqlite::params![payer, provider, kind, setting, from], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            let Some((price_id, amount, per)) = price else {
                 problems.push(SettlementProblem {
                     course_id: course,
                     client,
@@ -166,6 +219,7 @@ impl Journal {
                 from,
                 to,
                 days,
+                price_id,
                 price,
                 per,
                 amount,
@@ -176,6 +230,100 @@ impl Journal {
         }
         let total =
             Money::new(total).ok_or(crate::error::Invalid::MoneyFormat { field: "total", value: total.to_string() })?;
-        Ok(Settlement { payer: payer.to_string(), provider, period: period.to_string(), lines, total })
+        Ok(Settlement { payer: payer.to_string(), payer_name, provider, period: period.to_string(), lines, total })
+    }
+
+    /// Approve the month's settlement for `payer` (leader only): compute it
+    /// and store it with its lines through the write path. Refused, with
+    /// nothing written, when it is already approved, has no lines, or a
+    /// course cannot be priced.
+    pub fn approve_settlement(&mut self, ctx: &Ctx, payer: &str, period: &str) -> Result<SettlementApproval> {
+        let s = self.settlement(ctx, payer, period)?;
+        if s.lines.is_empty() {
+            return Err(Invalid::SettlementEmpty { payer: s.payer, period: s.period }.into());
+        }
+        let id = SettlementId::new();
+        let made_on = self.write(ctx, |w| {
+            let done: bool = w.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM settlement WHERE payer = ?1 AND provider = ?2 AND period = ?3)",
+                [&s.payer, &s.provider, &s.period],
+                |r| r.get(0),
+            )?;
+            if done {
+                return Err(Invalid::SettlementApproved { payer: s.payer.clone(), period: s.period.clone() }.into());
+            }
+            let made_on = w.today();
+            let total = s.total.storage();
+            w.insert(
+                "settlement",
+                &id,
+                &[
+                    ("payer", &s.payer),
+                    ("provider", &s.provider),
+                    ("period", &s.period),
+                    ("made_on", &made_on),
+                    ("total", &total),
+                ],
+                None,
+            )?;
+            for l in &s.lines {
+                let amount = l.amount.storage();
+                w.insert(
+                    "settlement_line",
+                    &SettlementLineId::new(),
+                    &[
+                        ("settlement_id", &id),
+                        ("client_id", &l.client_id),
+                        ("course_id", &l.course_id),
+                        ("price_id", &l.price_id),
+                        ("days", &l.days),
+                        ("amount", &amount),
+                    ],
+                    Some(l.client_id.0),
+                )?;
+            }
+            Ok(made_on)
+        })?;
+        self.settlement_approval(ctx, &s.payer, &s.period)?
+            .filter(|a| a.id == id && a.made_on == made_on)
+            .ok_or(Error::NotFound(crate::error::Entity::Row))
+    }
+
+    /// The stored approval of `payer`'s settlement for `period`, if any
+    /// (leader only).
+    pub fn settlement_approval(&self, ctx: &Ctx, payer: &str, period: &str) -> Result<Option<SettlementApproval>> {
+        self.authorize(ctx, Action::Reports)?;
+        let (payer, period) = (payer.trim(), period.trim());
+        month_start(period)?;
+        let row = self
+            .connection()
+            .query_row(
+                "SELECT s.id, s.made_on, coalesce(st.name, s.created_by), s.total,
+                        (SELECT count(*) FROM settlement_line l WHERE l.settlement_id = s.id)
+                 FROM settlement s JOIN unit u ON u.id = ?3 AND u.municipality = s.provider
+                 LEFT JOIN staff st ON st.id = s.created_by
+                 WHERE s.payer = ?1 AND s.period = ?2",
+                rusqlite::params![payer, period, self.unit()],
+                |r| {
+                    Ok((
+                        r.get::<_, SettlementId>(0)?,
+                        r.get::<_, NaiveDate>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((id, made_on, made_by, total, lines)) = row else { return Ok(None) };
+        Ok(Some(SettlementApproval {
+            id,
+            payer: payer.to_string(),
+            period: period.to_string(),
+            made_on,
+            made_by,
+            total: Money::parse(&total, "total")?,
+            lines,
+        }))
     }
 }

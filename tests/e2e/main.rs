@@ -11,4 +11,5 @@
 //! `scripts/test` install them.
 
 mod harness;
+mod reports;
 mod stories;

@@ -5,7 +5,7 @@
 use chrono::Months;
 use proptest::prelude::*;
 use tovholder::model::*;
-use tovholder::report::{Cell, Table};
+use tovholder::report::{Cell, ReportFile, Table};
 
 use crate::support::*;
 
@@ -257,6 +257,13 @@ fn the_nab_extract_names_every_incomplete_course_and_then_writes_all() {
     let csv = tovholder::report::nab_csv(&lines);
     assert_eq!(csv.lines().count(), 26);
     assert!(csv.lines().nth(1).unwrap().starts_with("3502;;"), "anonymous: no CPR: {csv}");
+    // No institution code, or a period that ends before it starts: refused by field.
+    for (institution, (f, t), code, field) in
+        [("  ", (from, to), "required", "institution"), ("3502", (to, from), "date_order", "to")]
+    {
+        let err = w.j.nab_extract(&leader, f, t, institution).unwrap_err();
+        assert_eq!((err.code(), err.invalid().and_then(|i| i.field())), (code, Some(field)), "{err}");
+    }
     // A new course with no assessment stops the extract, by name.
     let c = w.client("Mangler Madsen", "040480-4444", "0320");
     w.course(c, "alcohol", "2025-06-01", Some("2025-06-02"));
@@ -265,9 +272,10 @@ fn the_nab_extract_names_every_incomplete_course_and_then_writes_all() {
     assert!(err.to_string().contains("Mangler Madsen (mangler udredning)"), "{err}");
 }
 
-#[test]
-fn the_settlement_adds_up_to_the_oere() {
-    let mut w = World::new();
+/// Stevns' prices from 2026 (alcohol per day, family per course) and three
+/// Stevns courses in October 2026 (22 days, 5 days, a family course
+/// started), plus a Faxe citizen who is not on Stevns' bill.
+fn stevns_october(w: &mut World) {
     let leader = w.as_staff(w.leader);
     let price = |kind: &str, per: PricePer, amount: &str| AgreementPriceRecord {
         id: None,
@@ -282,16 +290,21 @@ fn the_settlement_adds_up_to_the_oere() {
     };
     w.j.add_agreement_price(&leader, &price("alcohol", PricePer::Day, "145,50")).unwrap();
     w.j.add_agreement_price(&leader, &price("family", PricePer::Course, "5.000,00")).unwrap();
-    // Stevns citizens: one started 10 Oct (22 days), one ended 5 Oct (5 days), a family course started in October.
     let a = w.client("Stevns Anker", "010170-1111", "0336");
     w.course(a, "alcohol", "2026-10-10", Some("2026-10-10"));
     let b = w.client("Stevns Birk", "020270-2222", "0336");
     let cb = w.course(b, "alcohol", "2026-09-01", Some("2026-09-01"));
     w.j.close_course(&w.ctx, cb, date("2026-10-05"), "completed").unwrap();
     w.course(b, "family", "2026-10-20", Some("2026-10-20"));
-    // A Faxe citizen is not on Stevns' bill.
     let f = w.client("Faxe Frost", "030370-3333", "0320");
     w.course(f, "alcohol", "2026-10-01", Some("2026-10-01"));
+}
+
+#[test]
+fn the_settlement_adds_up_to_the_oere() {
+    let mut w = World::new();
+    stevns_october(&mut w);
+    let leader = w.as_staff(w.leader);
     let s = w.j.settlement(&leader, "0336", "2026-10").unwrap();
     let lines: Vec<(&str, i64, String)> =
         s.lines.iter().map(|l| (l.client.as_str(), l.days, l.amount.storage())).collect();
@@ -313,6 +326,171 @@ fn the_settlement_adds_up_to_the_oere() {
     let err = w.j.settlement(&leader, "0336", "2026-10").unwrap_err();
     assert_eq!(err.code(), "settlement_incomplete");
     assert!(err.to_string().contains("Stevns Dag (ingen pris for alcohol (day))"), "{err}");
+}
+
+/// A stored line: the citizen's name, days and amount (storage form).
+type StoredLine = (String, i64, String);
+
+/// A stored settlement's total and lines, read back from the journal's tables.
+fn stored_settlement(w: &World, payer: &str, period: &str) -> Option<(String, Vec<StoredLine>)> {
+    let c = w.j.connection();
+    let (id, total): (String, String) = c
+        .query_row("SELECT id, total FROM settlement WHERE payer = ?1 AND period = ?2", [payer, period], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .ok()?;
+    let mut stmt = c
+        .prepare(
+            "SELECT cl.name, l.days, l.amount FROM settlement_line l JOIN client cl ON cl.id = l.client_id
+             WHERE l.settlement_id = ?1 ORDER BY cl.name, l.amount",
+        )
+        .unwrap();
+    let lines = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect();
+    Some((total, lines))
+}
+
+#[test]
+fn an_approved_settlement_is_stored_once_with_lines_that_add_up() {
+    let mut w = World::new();
+    stevns_october(&mut w);
+    let leader = w.as_staff(w.leader);
+    let computed = w.j.settlement(&leader, "0336", "2026-10").unwrap();
+
+    // Others may not approve; nothing is written.
+    let before = snapshot(&w.j);
+    let consultant = w.as_staff(w.consultant);
+    assert_eq!(w.j.approve_settlement(&consultant, "0336", "2026-10").unwrap_err().code(), "forbidden");
+    assert_eq!(snapshot(&w.j), before);
+
+    let a = w.j.approve_settlement(&leader, "0336", "2026-10").unwrap();
+    assert_eq!((a.payer.as_str(), a.period.as_str(), a.lines), ("0336", "2026-10", 3));
+    assert_eq!(a.total, computed.total);
+    assert_eq!(a.made_on, date(TODAY));
+    assert_eq!(w.j.settlement_approval(&leader, "0336", "2026-10").unwrap(), Some(a.clone()));
+    assert_eq!(w.j.settlement_approval(&leader, "0336", "2026-09").unwrap(), None);
+
+    // The stored rows: the lines the core computed, adding up to the stored total.
+    let (total, lines) = stored_settlement(&w, "0336", "2026-10").unwrap();
+    assert_eq!(total, "8928.50");
+    assert_eq!(
+        lines,
+        vec![
+            ("Stevns Anker".to_string(), 22, "3201.00".to_string()),
+            ("Stevns Birk".to_string(), 12, "5000.00".to_string()),
+            ("Stevns Birk".to_string(), 5, "727.50".to_string()),
+        ]
+    );
+    let sum: rust_decimal::Decimal = lines.iter().map(|(_, _, a)| a.parse::<rust_decimal::Decimal>().unwrap()).sum();
+    assert_eq!(sum.to_string(), total);
+    // Written through the one write path: sync stamps and audit entries.
+    let c = w.j.connection();
+    let unstamped: i64 = c
+        .query_row(
+            "SELECT (SELECT count(*) FROM settlement WHERE version = 0 OR origin_site = '' OR created_by = '')
+                  + (SELECT count(*) FROM settlement_line WHERE version = 0 OR origin_site = '' OR created_by = '')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unstamped, 0);
+    let audited: i64 = c
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'create' AND entity IN ('settlement', 'settlement_line')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 4);
+    let people: i64 = c
+        .query_row("SELECT count(DISTINCT person_id) FROM audit_log WHERE entity = 'settlement_line'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(people, 2, "each line is logged on its citizen");
+    assert_eq!(w.j.verify_audit().unwrap(), None);
+
+    // A second approval of the same month is refused in Danish and changes nothing.
+    let before = snapshot(&w.j);
+    let err = w.j.approve_settlement(&leader, "0336", "2026-10").unwrap_err();
+    assert_eq!(err.code(), "settlement_already_approved");
+    assert_eq!(
+        err.to_string(),
+        "Afregningen til kommune 0336 for 2026-10 er allerede godkendt og gemt. Den kan ikke godkendes igen."
+    );
+    assert_eq!(err.invalid().and_then(|i| i.field()), Some("month"));
+    assert_eq!(snapshot(&w.j), before);
+
+    // Bad input: each refused with its code, nothing written.
+    for (payer, month, code) in [
+        ("0336", "2026-13", "month_format"),
+        ("0336", "oktober", "month_format"),
+        ("0336", "2026-1", "month_format"),
+        ("9999", "2026-10", "unknown_municipality"),
+        ("0320", "2026-10", "no_agreement"),
+        ("0336", "2025-01", "settlement_empty"),
+    ] {
+        let err = w.j.approve_settlement(&leader, payer, month).unwrap_err();
+        assert_eq!(err.code(), code, "{payer} {month}: {err}");
+        assert_eq!(snapshot(&w.j), before, "{payer} {month}");
+    }
+    // Another month is a settlement of its own.
+    let nov = w.j.approve_settlement(&leader, "0336", "2026-11").unwrap();
+    assert_eq!(nov.lines, 1, "only the open alcohol course; the family course was priced in October");
+    assert_eq!(stored_settlement(&w, "0336", "2026-11").unwrap().0, nov.total.storage());
+}
+
+#[test]
+fn the_settlement_pdf_names_every_line_and_the_total() {
+    let mut w = World::new();
+    stevns_october(&mut w);
+    let s = w.j.settlement(&w.as_staff(w.leader), "0336", "2026-10").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("afregning.pdf");
+    std::fs::write(&pdf, tovholder::report::pdf::settlement_pdf(&s, "Faxe Rusmiddelcenter").unwrap()).unwrap();
+    let text = String::from_utf8(poppler("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]).stdout).unwrap();
+    for expected in [
+        "Afregning 2026-10 til Stevns Kommune (0336)",
+        "Fra Faxe Rusmiddelcenter. 3 linjer.",
+        "010170-1111",
+        "10-10 – 31-10, 22 dage",
+        "3.201,00 kr.",
+        "727,50 kr.",
+        "5.000,00 kr.",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    let total = text.lines().find(|l| l.trim_start().starts_with("I alt")).unwrap_or_default();
+    assert!(total.trim_end().ends_with("8.928,50 kr."), "{total}");
+}
+
+#[test]
+fn a_saved_report_file_is_an_export_in_each_named_citizens_access_log() {
+    let mut w = World::new();
+    let a = w.client("Eksport Anker", "010170-1111", "0336");
+    let b = w.client("Eksport Birk", "020270-2222", "0336");
+    let leader = w.as_staff(w.leader);
+    let consultant = w.as_staff(w.consultant);
+    let before = snapshot(&w.j);
+    let err = w.j.log_report_export(&consultant, ReportFile::Settlement, &[a], "0336 2026-10 csv").unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    assert_eq!(snapshot(&w.j), before);
+    w.j.log_report_export(&leader, ReportFile::Settlement, &[a, b, a], "0336 2026-10 csv").unwrap();
+    w.j.log_report_export(&leader, ReportFile::Nab, &[], "2026-01-01 2026-10-31 rows=0").unwrap();
+    let rows: Vec<(Option<String>, String, String)> =
+        w.j.connection()
+            .prepare("SELECT person_id, entity, detail FROM audit_log WHERE action = 'export' ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (Some(a.to_string()), "settlement".into(), "0336 2026-10 csv".into()),
+            (Some(b.to_string()), "settlement".into(), "0336 2026-10 csv".into()),
+            (None, "nab_extract".into(), "2026-01-01 2026-10-31 rows=0".into()),
+        ]
+    );
+    assert_eq!(w.j.verify_audit().unwrap(), None);
 }
 
 proptest! {

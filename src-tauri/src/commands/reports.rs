@@ -1,13 +1,18 @@
 //! The leader's reports: the annual report's tables, the waiting times, the
-//! annual report as PDF and the audit log's check. Reads only; the core
-//! refuses everyone but the leader (`forbidden`).
+//! annual report as PDF, the audit log's check, the monthly settlement (CSV,
+//! PDF, approval) and the NAB extract. The core refuses everyone but the
+//! leader (`forbidden`); a file is written only after the core has made it.
 
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tauri::State;
-use tovholder::report::{AnnualReport, WaitingReport};
+use tovholder::report::{AnnualReport, NabProblem, ReportFile, Settlement, SettlementApproval, WaitingReport};
 use ts_rs::TS;
 
 use crate::error::{IpcError, IpcResult};
+use crate::forms::date;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -34,26 +39,213 @@ pub async fn waiting_report(state: State<'_, AppState>, input: i32) -> IpcResult
     state.with_journal(move |j, ctx| Ok(j.waiting_report(ctx, input)?)).await
 }
 
-/// Write the annual report as PDF to the typed path; returns the path written.
-#[tauri::command]
-pub async fn save_annual_pdf(state: State<'_, AppState>, input: PdfForm) -> IpcResult<String> {
-    let path = std::path::PathBuf::from(input.path.trim());
+/// A full path the user typed, or `path_required` naming an example.
+pub(crate) fn typed_path(path: &str, example: &str) -> IpcResult<PathBuf> {
+    let path = PathBuf::from(path.trim());
     if !path.is_absolute() {
         return Err(IpcError::new(
             "path_required",
-            "Skriv den fulde sti til PDF-filen, fx /home/bruger/aarsrapport.pdf.",
+            format!("Skriv den fulde sti til filen, fx {example}."),
             Some("path"),
         ));
     }
+    Ok(path)
+}
+
+/// Write a file the core has made, its failure beside the path field.
+pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> IpcResult<String> {
+    std::fs::write(path, bytes).map_err(|e| {
+        IpcError::new("io", format!("Filen kunne ikke skrives: {}", tovholder::Error::from(e)), Some("path"))
+    })?;
+    Ok(path.display().to_string())
+}
+
+/// Write the annual report as PDF to the typed path; returns the path written.
+#[tauri::command]
+pub async fn save_annual_pdf(state: State<'_, AppState>, input: PdfForm) -> IpcResult<String> {
+    let path = typed_path(&input.path, "/home/bruger/aarsrapport.pdf")?;
     state
         .with_journal(move |j, ctx| {
             let report = j.annual_report(ctx, input.year)?;
             let unit = j.unit_name()?;
             let pdf = tovholder::report::pdf::annual_pdf(&report, &unit)?;
-            std::fs::write(&path, pdf).map_err(|e| {
-                IpcError::new("io", format!("PDF-filen kunne ikke skrives: {}", e.kind()), Some("path"))
-            })?;
-            Ok(path.display().to_string())
+            write_file(&path, &pdf)
+        })
+        .await
+}
+
+/// The settlement asked for: the paying municipality's code and the month.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SettlementForm {
+    pub payer: String,
+    /// "åååå-mm"
+    pub month: String,
+}
+
+/// One line of a settlement as shown: amounts in Danish ("1.234,50 kr.").
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SettlementLineView {
+    pub client: String,
+    pub cpr: String,
+    pub course: String,
+    pub setting: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: i64,
+    pub price: String,
+    /// "day", "month" or "course"
+    pub per: String,
+    pub amount: String,
+}
+
+/// The month's settlement as shown, and its approval when it is stored.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SettlementView {
+    pub payer: String,
+    pub provider: String,
+    pub period: String,
+    pub lines: Vec<SettlementLineView>,
+    /// "1.234,50 kr.", exact to the øre.
+    pub total: String,
+    pub approval: Option<ApprovalView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ApprovalView {
+    pub made_on: NaiveDate,
+    pub made_by: String,
+    pub lines: i64,
+    pub total: String,
+}
+
+fn approval_view(a: SettlementApproval) -> ApprovalView {
+    ApprovalView { made_on: a.made_on, made_by: a.made_by, lines: a.lines, total: a.total.danish() }
+}
+
+fn settlement_view(s: Settlement, approval: Option<SettlementApproval>) -> SettlementView {
+    SettlementView {
+        lines: s
+            .lines
+            .into_iter()
+            .map(|l| SettlementLineView {
+                client: l.client,
+                cpr: l.cpr,
+                course: l.course_label,
+                setting: l.setting,
+                from: l.from,
+                to: l.to,
+                days: l.days,
+                price: l.price.danish(),
+                per: l.per.code().to_string(),
+                amount: l.amount.danish(),
+            })
+            .collect(),
+        total: s.total.danish(),
+        payer: s.payer,
+        provider: s.provider,
+        period: s.period,
+        approval: approval.map(approval_view),
+    }
+}
+
+#[tauri::command]
+pub async fn settlement(state: State<'_, AppState>, input: SettlementForm) -> IpcResult<SettlementView> {
+    state
+        .with_journal(move |j, ctx| {
+            let s = j.settlement(ctx, &input.payer, &input.month)?;
+            let approval = j.settlement_approval(ctx, &s.payer, &s.period)?;
+            Ok(settlement_view(s, approval))
+        })
+        .await
+}
+
+/// Approve and store the month's settlement (once per payer and month).
+#[tauri::command]
+pub async fn approve_settlement(state: State<'_, AppState>, input: SettlementForm) -> IpcResult<SettlementView> {
+    state
+        .with_journal(move |j, ctx| {
+            let approval = j.approve_settlement(ctx, &input.payer, &input.month)?;
+            let s = j.settlement(ctx, &approval.payer, &approval.period)?;
+            Ok(settlement_view(s, Some(approval)))
+        })
+        .await
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum FileFormat {
+    Csv,
+    Pdf,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SettlementFileForm {
+    pub payer: String,
+    pub month: String,
+    pub format: FileFormat,
+    /// Where the file is written: a full path the user typed.
+    pub path: String,
+}
+
+/// Write the month's settlement as CSV or PDF; returns the path written.
+#[tauri::command]
+pub async fn save_settlement(state: State<'_, AppState>, input: SettlementFileForm) -> IpcResult<String> {
+    let example = match input.format {
+        FileFormat::Csv => "/home/bruger/afregning-stevns.csv",
+        FileFormat::Pdf => "/home/bruger/afregning-stevns.pdf",
+    };
+    let path = typed_path(&input.path, example)?;
+    state
+        .with_journal(move |j, ctx| {
+            let s = j.settlement(ctx, &input.payer, &input.month)?;
+            let bytes = match input.format {
+                FileFormat::Csv => s.to_csv().into_bytes(),
+                FileFormat::Pdf => tovholder::report::pdf::settlement_pdf(&s, &j.unit_name()?)?,
+            };
+            let people: Vec<_> = s.lines.iter().map(|l| l.client_id).collect();
+            let what = match input.format {
+                FileFormat::Csv => "csv",
+                FileFormat::Pdf => "pdf",
+            };
+            j.log_report_export(ctx, ReportFile::Settlement, &people, &format!("{} {} {what}", s.payer, s.period))?;
+            write_file(&path, &bytes)
+        })
+        .await
+}
+
+/// The NAB extract asked for: period (dd-mm-åååå), institution, file.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NabForm {
+    pub from: String,
+    pub to: String,
+    pub institution: String,
+    pub path: String,
+}
+
+/// The extract written, or every incomplete course by name (no file then).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NabOutcome {
+    Written { path: String, courses: usize },
+    Incomplete { problems: Vec<NabProblem> },
+}
+
+#[tauri::command]
+pub async fn save_nab_extract(state: State<'_, AppState>, input: NabForm) -> IpcResult<NabOutcome> {
+    let from = date(&input.from, "from")?;
+    let to = date(&input.to, "to")?;
+    let path = typed_path(&input.path, "/home/bruger/nab-2026.csv")?;
+    state
+        .with_journal(move |j, ctx| {
+            let lines = match j.nab_extract(ctx, from, to, &input.institution) {
+                Ok(lines) => lines,
+                Err(tovholder::Error::NabIncomplete { problems }) => return Ok(NabOutcome::Incomplete { problems }),
+                Err(e) => return Err(e.into()),
+            };
+            let csv = tovholder::report::nab_csv(&lines);
+            j.log_report_export(ctx, ReportFile::Nab, &[], &format!("{from} {to} rows={}", lines.len()))?;
+            let path = write_file(&path, csv.as_bytes())?;
+            Ok(NabOutcome::Written { path, courses: lines.len() })
         })
         .await
 }

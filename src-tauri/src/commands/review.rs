@@ -1,5 +1,6 @@
 //! The monthly case review: the list of active clients with children under
-//! 18 with the review questions, and recording the decisions.
+//! 18 with the review questions, recording the decisions, and the list as a
+//! printable PDF form.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +27,27 @@ pub struct ReviewItemForm {
     /// Answers by question code; unanswered questions are left out.
     pub answers: BTreeMap<String, String>,
     pub decision: String,
+}
+
+/// Where the case-review form is written: a full path the user typed.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ReviewPdfForm {
+    pub path: String,
+}
+
+/// Write today's case-review list as a printable PDF; returns the path.
+#[tauri::command]
+pub async fn save_case_review_pdf(state: State<'_, AppState>, input: ReviewPdfForm) -> IpcResult<String> {
+    let path = crate::commands::reports::typed_path(&input.path, "/home/bruger/sagsmoede.pdf")?;
+    state
+        .with_journal(move |j, ctx| {
+            let list = j.case_review_list(ctx, ctx.clock.today())?;
+            let pdf = tovholder::report::pdf::case_review_pdf(&list, &j.unit_name()?)?;
+            let people: Vec<_> = list.clients.iter().map(|c| c.client_id).collect();
+            j.log_report_export(ctx, tovholder::report::ReportFile::CaseReview, &people, &format!("{} pdf", list.on))?;
+            crate::commands::reports::write_file(&path, &pdf)
+        })
+        .await
 }
 
 #[tauri::command]

@@ -35,6 +35,12 @@ import type { AnnualReport } from "./generated/AnnualReport";
 import type { WaitingReport } from "./generated/WaitingReport";
 import type { PdfForm } from "./generated/PdfForm";
 import type { AuditStatus } from "./generated/AuditStatus";
+import type { SettlementForm } from "./generated/SettlementForm";
+import type { SettlementView } from "./generated/SettlementView";
+import type { SettlementFileForm } from "./generated/SettlementFileForm";
+import type { NabForm } from "./generated/NabForm";
+import type { NabOutcome } from "./generated/NabOutcome";
+import type { ReviewPdfForm } from "./generated/ReviewPdfForm";
 import type { IpcError } from "./generated/IpcError";
 import type { ClientId } from "./generated/ClientId";
 import type { ChildId } from "./generated/ChildId";
@@ -114,6 +120,11 @@ export const api = {
   waitingReport: (year: number) => call<WaitingReport>("waiting_report", year),
   saveAnnualPdf: (f: PdfForm) => call<string>("save_annual_pdf", f),
   auditCheck: () => call<AuditStatus>("audit_check"),
+  settlement: (f: SettlementForm) => call<SettlementView>("settlement", f),
+  approveSettlement: (f: SettlementForm) => call<SettlementView>("approve_settlement", f),
+  saveSettlement: (f: SettlementFileForm) => call<string>("save_settlement", f),
+  saveNabExtract: (f: NabForm) => call<NabOutcome>("save_nab_extract", f),
+  saveCaseReviewPdf: (f: ReviewPdfForm) => call<string>("save_case_review_pdf", f),
   // Benchmark mode only (scripts/bench-desktop); refused otherwise.
   benchLogin: () => call<JournalInfo>("bench_login"),
   benchReady: () => call<null>("bench_ready"),

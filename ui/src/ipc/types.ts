@@ -34,3 +34,7 @@ export type { AuditStatus } from "./generated/AuditStatus";
 export type { ClientForm } from "./generated/ClientForm";
 export type { ReferralFields } from "./generated/ReferralFields";
 export type { Intake } from "./generated/Intake";
+export type { SettlementView } from "./generated/SettlementView";
+export type { SettlementLineView } from "./generated/SettlementLineView";
+export type { NabOutcome } from "./generated/NabOutcome";
+export type { NabProblem } from "./generated/NabProblem";
