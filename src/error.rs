@@ -119,6 +119,9 @@ pub enum Invalid {
     /// An audit-log filter on an action the log does not record.
     #[error("«{value}» er ikke en handling i adgangsloggen.")]
     UnknownAuditAction { value: String },
+    /// Changing one's own password with a wrong current password.
+    #[error("Den nuværende adgangskode er forkert.")]
+    WrongPassword,
     /// An administrator tried to take away their own login.
     #[error("Du kan ikke fjerne dit eget login. Bed en anden administrator om det.")]
     OwnLogin,
@@ -179,6 +182,7 @@ impl Invalid {
             Invalid::Missing { .. } => "missing_reference",
             Invalid::PasswordTooShort { .. } => "password_too_short",
             Invalid::OwnLogin => "own_login",
+            Invalid::WrongPassword => "wrong_password",
             Invalid::UnknownAuditAction { .. } => "unknown_audit_action",
             Invalid::CprRegistered => "cpr_registered",
             Invalid::Duplicate { .. } => "duplicate",
@@ -217,6 +221,7 @@ impl Invalid {
             Invalid::ChildNotMinor => Some("birth_date"),
             Invalid::PasswordTooShort { .. } => Some("password"),
             Invalid::InitialsTaken { .. } => Some("initials"),
+            Invalid::WrongPassword => Some("current_password"),
             Invalid::UnknownAuditAction { .. } => Some("action"),
             Invalid::AnonymousWithCpr | Invalid::CprRegistered => Some("cpr"),
             Invalid::CourseAlreadyOpen { .. } => Some("kind"),

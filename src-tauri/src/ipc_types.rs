@@ -7,7 +7,7 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::commands::{care, clients, journal, login, reports, review, sessions};
+use crate::commands::{admin, care, clients, journal, login, reports, review, sessions};
 use crate::error::IpcError;
 use tovholder::model::views::{CaseReviewList, ClientSummary, FullRecord};
 use tovholder::model::*;
@@ -30,6 +30,15 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         journal::CreatedJournal,
         journal::ReferenceData,
         login::LoginForm,
+        admin::UserForm,
+        admin::PasswordForm,
+        admin::OwnPasswordForm,
+        admin::IdleForm,
+        admin::IdleSetting,
+        admin::AuditForm,
+        tovholder::security::users::StaffAccount,
+        tovholder::security::audit::AuditPage,
+        tovholder::security::audit::AccessEntry,
         clients::ClientQuery,
         clients::ClientForm,
         clients::ChildForm,

@@ -52,6 +52,8 @@ pub struct AuditEntry {
     pub person: Option<String>,
     /// The table or part of the record (client, note, login, …).
     pub entity: Option<String>,
+    /// `entity` in Danish.
+    pub entity_label: Option<String>,
     pub purpose: Option<String>,
     pub detail: Option<String>,
 }
@@ -86,6 +88,7 @@ pub struct AuditCheck {
 
 /// One access to a person's record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccessEntry {
     pub seq: i64,
     pub at: String,
@@ -95,6 +98,8 @@ pub struct AccessEntry {
     /// read, create, change, delete …
     pub action: String,
     pub what: Option<String>,
+    /// `what` in Danish.
+    pub what_label: Option<String>,
     pub purpose: Option<String>,
 }
 
@@ -154,6 +159,7 @@ impl Journal {
                     action,
                     person_id: r.get(5)?,
                     person: r.get(6)?,
+                    entity_label: r.get::<_, Option<String>>(7)?.map(|e| entity_label(&e)),
                     entity: r.get(7)?,
                     purpose: r.get(8)?,
                     detail: r.get(9)?,
@@ -189,6 +195,7 @@ impl Journal {
                     initials: r.get(3)?,
                     unit: r.get(4)?,
                     action: r.get(5)?,
+                    what_label: r.get::<_, Option<String>>(6)?.map(|w| entity_label(&w)),
                     what: r.get(6)?,
                     purpose: r.get(7)?,
                 })
@@ -203,6 +210,40 @@ impl Journal {
 /// The audit actions with their Danish words, for a filter.
 pub fn action_codes() -> Vec<Code> {
     ACTIONS.iter().map(|a| Code { code: (*a).to_string(), label: action_label(a).to_string() }).collect()
+}
+
+/// Danish words for what an audit entry touched: a table, or the view
+/// that was read. Unknown names are shown as they are.
+pub fn entity_label(entity: &str) -> String {
+    let label = match entity {
+        "client" => "klientens journal",
+        "child" => "barn",
+        "child_link" => "barnets tilknytning",
+        "network_person" => "netværksperson",
+        "emergency_plan" => "nødplan",
+        "referral" => "henvendelse",
+        "course" => "forløb",
+        "assessment" => "udredning",
+        "plan_revision" => "behandlingsplan",
+        "evaluation" => "evaluering",
+        "medication" => "medicin",
+        "session" | "session_participant" => "samtale",
+        "note" => "journalnotat",
+        "note_search" => "notatsøgning",
+        "notification" => "underretning",
+        "consent" => "samtykke",
+        "activity_group" | "group_member" | "group_attendance" => "gruppe",
+        "case_review" | "case_review_item" => "sagsmøde",
+        "agreement_price" => "aftalepris",
+        "settlement" | "settlement_line" => "afregning",
+        "unit" => "enhed",
+        "staff" => "medarbejder",
+        "login" => "login",
+        "journal_meta" => "indstilling",
+        "audit_log" => "adgangsloggen",
+        other => return other.to_string(),
+    };
+    label.to_string()
 }
 
 /// Danish words for the audit actions.

@@ -108,6 +108,18 @@ impl Journal {
         result
     }
 
+    /// Change one's own password, proving the current one first (so that a
+    /// journal left unlocked cannot be taken over). Any role.
+    pub fn change_own_password(&mut self, ctx: &Ctx, current: &Secret, new: &Secret, kdf: KdfParams) -> Result<()> {
+        super::check_password(new)?;
+        let ring = Keyring::load(self.path())?;
+        let login = ring.user_slot_of(ctx.staff).ok_or(Error::LoginFailed)?.to_string();
+        match ring.unlock_user(&login, current)? {
+            Some((_, staff)) if staff == ctx.staff => self.set_login(ctx, ctx.staff, new, kdf),
+            _ => Err(Invalid::WrongPassword.into()),
+        }
+    }
+
     /// Minutes without use before the app locks, as this installation has
     /// chosen (`DEFAULT_IDLE_MINUTES` until someone does). Any logged-in user
     /// may read it: the app needs it for everyone.

@@ -10,6 +10,7 @@
 //! and `tauri-driver` on PATH or in ~/.cargo/bin; `scripts/ensure-deps` and
 //! `scripts/test` install them.
 
+mod admin;
 mod harness;
 mod reports;
 mod stories;

@@ -24,6 +24,9 @@ pub struct JournalInfo {
     /// Who is logged in.
     pub user: StaffView,
     pub today: NaiveDate,
+    /// Minutes without use before the UI locks: the journal's setting, or
+    /// `TOVHOLDER_IDLE_MINUTES` when set.
+    pub idle_minutes: f64,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -34,7 +37,8 @@ pub struct AppInfo {
     pub locked: Option<String>,
     /// Where "Åbn demojournalen" makes or opens the demo journal.
     pub demo_path: String,
-    /// Minutes without use before the UI locks the journal
+    /// Minutes without use before the UI locks the journal, until someone
+    /// logs in and the journal's own setting applies
     /// (`TOVHOLDER_IDLE_MINUTES`, default 10).
     pub idle_minutes: f64,
     /// Why the journal given at start could not be opened.
@@ -49,7 +53,9 @@ pub struct OpenForm {
     pub path: String,
 }
 
-/// A new encrypted journal and its first user. No `Debug`: it holds a password.
+/// A new encrypted journal and its first user, who is its administrator
+/// (`FIRST_USER_ROLE`: the one who gives the others their logins). No
+/// `Debug`: it holds a password.
 #[derive(Deserialize, TS)]
 pub struct CreateForm {
     pub path: String,
@@ -58,7 +64,6 @@ pub struct CreateForm {
     pub unit_kind: String,
     pub staff_name: String,
     pub initials: String,
-    pub role: String,
     pub password: String,
     pub password_again: String,
 }
@@ -78,16 +83,25 @@ pub struct ReferenceData {
     pub codes: BTreeMap<String, Vec<Code>>,
     pub municipalities: Vec<Code>,
     pub staff: Vec<StaffView>,
+    /// The journal's units (code: the unit's id), for the Brugere screen.
+    pub units: Vec<Code>,
+    /// The audit log's actions, for the Revisionslog's filter.
+    pub audit_actions: Vec<Code>,
 }
 
-/// Minutes without use before the UI locks: `TOVHOLDER_IDLE_MINUTES`
-/// (a positive number), default 10.
-pub fn idle_minutes() -> f64 {
+/// `TOVHOLDER_IDLE_MINUTES` (a positive number, fractions allowed), which
+/// overrides the journal's setting: for tests and the benchmark.
+pub fn idle_override() -> Option<f64> {
     std::env::var("TOVHOLDER_IDLE_MINUTES")
         .ok()
         .and_then(|v| v.trim().replace(',', ".").parse::<f64>().ok())
         .filter(|m| m.is_finite() && *m > 0.0)
-        .unwrap_or(10.0)
+}
+
+/// Minutes without use before the UI locks while no journal is open: the
+/// override, or the default.
+pub fn idle_minutes() -> f64 {
+    idle_override().unwrap_or(f64::from(tovholder::security::users::DEFAULT_IDLE_MINUTES))
 }
 
 /// The logged-in user's journal as the header shows it.
@@ -99,7 +113,11 @@ pub fn info(s: &Session) -> IpcResult<JournalInfo> {
         .into_iter()
         .find(|v| v.id == s.ctx.staff)
         .ok_or_else(|| IpcError::new("unknown_user", "Brugeren findes ikke i journalen.", None))?;
-    Ok(JournalInfo { path: j.path().display().to_string(), unit, user, today: s.ctx.clock.today() })
+    let idle_minutes = match idle_override() {
+        Some(m) => m,
+        None => f64::from(j.idle_minutes()?),
+    };
+    Ok(JournalInfo { path: j.path().display().to_string(), unit, user, today: s.ctx.clock.today(), idle_minutes })
 }
 
 /// The state as the UI starts from it.
@@ -226,7 +244,7 @@ pub async fn create_journal(state: State<'_, AppState>, mut input: CreateForm) -
                     unit_id: UnitId::new(),
                     name: input.staff_name.clone(),
                     initials: input.initials.clone(),
-                    role: input.role.clone(),
+                    role: tovholder::security::users::FIRST_USER_ROLE.to_string(),
                 },
             };
             let (journal, ctx, recovery) =
@@ -267,7 +285,15 @@ pub async fn reference_data(state: State<'_, AppState>) -> IpcResult<ReferenceDa
             for &list in CodeList::ALL {
                 codes.insert(list.name().to_string(), j.code_list(list)?);
             }
-            Ok(ReferenceData { codes, municipalities: j.municipalities()?, staff: j.staff_list()? })
+            let units =
+                j.unit_list()?.into_iter().map(|(id, name, _, _)| Code { code: id.to_string(), label: name }).collect();
+            Ok(ReferenceData {
+                codes,
+                municipalities: j.municipalities()?,
+                staff: j.staff_list()?,
+                units,
+                audit_actions: tovholder::security::audit::action_codes(),
+            })
         })
         .await
 }

@@ -2,6 +2,7 @@
 //! input, calls one or two operations of the core on a blocking thread and
 //! returns the core's view; no SQL and no rules live here.
 
+pub mod admin;
 pub mod care;
 pub mod clients;
 pub mod journal;

@@ -9,6 +9,16 @@ import type { OpenForm } from "./generated/OpenForm";
 import type { CreateForm } from "./generated/CreateForm";
 import type { CreatedJournal } from "./generated/CreatedJournal";
 import type { LoginForm } from "./generated/LoginForm";
+import type { StaffAccount } from "./generated/StaffAccount";
+import type { UserForm } from "./generated/UserForm";
+import type { PasswordForm } from "./generated/PasswordForm";
+import type { OwnPasswordForm } from "./generated/OwnPasswordForm";
+import type { IdleForm } from "./generated/IdleForm";
+import type { IdleSetting } from "./generated/IdleSetting";
+import type { AuditForm } from "./generated/AuditForm";
+import type { AuditPage } from "./generated/AuditPage";
+import type { AccessEntry } from "./generated/AccessEntry";
+import type { StaffId } from "./generated/StaffId";
 import type { ReferenceData } from "./generated/ReferenceData";
 import type { ClientQuery } from "./generated/ClientQuery";
 import type { ClientSummary } from "./generated/ClientSummary";
@@ -53,6 +63,8 @@ import type { CaseReviewId } from "./generated/CaseReviewId";
 import type { EmergencyPlanId } from "./generated/EmergencyPlanId";
 
 export type * from "./types";
+export type { StaffAccount, UserForm, IdleSetting, AuditForm, AuditPage, AccessEntry };
+export type { AuditEntry } from "./generated/AuditEntry";
 
 /** A refused command: a stable code, a Danish message and the field it belongs beside. */
 export class CommandError extends Error {
@@ -96,6 +108,16 @@ export const api = {
   closeJournal: () => call<AppInfo>("close_journal"),
   login: (f: LoginForm) => call<JournalInfo>("login", f),
   lock: () => call<AppInfo>("lock"),
+  // Brugere and Revisionslog (commands/admin.rs).
+  staffAccounts: () => call<StaffAccount[]>("staff_accounts"),
+  addUser: (f: UserForm) => call<StaffId>("add_user", f),
+  setPassword: (f: PasswordForm) => call<null>("set_password", f),
+  changeOwnPassword: (f: OwnPasswordForm) => call<null>("change_own_password", f),
+  removeLogin: (id: StaffId) => call<null>("remove_login", id),
+  idleMinutes: () => call<IdleSetting>("idle_minutes"),
+  setIdleMinutes: (f: IdleForm) => call<IdleSetting>("set_idle_minutes", f),
+  auditPage: (f: AuditForm) => call<AuditPage>("audit_page", f),
+  accessLog: (id: ClientId) => call<AccessEntry[]>("access_log", id),
   referenceData: () => call<ReferenceData>("reference_data"),
   searchClients: (q: ClientQuery) => call<ClientSummary[]>("search_clients", q),
   clientRecord: (id: ClientId) => call<FullRecord>("client_record", id),

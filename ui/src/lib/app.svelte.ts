@@ -12,7 +12,9 @@ export type View =
   | { name: "intake" }
   | { name: "waiting" }
   | { name: "review" }
-  | { name: "reports" };
+  | { name: "reports" }
+  | { name: "users" }
+  | { name: "audit" };
 
 class AppModel {
   /** The logged-in user's journal. */
@@ -47,6 +49,7 @@ class AppModel {
   async opened(info: JournalInfo) {
     this.locked = null;
     this.journal = info;
+    this.idleMinutes = info.idle_minutes;
     this.ref = await api.referenceData();
     this.view = { name: "clients" };
   }
@@ -65,6 +68,11 @@ class AppModel {
     this.journal = null;
     this.ref = null;
     this.view = { name: "start" };
+  }
+
+  /** Read the forms' choices again (after staff or units changed). */
+  async refreshRef() {
+    this.ref = await api.referenceData();
   }
 
   codes(list: string): Code[] {

@@ -16,7 +16,8 @@ locked: string | null,
  */
 demo_path: string, 
 /**
- * Minutes without use before the UI locks the journal
+ * Minutes without use before the UI locks the journal, until someone
+ * logs in and the journal's own setting applies
  * (`TOVHOLDER_IDLE_MINUTES`, default 10).
  */
 idle_minutes: number, 

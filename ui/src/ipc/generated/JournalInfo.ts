@@ -8,4 +8,9 @@ export type JournalInfo = { path: string, unit: string,
 /**
  * Who is logged in.
  */
-user: StaffView, today: string, };
+user: StaffView, today: string, 
+/**
+ * Minutes without use before the UI locks: the journal's setting, or
+ * `TOVHOLDER_IDLE_MINUTES` when set.
+ */
+idle_minutes: number, };

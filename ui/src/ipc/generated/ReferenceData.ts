@@ -9,4 +9,12 @@ export type ReferenceData = {
 /**
  * Code lists by name (`end_reason`, `custody`, …), in list order.
  */
-codes: { [key in string]: Array<Code> }, municipalities: Array<Code>, staff: Array<StaffView>, };
+codes: { [key in string]: Array<Code> }, municipalities: Array<Code>, staff: Array<StaffView>, 
+/**
+ * The journal's units (code: the unit's id), for the Brugere screen.
+ */
+units: Array<Code>, 
+/**
+ * The audit log's actions, for the Revisionslog's filter.
+ */
+audit_actions: Array<Code>, };
