@@ -122,6 +122,14 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     // The waiting list, oldest first, and end reasons for four years side by side.
     app.el("[data-waiting] tr[data-waiting-now]").await;
     app.wait_text("[data-screen=reports] .report-table h2", "Afslutningsårsag 2023-2026").await;
+    app.d()
+        .execute(
+            "document.querySelector(\"[data-report-table='Behandlingstilbud (forløb startet i året)']\").scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.shot("17-rapporter-flere-aar").await;
 
     // Settlement: Stevns and last month are offered first.
     app.click("[data-report-part=settlement]").await;
@@ -154,7 +162,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     app.fill("[data-form=settlement-pdf] input[name=path]", &pdf.display().to_string()).await;
     app.click("[data-action=save-settlement-pdf]").await;
     app.wait_text("[data-settlement-pdf-saved]", "Gemt").await;
-    app.shot("17-afregning").await;
+    app.shot("18-afregning").await;
 
     // Approval: stored once; the second time the core's Danish refusal.
     app.click("[data-action=approve-settlement]").await;
@@ -170,7 +178,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
         refused,
         "Afregningen til kommune 0336 for 2026-10 er allerede godkendt og gemt. Den kan ikke godkendes igen."
     );
-    app.shot("18-afregning-godkendt-igen").await;
+    app.shot("19-afregning-godkendt-igen").await;
 
     // NAB: the incomplete course is named and no file is written; a period
     // before her course starts is complete and is written.
@@ -182,7 +190,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     let problem = app.el("[data-nab-problem='Nanna Udredningsløs']").await.text().await.unwrap();
     assert!(problem.contains("udredning"), "{problem}");
     assert!(!nab.exists(), "no file while a course is incomplete");
-    app.shot("19-nab-mangler").await;
+    app.shot("20-nab-mangler").await;
     app.fill("[data-form=nab] input[name=to]", "31-10-2026").await;
     app.click("[data-action=save-nab]").await;
     let written = app.wait_text("[data-nab-written]", "forløb er gemt").await;
@@ -193,7 +201,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     app.fill("[data-form=review-pdf] input[name=path]", &review_pdf.display().to_string()).await;
     app.click("[data-action=save-review-pdf]").await;
     app.wait_text("[data-review-pdf-saved]", "Gemt").await;
-    app.shot("20-sagsmoede-pdf").await;
+    app.shot("21-sagsmoede-pdf").await;
     app.quit().await;
 
     // The files against the core's own computation from the journal file.
