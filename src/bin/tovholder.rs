@@ -1258,7 +1258,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                             e.initials,
                             e.action_label,
                             e.person.as_deref().unwrap_or(""),
-                            e.entity.as_deref().unwrap_or("")
+                            e.entity_label.as_deref().unwrap_or("")
                         )
                     })
                     .collect::<Vec<_>>()

@@ -925,3 +925,53 @@ fn the_audit_view_pages_newest_first_filters_and_is_the_leaders_alone() {
     // Listing is a read of the log, not of anyone's record: it adds nothing.
     assert_eq!(count(&w.j, "audit_log"), total);
 }
+
+/// `tovholder` as a person at a terminal runs it, logged in as `user`.
+fn cli(journal: &Path, user: &str, password: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tovholder"))
+        .args(["--journal", journal.to_str().unwrap()])
+        .args(args)
+        .env("TOVHOLDER_NOW", TODAY)
+        .env("TOVHOLDER_USER", user)
+        .env("TOVHOLDER_PASSWORD", password)
+        .env("TOVHOLDER_NEW_PASSWORD", "ny-medarbejder-kode")
+        .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+        .output()
+        .unwrap()
+}
+
+fn cli_ok(journal: &Path, user: &str, password: &str, args: &[&str]) -> String {
+    let out = cli(journal, user, password, args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_cli_reaches_user_administration_the_idle_lock_and_the_audit_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (j, _, path) = keyed_admin(dir.path());
+    drop(j);
+    let new = ["user", "new", "--name", "Lone Leder", "--initials", "LL", "--role", "leader"];
+    assert!(cli_ok(&path, "IT", PW, &new).contains("LL er oprettet og kan logge ind"));
+    let list = cli_ok(&path, "IT", PW, &["user", "list"]);
+    assert!(list.lines().any(|l| l.starts_with("LL") && l.contains("Leder") && l.contains("login")), "{list}");
+    assert_eq!(
+        cli_ok(&path, "LL", "ny-medarbejder-kode", &["settings", "idle", "20"]).trim(),
+        "Tovholder låses efter 20 minutter uden brug."
+    );
+    let refused = cli(&path, "IT", PW, &["audit", "list"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Fejl [forbidden]"), "only the leader");
+    let log = cli_ok(&path, "LL", "ny-medarbejder-kode", &["audit", "list", "--action", "change", "--limit", "1"]);
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "one entry and where the next page starts: {log}");
+    assert!(lines[0].contains("ændret") && lines[0].contains("indstilling"), "{log}");
+    assert!(lines[1].starts_with("Flere poster: --before "), "{log}");
+    let json = cli_ok(
+        &path,
+        "LL",
+        "ny-medarbejder-kode",
+        &["--json", "audit", "list", "--staff", "IT", "--from", "23-11-2026"],
+    );
+    let page: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(page["entries"].as_array().unwrap().iter().all(|e| e["initials"] == "IT"));
+}
