@@ -136,14 +136,15 @@ pub enum Invalid {
     /// A month typed by a person cannot be read (settlement: "åååå-mm").
     #[error("«{value}» er ikke en gyldig måned. Skriv måneden som åååå-mm, fx 2026-10.")]
     MonthFormat { field: &'static str, value: String },
-    /// A settlement for a municipality that has no agreement prices with the unit.
-    #[error("Der er ingen aftalepriser for kommune {payer}, så der kan ikke laves en afregning.")]
+    /// A settlement for a municipality that has no agreement prices with the
+    /// unit (`payer`: the municipality's name and code).
+    #[error("Der er ingen aftalepriser for {payer}, så der kan ikke laves en afregning.")]
     NoAgreement { payer: String },
     /// Approving a settlement for a payer and month that is already approved.
-    #[error("Afregningen til kommune {payer} for {period} er allerede godkendt og gemt. Den kan ikke godkendes igen.")]
+    #[error("Afregningen til {payer} for {period} er allerede godkendt og gemt. Den kan ikke godkendes igen.")]
     SettlementApproved { payer: String, period: String },
     /// Approving a settlement with no lines.
-    #[error("Der er intet at afregne til kommune {payer} for {period}.")]
+    #[error("Der er intet at afregne til {payer} for {period}.")]
     SettlementEmpty { payer: String, period: String },
 }
 

@@ -1,7 +1,9 @@
 //! Reports for the leader: the annual report's tables (seed 003 and seed 000)
 //! with small counts suppressed, waiting times against Sundhedsloven §141's 14
 //! days, the NAB extract, and the monthly settlement with the partner
-//! municipality. Reads only; every figure comes from the journal's rows.
+//! municipality. Every figure comes from the journal's rows; the only writes
+//! are an approved settlement (`approve_settlement`) and the audit entry of a
+//! report saved to a file (`log_report_export`), both through the write path.
 //!
 //! Must not: publish a count from 1 to 4, or a count that can be worked out
 //! from a table's totals (see `suppress`); write a NAB file with an

@@ -153,7 +153,7 @@ impl Journal {
             |r| r.get(0),
         )?;
         if !agreed {
-            return Err(Invalid::NoAgreement { payer: payer.to_string() }.into());
+            return Err(Invalid::NoAgreement { payer: format!("{payer_name} Kommune ({payer})") }.into());
         }
         let mut stmt = self.connection().prepare(
             "SELECT cl.id, cl.name, coalesce(cl.cpr, ''), co.id, co.kind, co.setting, co.start_on, co.end_on
@@ -186,10 +186,15 @@ impl Journal {
                 })
                 .optional()?;
             let Some((price_id, amount, per)) = price else {
+                let codes = self.codes();
                 problems.push(SettlementProblem {
                     course_id: course,
                     client,
-                    problem: format!("ingen pris for {kind} ({setting})"),
+                    problem: format!(
+                        "ingen aftalepris for {}, {}",
+                        codes.coded(crate::model::CodeList::CourseKind, &kind).label,
+                        codes.coded(crate::model::CodeList::CourseSetting, &setting).label.to_lowercase()
+                    ),
                 });
                 continue;
             };
@@ -240,7 +245,8 @@ impl Journal {
     pub fn approve_settlement(&mut self, ctx: &Ctx, payer: &str, period: &str) -> Result<SettlementApproval> {
         let s = self.settlement(ctx, payer, period)?;
         if s.lines.is_empty() {
-            return Err(Invalid::SettlementEmpty { payer: s.payer, period: s.period }.into());
+            let payer = format!("{} Kommune ({})", s.payer_name, s.payer);
+            return Err(Invalid::SettlementEmpty { payer, period: s.period }.into());
         }
         let id = SettlementId::new();
         let made_on = self.write(ctx, |w| {
@@ -250,7 +256,8 @@ impl Journal {
                 |r| r.get(0),
             )?;
             if done {
-                return Err(Invalid::SettlementApproved { payer: s.payer.clone(), period: s.period.clone() }.into());
+                let payer = format!("{} Kommune ({})", s.payer_name, s.payer);
+                return Err(Invalid::SettlementApproved { payer, period: s.period.clone() }.into());
             }
             let made_on = w.today();
             let total = s.total.storage();

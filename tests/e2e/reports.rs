@@ -142,7 +142,8 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     app.fill("[data-form=settlement] input[name=month]", "2026-10").await;
     app.choose("[data-form=settlement] select[name=payer]", "0320").await;
     app.click("[data-action=show-settlement]").await;
-    app.wait_text("[data-settlement] [data-error-for=payer]", "Der er ingen aftalepriser for kommune 0320").await;
+    app.wait_text("[data-settlement] [data-error-for=payer]", "Der er ingen aftalepriser for Faxe Kommune (0320)")
+        .await;
     assert!(!app.present("[data-settlement-total]").await);
     app.choose("[data-form=settlement] select[name=payer]", "0336").await;
     app.click("[data-action=show-settlement]").await;
@@ -176,7 +177,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     let refused = app.wait_text("[data-settlement] [data-error-for=month]", "allerede").await;
     assert_eq!(
         refused,
-        "Afregningen til kommune 0336 for 2026-10 er allerede godkendt og gemt. Den kan ikke godkendes igen."
+        "Afregningen til Stevns Kommune (0336) for 2026-10 er allerede godkendt og gemt. Den kan ikke godkendes igen."
     );
     app.shot("19-afregning-godkendt-igen").await;
 

@@ -526,5 +526,9 @@ fn reports_from_the_command_line() {
     assert!(a.contains("er godkendt og gemt: 5 linjer, i alt 38.052,50 kr."), "{a}");
     let e = refused(&j, &approve, "settlement_already_approved");
     assert!(e.contains("allerede godkendt"), "{e}");
-    refused(&j, &["--as", "MS", "report", "settlement", "--payer", "0336", "--month", "2026-11", "--approve"], "forbidden");
+    refused(
+        &j,
+        &["--as", "MS", "report", "settlement", "--payer", "0336", "--month", "2026-11", "--approve"],
+        "forbidden",
+    );
 }

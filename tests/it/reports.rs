@@ -325,7 +325,10 @@ fn the_settlement_adds_up_to_the_oere() {
     w.j.enrol(&w.ctx, &r).unwrap();
     let err = w.j.settlement(&leader, "0336", "2026-10").unwrap_err();
     assert_eq!(err.code(), "settlement_incomplete");
-    assert!(err.to_string().contains("Stevns Dag (ingen pris for alcohol (day))"), "{err}");
+    assert!(
+        err.to_string().contains("Stevns Dag (ingen aftalepris for Alkoholbehandling (Sundhedsloven §141), dag)"),
+        "{err}"
+    );
 }
 
 /// A stored line: the citizen's name, days and amount (storage form).
@@ -413,7 +416,7 @@ fn an_approved_settlement_is_stored_once_with_lines_that_add_up() {
     assert_eq!(err.code(), "settlement_already_approved");
     assert_eq!(
         err.to_string(),
-        "Afregningen til kommune 0336 for 2026-10 er allerede godkendt og gemt. Den kan ikke godkendes igen."
+        "Afregningen til Stevns Kommune (0336) for 2026-10 er allerede godkendt og gemt. Den kan ikke godkendes igen."
     );
     assert_eq!(err.invalid().and_then(|i| i.field()), Some("month"));
     assert_eq!(snapshot(&w.j), before);
