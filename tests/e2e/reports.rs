@@ -121,6 +121,8 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     app.wait_text("[data-screen=reports] .report-table h2", "fordelt på alder").await;
     // The waiting list, oldest first, and end reasons for four years side by side.
     app.el("[data-waiting] tr[data-waiting-now]").await;
+    app.click("[data-waiting-started] summary").await;
+    app.wait_text("[data-waiting-started] td", "-2026").await;
     app.wait_text("[data-screen=reports] .report-table h2", "Afslutningsårsag 2023-2026").await;
     app.d()
         .execute(
@@ -192,6 +194,10 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     assert!(problem.contains("udredning"), "{problem}");
     assert!(!nab.exists(), "no file while a course is incomplete");
     app.shot("20-nab-mangler").await;
+    // The settlement is still there after a look at another part.
+    app.click("[data-report-part=settlement]").await;
+    app.wait_text("[data-settlement-total]", "38.052,50 kr.").await;
+    app.click("[data-report-part=nab]").await;
     app.fill("[data-form=nab] input[name=to]", "31-10-2026").await;
     app.click("[data-action=save-nab]").await;
     let written = app.wait_text("[data-nab-written]", "forløb er gemt").await;
