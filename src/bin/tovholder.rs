@@ -1176,7 +1176,21 @@ fn run(cli: Cli) -> Result<(), Error> {
                     )
                 });
             } else {
-                out.print(&s, || s.to_text());
+                let approval = j.settlement_approval(&ctx, &payer, &month)?;
+                out.print(&s, || {
+                    let mut text = s.to_text();
+                    match &approval {
+                        Some(a) => text.push_str(&format!(
+                            "  Godkendt {} af {} ({} linjer, i alt {}).\n",
+                            d(a.made_on),
+                            a.made_by,
+                            a.lines,
+                            a.total.danish()
+                        )),
+                        None => text.push_str("  Ikke godkendt endnu (godkend med --approve).\n"),
+                    }
+                    text
+                });
             }
         }
         Command::Person(PersonCmd::Report { id: cid }) => {

@@ -518,12 +518,14 @@ fn reports_from_the_command_line() {
             csv.to_str().unwrap(),
         ],
     );
-    assert!(s.contains("I alt:"), "{s}");
+    assert!(s.contains("I alt:") && s.contains("Ikke godkendt endnu"), "{s}");
     assert!(std::fs::read_to_string(&csv).unwrap().lines().last().unwrap().starts_with("I alt;"));
     refused(&j, &["--as", "BH", "report", "settlement", "--payer", "0336", "--month", "oktober"], "month_format");
     let approve = ["--as", "BH", "report", "settlement", "--payer", "0336", "--month", "2026-10", "--approve"];
     let a = ok(&j, &approve);
     assert!(a.contains("er godkendt og gemt: 5 linjer, i alt 38.052,50 kr."), "{a}");
+    let shown = ok(&j, &approve[..8]);
+    assert!(shown.contains("Godkendt 23-11-2026 af Birgitte Holmsgaard (5 linjer, i alt 38.052,50 kr.)"), "{shown}");
     let e = refused(&j, &approve, "settlement_already_approved");
     assert!(e.contains("allerede godkendt"), "{e}");
     refused(
