@@ -139,7 +139,7 @@ impl Journal {
              LEFT JOIN staff s ON s.id = a.staff_id
              LEFT JOIN client c ON c.id = a.person_id
              LEFT JOIN child ch ON ch.id = a.person_id
-             WHERE (?1 IS NULL OR a.seq < ?1)
+             WHERE a.seq < ?1
                AND (?2 IS NULL OR a.at >= ?2)
                AND (?3 IS NULL OR a.at < ?3)
                AND (?4 IS NULL OR a.staff_id = ?4)
@@ -147,8 +147,9 @@ impl Journal {
              ORDER BY a.seq DESC
              LIMIT ?6",
         )?;
-        let rows =
-            stmt.query_map(rusqlite::params![q.before, from, to, q.staff, q.action, (limit + 1) as i64], |r| {
+        let rows = stmt.query_map(
+            rusqlite::params![q.before.unwrap_or(i64::MAX), from, to, q.staff, q.action, (limit + 1) as i64],
+            |r| {
                 let action: String = r.get(4)?;
                 Ok(AuditEntry {
                     seq: r.get(0)?,
@@ -164,7 +165,8 @@ impl Journal {
                     purpose: r.get(8)?,
                     detail: r.get(9)?,
                 })
-            })?;
+            },
+        )?;
         let mut entries = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         let next_before = if entries.len() > limit {
             entries.truncate(limit);
