@@ -44,6 +44,9 @@ pub struct Comparison {
     pub kdf: crate::security::keys::KdfParams,
     /// Login times in milliseconds (Argon2id + opening the journal), sorted.
     pub login_ms: Vec<f64>,
+    /// SQLCipher as measured: version, crypto provider, HMAC, page size,
+    /// and the page cache bound (KiB) of each connection.
+    pub cipher: Vec<(String, String)>,
 }
 
 impl Comparison {
@@ -69,6 +72,8 @@ impl Comparison {
             self.login_ms.get(self.login_ms.len() / 2).map(|m| format!("{m:.0}")).unwrap_or_default(),
             self.login_ms.len()
         ));
+        let cipher: Vec<String> = self.cipher.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        s.push_str(&format!("SQLCipher: {}\n", cipher.join(", ")));
         s
     }
 }
@@ -257,10 +262,22 @@ pub fn run_all(o: &Options) -> Result<serde_json::Value> {
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::on(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default()));
     let login = file_first_staff_initials(o);
     let mut login_ms = Vec::new();
+    let mut cipher = Vec::new();
     for _ in 0..7 {
         let t = Instant::now();
         let (j, _) = Journal::login(&path, &login, &Secret::new(BENCH_PASSWORD), clock.clone())?;
         login_ms.push(t.elapsed().as_secs_f64() * 1e3);
+        if cipher.is_empty() {
+            for p in ["cipher_version", "cipher_provider", "cipher_hmac_algorithm", "cipher_page_size", "cache_size"] {
+                let v: String = j.connection().query_row(&format!("PRAGMA {p}"), [], |r| {
+                    Ok(match r.get_ref(0)? {
+                        rusqlite::types::ValueRef::Integer(i) => i.to_string(),
+                        other => other.as_str().unwrap_or("").to_string(),
+                    })
+                })?;
+                cipher.push((p.to_string(), v));
+            }
+        }
         drop(j);
     }
     login_ms.sort_by(f64::total_cmp);
@@ -272,6 +289,7 @@ pub fn run_all(o: &Options) -> Result<serde_json::Value> {
         load_overhead_pct,
         kdf: KdfParams::DEFAULT,
         login_ms,
+        cipher,
     };
     Ok(serde_json::json!({ "text": c.to_text(), "report": c }))
 }
