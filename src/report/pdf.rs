@@ -290,23 +290,19 @@ pub fn case_review_pdf(list: &crate::model::views::CaseReviewList, unit: &str) -
             w.y += 5.0;
             w.text(&format!("Tovholder: {}", c.case_owner.join(", ")), 8.5, MARGIN, false);
             w.y += 4.5;
-            let visitation = ch
-                .visitation
-                .as_deref()
-                .map(|v| {
-                    if v.chars().count() > 45 {
-                        format!(" ({}…)", v.chars().take(44).collect::<String>())
-                    } else {
-                        format!(" ({v})")
-                    }
-                })
-                .unwrap_or_default();
             w.text(
-                &format!("Forældremyndighed: {}. Bopæl: {}{}", ch.custody.label, ch.residence.label, visitation),
+                &format!("Forældremyndighed: {}. Bopæl: {}.", ch.custody.label, ch.residence.label),
                 8.5,
                 MARGIN,
                 false,
             );
+            // The visitation is free text: a line of its own, cut to the page's width.
+            if let Some(v) = ch.visitation.as_deref().filter(|v| !v.trim().is_empty()) {
+                let v: String =
+                    if v.chars().count() > 90 { v.chars().take(89).chain(['…']).collect() } else { v.into() };
+                w.y += 4.5;
+                w.text(&format!("Samvær: {v}"), 8.5, MARGIN, false);
+            }
             w.y += 4.5;
             w.text(
                 &format!(
