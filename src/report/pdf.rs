@@ -179,6 +179,68 @@ impl Writer {
         self.line(x0, top_of_chart + 1.0, x0, self.y + 1.0);
     }
 
+    /// A grouped bar chart of a table with several columns (years side by
+    /// side): per row one bar for each column, the total column left out,
+    /// published cells only, with a legend of the columns.
+    fn chart_grouped(&mut self, t: &Table) {
+        let rows: Vec<&(String, Vec<Cell>)> = t.rows.iter().filter(|(l, _)| !(t.totals && l == "I alt")).collect();
+        let cols = if t.totals { t.columns.len().saturating_sub(1) } else { t.columns.len() };
+        if rows.is_empty() || cols == 0 {
+            return;
+        }
+        let max = rows
+            .iter()
+            .flat_map(|(_, c)| c.iter().take(cols))
+            .filter_map(|c| match c {
+                Cell::Count(n) => Some(*n),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+            .max(5) as f32;
+        let shades = [rgb(0.62, 0.80, 0.82), rgb(0.38, 0.64, 0.67), rgb(0.12, 0.42, 0.45), rgb(0.05, 0.25, 0.28)];
+        let shade = |j: usize| shades[(j + shades.len() - cols.min(shades.len())) % shades.len()].clone();
+        let bar_h = 1.6;
+        let group_h = bar_h * cols as f32 + 2.5;
+        self.need(group_h * rows.len() as f32 + 14.0);
+        self.y += 5.0;
+        // Legend.
+        let x0 = MARGIN + 55.0;
+        for (j, c) in t.columns.iter().take(cols).enumerate() {
+            let x = x0 + 18.0 * j as f32;
+            self.rect(x, self.y - 2.2, 3.0, 2.5, shade(j));
+            self.text(c, 7.5, x + 4.0, false);
+        }
+        self.y += 2.0;
+        let width = PAGE_W - MARGIN - x0 - 15.0;
+        let top_of_chart = self.y;
+        for (label, cells) in rows {
+            let group_top = self.y + 1.0;
+            // The label's baseline at the middle of its group of bars.
+            self.y = group_top + bar_h * cols as f32 / 2.0 + 1.2;
+            self.text(label, 7.5, MARGIN, false);
+            self.y = group_top - 1.0 + group_h;
+            for (j, c) in cells.iter().take(cols).enumerate() {
+                let top = group_top + bar_h * j as f32;
+                match c {
+                    Cell::Count(n) => {
+                        let w = width * *n as f32 / max;
+                        if w > 0.0 {
+                            self.rect(x0, top, w, bar_h - 0.2, shade(j));
+                        }
+                    }
+                    _ => {
+                        // A short grey stub: the true height is not published.
+                        self.rect(x0, top, 1.5, bar_h - 0.2, rgb(0.7, 0.7, 0.7));
+                    }
+                }
+            }
+        }
+        self.line(x0, top_of_chart + 0.5, x0, self.y + 0.5);
+        self.y += 3.0;
+        self.text("Grå stump: tallet er under 5 eller skjult og tegnes ikke.", 7.0, x0, false);
+    }
+
     fn finish(self) -> Result<Vec<u8>> {
         self.doc.save_to_bytes().map_err(pdf_error)
     }
@@ -200,12 +262,16 @@ pub fn annual_pdf(report: &AnnualReport, unit: &str) -> Result<Vec<u8>> {
         let chart = t.columns.len() == 1;
         // Keep the heading, the table and its chart on one page.
         let rows = t.rows.len() as f32;
-        let height = 12.0 + 5.0 * (rows + 1.0) + 8.0 + if chart { 6.0 * rows + 8.0 } else { 0.0 };
+        let cols = t.columns.len() as f32;
+        let height =
+            12.0 + 5.0 * (rows + 1.0) + 8.0 + if chart { 6.0 * rows + 8.0 } else { (1.6 * cols + 2.5) * rows + 14.0 };
         w.need(height);
         w.heading(&t.title);
         w.table(t);
         if chart {
             w.chart(t);
+        } else {
+            w.chart_grouped(t);
         }
     }
     w.finish()

@@ -558,9 +558,12 @@ fn the_annual_report_pdf_renders_to_readable_pages() {
         "Behandlingsperiode",
         "Længere end 9 måneder",
         "Færdigbehandlet",
+        // The grouped charts of the tables with several years side by side.
+        "Grå stump: tallet er under 5 eller skjult og tegnes ikke.",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
+    assert_eq!(text.matches("Grå stump").count(), 2, "one legend per table of several years");
     // The age table as published: 30-39 hidden, 40-49 shown.
     let age_line =
         |label: &str| text.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_default().to_string();
