@@ -55,6 +55,8 @@ fn tovholder_commands() -> &'static [&'static str] {
         "close_course",
         "add_child",
         "add_emergency_plan",
+        "add_notification",
+        "answer_notification",
         "revise_plan",
         "add_session",
         "record_attendance",

@@ -43,6 +43,8 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         clients::ClientForm,
         clients::ChildForm,
         clients::EmergencyPlanForm,
+        clients::NotificationForm,
+        clients::NotificationAnswerForm,
         clients::WaitingReferral,
         care::ReferralFields,
         care::ReferralForm,

@@ -90,6 +90,8 @@ pub fn run() {
             commands::care::close_course,
             commands::clients::add_child,
             commands::clients::add_emergency_plan,
+            commands::clients::add_notification,
+            commands::clients::answer_notification,
             commands::care::revise_plan,
             commands::sessions::add_session,
             commands::sessions::record_attendance,

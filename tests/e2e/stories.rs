@@ -92,6 +92,40 @@ async fn consultant_takes_a_family_from_referral_to_closed_course() {
         app.wait_text("article.child h3", name).await;
     }
     app.wait_text("article.child[data-child='Ida Testesen'] [data-field=residence]", "Samvær").await;
+
+    // A notification about Ida, answered by the family department; an
+    // answer dated before the notification is refused beside its field.
+    let ida = "article.child[data-child='Ida Testesen']";
+    app.click(&format!("{ida} [data-action=add-notification]")).await;
+    app.fill(&format!("{ida} [data-form=notification] input[name=made_on]"), "17-11-2026").await;
+    app.fill(&format!("{ida} [data-form=notification] input[name=recipient]"), "Familieafdelingen, Stevns Kommune")
+        .await;
+    app.fill(&format!("{ida} [data-form=notification] textarea[name=reason]"), "Mor drikker i samværsweekender").await;
+    app.click(&format!("{ida} [data-form=notification] button[type=submit]")).await;
+    app.wait_text(&format!("{ida} [data-field=notifications]"), "afventer svar").await;
+    app.click(&format!("{ida} [data-action=answer-notification]")).await;
+    app.fill(&format!("{ida} [data-form=notification-answer] input[name=answer_received_on]"), "16-11-2026").await;
+    app.fill(&format!("{ida} [data-form=notification-answer] textarea[name=answer]"), "Sagen er oprettet.").await;
+    app.click(&format!("{ida} [data-form=notification-answer] button[type=submit]")).await;
+    let msg = app.wait_text(&format!("{ida} [data-error-for=answer_received_on]"), "før").await;
+    assert!(msg.starts_with("Svar modtaget ligger før"), "{msg}");
+    app.fill(&format!("{ida} [data-form=notification-answer] input[name=answer_received_on]"), "20-11-2026").await;
+    app.click(&format!("{ida} [data-form=notification-answer] button[type=submit]")).await;
+    app.wait_text(&format!("{ida} [data-field=notifications]"), "svar 20-11-2026: Sagen er oprettet.").await;
+    // An emergency plan for Ida, then a new version; the first stays readable.
+    app.click(&format!("{ida} [data-action=add-emergency-plan]")).await;
+    app.fill(&format!("{ida} [data-form=emergency-plan] input[name=made_on]"), "17-11-2026").await;
+    app.fill(&format!("{ida} [data-form=emergency-plan] input[name=trusted_adults]"), "Mormor").await;
+    app.fill(&format!("{ida} [data-form=emergency-plan] textarea[name=plan]"), "Ida ringer til mormor.").await;
+    app.click(&format!("{ida} [data-form=emergency-plan] button[type=submit]")).await;
+    app.wait_text(&format!("{ida} [data-field=emergency_plan]"), "Version 1").await;
+    app.click(&format!("{ida} [data-action=add-emergency-plan]")).await;
+    assert_eq!(app.value(&format!("{ida} [data-form=emergency-plan] input[name=trusted_adults]")).await, "Mormor");
+    app.fill(&format!("{ida} [data-form=emergency-plan] input[name=made_on]"), "20-11-2026").await;
+    app.fill(&format!("{ida} [data-form=emergency-plan] input[name=trusted_adults]"), "Mormor, nabo Bente").await;
+    app.click(&format!("{ida} [data-form=emergency-plan] button[type=submit]")).await;
+    app.wait_text(&format!("{ida} [data-field=emergency_plan]"), "Version 2, 20-11-2026").await;
+    app.wait_text(&format!("{ida} [data-field=emergency_plan] details summary"), "Tidligere versioner (1)").await;
     app.shot("04-boern").await;
 
     // 4. A plan, then a revision; the first revision stays viewable.
@@ -191,6 +225,34 @@ async fn consultant_takes_a_family_from_referral_to_closed_course() {
     assert_eq!(children.len(), 2, "{children:?}");
     assert!(children.contains(&("Emil Testesen", "joint", "with_client", None)), "{children:?}");
     assert!(children.contains(&("Ida Testesen", "other_parent", "visitation", Some("Hver anden weekend"))));
+    let ida = r.children.iter().find(|ch| ch.name == "Ida Testesen").unwrap();
+    let n: Vec<_> = ida
+        .notifications
+        .iter()
+        .map(|n| (n.made_on, n.recipient.as_str(), n.answer_received_on, n.answer.as_deref(), n.made_by.as_str()))
+        .collect();
+    assert_eq!(
+        n,
+        vec![(
+            d("2026-11-17"),
+            "Familieafdelingen, Stevns Kommune",
+            Some(d("2026-11-20")),
+            Some("Sagen er oprettet."),
+            "Mikkel Sønderby"
+        )]
+    );
+    let plans: Vec<_> = ida
+        .emergency_plans
+        .iter()
+        .map(|p| (p.revision, p.made_on, p.trusted_adults.as_str(), p.plan.as_str()))
+        .collect();
+    assert_eq!(
+        plans,
+        vec![
+            (1, d("2026-11-17"), "Mormor", "Ida ringer til mormor."),
+            (2, d("2026-11-20"), "Mormor, nabo Bente", "Ida ringer til mormor.")
+        ]
+    );
     let plan: Vec<(i64, &str)> = c.plan.iter().map(|p| (p.revision, p.goals.as_str())).collect();
     assert_eq!(plan, vec![(1, "Alkoholfri hverdag"), (2, "Alkoholfri hverdag og trygge weekender for børnene")]);
     assert_eq!(c.plan[0].elements.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(), vec!["relapse_prevention"]);

@@ -171,3 +171,55 @@ pub async fn add_emergency_plan(state: State<'_, AppState>, input: EmergencyPlan
         })
         .await
 }
+
+/// A notification (underretning) about a child to the family department.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NotificationForm {
+    pub child_id: ChildId,
+    /// The parent whose record the notification is made from.
+    pub client_id: ClientId,
+    pub made_on: String,
+    /// The family department, when it is a unit in the journal.
+    pub to_unit: Option<UnitId>,
+    pub recipient: String,
+    pub reason: String,
+}
+
+/// The family department's answer to a notification.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NotificationAnswerForm {
+    pub notification_id: NotificationId,
+    pub answer_received_on: String,
+    pub answer: String,
+}
+
+#[tauri::command]
+pub async fn add_notification(state: State<'_, AppState>, input: NotificationForm) -> IpcResult<NotificationId> {
+    state
+        .with_journal(move |j, ctx| {
+            let record = NotificationRecord {
+                id: None,
+                child_id: input.child_id,
+                client_id: Some(input.client_id),
+                made_on: date(&input.made_on, "made_on")?,
+                made_by: ctx.staff,
+                to_unit: input.to_unit,
+                recipient: input.recipient.clone(),
+                reason: input.reason.clone(),
+                answer_received_on: None,
+                answer: None,
+            };
+            Ok(j.add_notification(ctx, &record)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn answer_notification(state: State<'_, AppState>, input: NotificationAnswerForm) -> IpcResult<()> {
+    state
+        .with_journal(move |j, ctx| {
+            let on = date(&input.answer_received_on, "answer_received_on")?;
+            Ok(j.answer_notification(ctx, input.notification_id, on, &input.answer)?)
+        })
+        .await
+}

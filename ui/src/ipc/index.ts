@@ -27,6 +27,8 @@ import type { WaitingReferral } from "./generated/WaitingReferral";
 import type { ClientForm } from "./generated/ClientForm";
 import type { ChildForm } from "./generated/ChildForm";
 import type { EmergencyPlanForm } from "./generated/EmergencyPlanForm";
+import type { NotificationForm } from "./generated/NotificationForm";
+import type { NotificationAnswerForm } from "./generated/NotificationAnswerForm";
 import type { ReferralForm } from "./generated/ReferralForm";
 import type { IntakeForm } from "./generated/IntakeForm";
 import type { Intake } from "./generated/Intake";
@@ -61,6 +63,7 @@ import type { SessionId } from "./generated/SessionId";
 import type { NoteId } from "./generated/NoteId";
 import type { CaseReviewId } from "./generated/CaseReviewId";
 import type { EmergencyPlanId } from "./generated/EmergencyPlanId";
+import type { NotificationId } from "./generated/NotificationId";
 
 export type * from "./types";
 export type { StaffAccount, UserForm, IdleSetting, AuditForm, AuditPage, AccessEntry };
@@ -125,6 +128,8 @@ export const api = {
   addClient: (f: ClientForm) => call<ClientId>("add_client", f),
   addChild: (f: ChildForm) => call<ChildId>("add_child", f),
   addEmergencyPlan: (f: EmergencyPlanForm) => call<EmergencyPlanId>("add_emergency_plan", f),
+  addNotification: (f: NotificationForm) => call<NotificationId>("add_notification", f),
+  answerNotification: (f: NotificationAnswerForm) => call<null>("answer_notification", f),
   addReferral: (f: ReferralForm) => call<ReferralId>("add_referral", f),
   intake: (f: IntakeForm) => call<Intake>("intake", f),
   recordInfoTalk: (f: InfoTalkForm) => call<null>("record_info_talk", f),

@@ -38,3 +38,4 @@ export type { SettlementView } from "./generated/SettlementView";
 export type { SettlementLineView } from "./generated/SettlementLineView";
 export type { NabOutcome } from "./generated/NabOutcome";
 export type { NabProblem } from "./generated/NabProblem";
+export type { NotificationId } from "./generated/NotificationId";
