@@ -168,19 +168,31 @@ enum UnitCmd {
     List,
 }
 
+/// A member of staff's own fields.
+#[derive(Args)]
+struct StaffFields {
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    initials: String,
+    #[arg(long)]
+    role: String,
+    /// Unit id; this site's unit when left out.
+    #[arg(long)]
+    unit: Option<String>,
+}
+
+impl StaffFields {
+    fn record(self, j: &Journal) -> Result<StaffRecord, Error> {
+        let StaffFields { name, initials, role, unit } = self;
+        let unit_id = opt_id(&unit, "unit")?.unwrap_or(j.unit());
+        Ok(StaffRecord { id: None, unit_id, name, initials, role })
+    }
+}
+
 #[derive(Subcommand)]
 enum StaffCmd {
-    Add {
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        initials: String,
-        #[arg(long)]
-        role: String,
-        /// Unit id; this site's unit when left out.
-        #[arg(long)]
-        unit: Option<String>,
-    },
+    Add(StaffFields),
     List,
 }
 
@@ -645,17 +657,7 @@ enum UserCmd {
     Add { initials: String },
     /// Add a new member of staff with a login in one step (administrator).
     /// The password is read from TOVHOLDER_NEW_PASSWORD or asked for.
-    New {
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        initials: String,
-        #[arg(long)]
-        role: String,
-        /// Unit id; this site's unit when left out.
-        #[arg(long)]
-        unit: Option<String>,
-    },
+    New(StaffFields),
     /// Every member of staff with role, unit, active and login (administrator).
     List,
     /// Change your own password (TOVHOLDER_NEW_PASSWORD or asked for).
@@ -1220,11 +1222,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             j.set_login(&ctx, who, &pw, kdf())?;
             out.done(&format!("{} kan nu logge ind.", initials.to_uppercase()));
         }
-        Command::User(UserCmd::New { name, initials, role, unit }) => {
-            let unit_id = opt_id(&unit, "unit")?.unwrap_or(j.unit());
+        Command::User(UserCmd::New(fields)) => {
+            let record = fields.record(&j)?;
+            let initials = record.initials.clone();
             let pw =
                 password("TOVHOLDER_NEW_PASSWORD", &format!("Ny adgangskode for {}: ", initials.to_uppercase()), true)?;
-            let record = StaffRecord { id: None, unit_id, name, initials: initials.clone(), role };
             let id = j.add_user(&ctx, &record, &pw, kdf())?;
             out.print(&serde_json::json!({ "id": id }), || {
                 format!("{} er oprettet og kan logge ind ({id}).", initials.to_uppercase())
@@ -1387,9 +1389,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                     .join("\n")
             });
         }
-        Command::Staff(StaffCmd::Add { name, initials, role, unit }) => {
-            let unit_id = opt_id(&unit, "unit")?.unwrap_or(j.unit());
-            let id = j.add_staff(&ctx, &StaffRecord { id: None, unit_id, name, initials, role })?;
+        Command::Staff(StaffCmd::Add(fields)) => {
+            let id = j.add_staff(&ctx, &fields.record(&j)?)?;
             out.created("Medarbejder", id);
         }
         Command::Staff(StaffCmd::List) => {
