@@ -76,6 +76,7 @@ pub struct Settlement {
 }
 
 /// A course the settlement cannot price.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SettlementProblem {
     pub course_id: CourseId,

@@ -31,7 +31,9 @@ fn open(journal: &Path) -> (Journal, Ctx) {
 
 /// The encrypted demo journal, made here rather than by the app, with one
 /// more Faxe citizen whose alcohol course started on 20-11-2026 without an
-/// assessment: the NAB extract must name her until she is assessed.
+/// assessment (the NAB extract must name her until she is assessed), and a
+/// Stevns citizen in residential alcohol treatment from 20-11-2026, which the
+/// agreement has no price for (November's settlement must name him).
 fn demo_with_an_incomplete_course(journal: &Path) {
     let clock = Arc::new(FixedClock::on(today()));
     let file = tovholder::demo::demo_file().unwrap();
@@ -41,42 +43,47 @@ fn demo_with_an_incomplete_course(journal: &Path) {
     let mut j = demo.journal;
     let ms = j.staff_by_initials("MS").unwrap();
     let ctx = Ctx::new(ms, clock);
-    let client = j
-        .add_client(
+    for (name, cpr, municipality, setting) in [
+        ("Nanna Udredningsløs", "040480-4444", "0320", "ambulant"),
+        ("Preben Prisløs", "050575-5555", "0336", "residential"),
+    ] {
+        let client = j
+            .add_client(
+                &ctx,
+                &ClientRecord {
+                    id: None,
+                    name: name.into(),
+                    cpr: Some(Cpr::parse(cpr).unwrap()),
+                    anonymous: false,
+                    birth_date: None,
+                    sex: None,
+                    municipality: municipality.into(),
+                    address: None,
+                    phone: None,
+                    email: None,
+                },
+            )
+            .unwrap();
+        j.enrol(
             &ctx,
-            &ClientRecord {
+            &CourseRecord {
                 id: None,
-                name: "Nanna Udredningsløs".into(),
-                cpr: Some(Cpr::parse("040480-4444").unwrap()),
-                anonymous: false,
-                birth_date: None,
-                sex: None,
-                municipality: "0320".into(),
-                address: None,
-                phone: None,
-                email: None,
+                client_id: client,
+                referral_id: None,
+                unit_id: None,
+                kind: "alcohol".into(),
+                setting: setting.into(),
+                enrolled_on: d("2026-11-18"),
+                start_on: Some(d("2026-11-20")),
+                follow_up_from: None,
+                end_on: None,
+                end_reason: None,
+                case_owner: ms,
+                paying_municipality: None,
             },
         )
         .unwrap();
-    j.enrol(
-        &ctx,
-        &CourseRecord {
-            id: None,
-            client_id: client,
-            referral_id: None,
-            unit_id: None,
-            kind: "alcohol".into(),
-            setting: "ambulant".into(),
-            enrolled_on: d("2026-11-18"),
-            start_on: Some(d("2026-11-20")),
-            follow_up_from: None,
-            end_on: None,
-            end_reason: None,
-            case_owner: ms,
-            paying_municipality: None,
-        },
-    )
-    .unwrap();
+    }
 }
 
 /// Render a PDF's pages to PNG with poppler's `pdftoppm`; the page count.
@@ -148,6 +155,14 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
         .await;
     assert!(!app.present("[data-settlement-total]").await);
     app.choose("[data-form=settlement] select[name=payer]", "0336").await;
+    // November has a course with no agreement price: named, nothing to save.
+    app.fill("[data-form=settlement] input[name=month]", "2026-11").await;
+    app.click("[data-action=show-settlement]").await;
+    let problem = app.el("[data-settlement-problem='Preben Prisløs']").await.text().await.unwrap();
+    assert!(problem.contains("ingen aftalepris for Alkoholbehandling (Sundhedsloven §141), døgn"), "{problem}");
+    assert!(!app.present("[data-action=approve-settlement]").await && !app.present("[data-form=settlement-csv]").await);
+    app.shot("18-afregning-uden-pris").await;
+    app.fill("[data-form=settlement] input[name=month]", "2026-10").await;
     app.click("[data-action=show-settlement]").await;
     let total = app.wait_text("[data-settlement-total]", "kr.").await;
     assert_eq!(total, "38.052,50 kr.");
@@ -165,7 +180,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     app.fill("[data-form=settlement-pdf] input[name=path]", &pdf.display().to_string()).await;
     app.click("[data-action=save-settlement-pdf]").await;
     app.wait_text("[data-settlement-pdf-saved]", "Gemt").await;
-    app.shot("18-afregning").await;
+    app.shot("19-afregning").await;
 
     // Approval: stored once; the second time the core's Danish refusal.
     app.click("[data-action=approve-settlement]").await;
@@ -181,7 +196,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
         refused,
         "Afregningen til Stevns Kommune (0336) for 2026-10 er allerede godkendt og gemt. Den kan ikke godkendes igen."
     );
-    app.shot("19-afregning-godkendt-igen").await;
+    app.shot("20-afregning-godkendt-igen").await;
 
     // NAB: the incomplete course is named and no file is written; a period
     // before her course starts is complete and is written.
@@ -193,7 +208,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     let problem = app.el("[data-nab-problem='Nanna Udredningsløs']").await.text().await.unwrap();
     assert!(problem.contains("udredning"), "{problem}");
     assert!(!nab.exists(), "no file while a course is incomplete");
-    app.shot("20-nab-mangler").await;
+    app.shot("21-nab-mangler").await;
     // The settlement is still there after a look at another part.
     app.click("[data-report-part=settlement]").await;
     app.wait_text("[data-settlement-total]", "38.052,50 kr.").await;
@@ -208,7 +223,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     app.fill("[data-form=review-pdf] input[name=path]", &review_pdf.display().to_string()).await;
     app.click("[data-action=save-review-pdf]").await;
     app.wait_text("[data-review-pdf-saved]", "Gemt").await;
-    app.shot("21-sagsmoede-pdf").await;
+    app.shot("22-sagsmoede-pdf").await;
     app.quit().await;
 
     // The files against the core's own computation from the journal file.

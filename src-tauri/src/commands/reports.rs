@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tauri::State;
-use tovholder::report::{AnnualReport, NabProblem, ReportFile, Settlement, SettlementApproval, WaitingReport};
+use tovholder::report::{
+    AnnualReport, NabProblem, ReportFile, Settlement, SettlementApproval, SettlementProblem, WaitingReport,
+};
 use ts_rs::TS;
 
 use crate::error::{IpcError, IpcResult};
@@ -108,6 +110,9 @@ pub struct SettlementView {
     /// "1.234,50 kr.", exact to the øre.
     pub total: String,
     pub approval: Option<ApprovalView>,
+    /// Courses that cannot be priced, by name; then there are no lines and
+    /// nothing can be saved or approved.
+    pub problems: Vec<SettlementProblem>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -145,6 +150,7 @@ fn settlement_view(s: Settlement, approval: Option<SettlementApproval>) -> Settl
         provider: s.provider,
         period: s.period,
         approval: approval.map(approval_view),
+        problems: Vec::new(),
     }
 }
 
@@ -152,7 +158,21 @@ fn settlement_view(s: Settlement, approval: Option<SettlementApproval>) -> Settl
 pub async fn settlement(state: State<'_, AppState>, input: SettlementForm) -> IpcResult<SettlementView> {
     state
         .with_journal(move |j, ctx| {
-            let s = j.settlement(ctx, &input.payer, &input.month)?;
+            let s = match j.settlement(ctx, &input.payer, &input.month) {
+                Ok(s) => s,
+                Err(tovholder::Error::SettlementIncomplete { problems }) => {
+                    return Ok(SettlementView {
+                        payer: input.payer.trim().to_string(),
+                        provider: String::new(),
+                        period: input.month.trim().to_string(),
+                        lines: Vec::new(),
+                        total: String::new(),
+                        approval: None,
+                        problems,
+                    })
+                }
+                Err(e) => return Err(e.into()),
+            };
             let approval = j.settlement_approval(ctx, &s.payer, &s.period)?;
             Ok(settlement_view(s, approval))
         })
