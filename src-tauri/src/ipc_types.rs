@@ -64,6 +64,7 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         ClientSummary,
         FullRecord,
         CaseReviewList,
+        reports::AnnualForm,
         reports::PdfForm,
         reports::AuditStatus,
         reports::SettlementForm,

@@ -732,6 +732,9 @@ enum ReportCmd {
     Annual {
         #[arg(long)]
         year: i32,
+        /// Only the courses this municipality pays for (its code, e.g. 0336).
+        #[arg(long)]
+        municipality: Option<String>,
         /// Write the tables as CSV to this file instead of printing them.
         #[arg(long)]
         csv: Option<PathBuf>,
@@ -1124,8 +1127,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             let n = j.delete_expired(&ctx, id(&cid, "id")?, years)?;
             out.done(&format!("Journalen er slettet ({n} rækker). Sletningen står i adgangsloggen."));
         }
-        Command::Report(ReportCmd::Annual { year, csv, pdf }) => {
-            let report = j.annual_report(&ctx, year)?;
+        Command::Report(ReportCmd::Annual { year, municipality, csv, pdf }) => {
+            let report = j.annual_report_for(&ctx, year, municipality.as_deref())?;
             if let Some(f) = pdf {
                 let unit = j.unit_name()?;
                 std::fs::write(&f, tovholder::report::pdf::annual_pdf(&report, &unit)?)?;

@@ -12,8 +12,10 @@ use std::collections::BTreeMap;
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
+use rusqlite::OptionalExtension;
+
 use super::table::Table;
-use crate::error::Result;
+use crate::error::{Invalid, Result};
 use crate::model::time::age_on;
 use crate::model::CodeList;
 use crate::security::roles::Action;
@@ -23,13 +25,20 @@ use crate::store::{Ctx, Journal};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnnualReport {
     pub year: i32,
+    /// The paying municipality the report is limited to ("Stevns Kommune
+    /// (0336)"), or `None` for every citizen the unit treated.
+    pub municipality: Option<String>,
     pub people: i64,
     pub tables: Vec<Table>,
 }
 
 impl AnnualReport {
     pub fn to_text(&self) -> String {
-        let mut s = format!("Årsrapport {}: {} personer i alkoholbehandling\n\n", self.year, self.people);
+        let mut s = format!("Årsrapport {}: {} personer i alkoholbehandling\n", self.year, self.people);
+        if let Some(m) = &self.municipality {
+            s.push_str(&format!("Borgere fra {m}\n"));
+        }
+        s.push('\n');
         for t in &self.tables {
             s.push_str(&t.to_text());
             s.push('\n');
@@ -83,9 +92,26 @@ fn duration_band(start: NaiveDate, end: NaiveDate) -> usize {
 impl Journal {
     /// The annual report's tables for `year` (leader only).
     pub fn annual_report(&self, ctx: &Ctx, year: i32) -> Result<AnnualReport> {
+        self.annual_report_for(ctx, year, None)
+    }
+
+    /// The annual report for `year`, limited to the courses a municipality
+    /// pays for (`municipality`: its code) when one is given (leader only).
+    pub fn annual_report_for(&self, ctx: &Ctx, year: i32, municipality: Option<&str>) -> Result<AnnualReport> {
         self.authorize(ctx, Action::Reports)?;
         let (from, to) = year_bounds(year);
         let conn = self.connection();
+        let municipality = municipality.map(str::trim).filter(|m| !m.is_empty());
+        let shown = match municipality {
+            None => None,
+            Some(code) => {
+                let name: String = conn
+                    .query_row("SELECT name FROM municipality WHERE code = ?1", [code], |r| r.get(0))
+                    .optional()?
+                    .ok_or_else(|| Invalid::UnknownMunicipality { code: code.to_string(), field: "municipality" })?;
+                Some(format!("{name} Kommune ({code})"))
+            }
+        };
 
         // The people, each with the earliest course of the year.
         let mut stmt = conn.prepare(
@@ -96,10 +122,11 @@ impl Journal {
              FROM course co JOIN client cl ON cl.id = co.client_id
              JOIN code_course_kind k ON k.code = co.kind AND k.nab = 1
              WHERE co.start_on IS NOT NULL AND co.start_on <= ?2 AND (co.end_on IS NULL OR co.end_on >= ?1)
+               AND (?3 IS NULL OR co.paying_municipality = ?3)
              ORDER BY cl.id, co.start_on",
         )?;
         let mut people: BTreeMap<String, Person> = BTreeMap::new();
-        let rows = stmt.query_map(rusqlite::params![from, to], |r| {
+        let rows = stmt.query_map(rusqlite::params![from, to, municipality], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<NaiveDate>>(1)?,
@@ -218,10 +245,10 @@ impl Journal {
         let mut stmt = conn.prepare(
             "SELECT co.end_reason, co.start_on, co.end_on FROM course co
              JOIN code_course_kind k ON k.code = co.kind AND k.nab = 1
-             WHERE co.end_on BETWEEN ?1 AND ?2",
+             WHERE co.end_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR co.paying_municipality = ?3)",
         )?;
         let ended: Vec<(String, Option<NaiveDate>, NaiveDate)> = stmt
-            .query_map(rusqlite::params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map(rusqlite::params![from, to, municipality], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let reasons = self.code_list(CodeList::EndReason)?;
         let rows: Vec<(String, Vec<i64>)> = reasons
@@ -260,8 +287,9 @@ impl Journal {
         let started = |kind: &str, y: i32| -> Result<i64> {
             let (f, t) = year_bounds(y);
             Ok(conn.query_row(
-                "SELECT count(*) FROM course WHERE kind = ?1 AND start_on BETWEEN ?2 AND ?3",
-                rusqlite::params![kind, f, t],
+                "SELECT count(*) FROM course WHERE kind = ?1 AND start_on BETWEEN ?2 AND ?3
+                   AND (?4 IS NULL OR paying_municipality = ?4)",
+                rusqlite::params![kind, f, t, municipality],
                 |r| r.get(0),
             )?)
         };
@@ -284,8 +312,9 @@ impl Journal {
                 let (f, t) = year_bounds(y);
                 counts.push(conn.query_row(
                     "SELECT count(*) FROM course co JOIN code_course_kind k ON k.code = co.kind AND k.nab = 1
-                     WHERE co.end_reason = ?1 AND co.end_on BETWEEN ?2 AND ?3",
-                    rusqlite::params![c.code, f, t],
+                     WHERE co.end_reason = ?1 AND co.end_on BETWEEN ?2 AND ?3
+                       AND (?4 IS NULL OR co.paying_municipality = ?4)",
+                    rusqlite::params![c.code, f, t, municipality],
                     |r| r.get(0),
                 )?);
             }
@@ -299,6 +328,6 @@ impl Journal {
             true,
             None,
         ));
-        Ok(AnnualReport { year, people: n, tables })
+        Ok(AnnualReport { year, municipality: shown, people: n, tables })
     }
 }

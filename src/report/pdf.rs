@@ -254,6 +254,10 @@ pub fn annual_pdf(report: &AnnualReport, unit: &str) -> Result<Vec<u8>> {
     w.text(&format!("Årsrapport {}", report.year), 20.0, MARGIN, true);
     w.y += 8.0;
     w.text(unit, 12.0, MARGIN, false);
+    if let Some(m) = &report.municipality {
+        w.y += 6.0;
+        w.text(&format!("Borgere fra {m}"), 11.0, MARGIN, false);
+    }
     w.y += 8.0;
     w.text(&format!("{} personer i alkoholbehandling i {}.", report.people, report.year), 10.0, MARGIN, false);
     w.y += 5.0;

@@ -140,6 +140,11 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
         .unwrap();
     app.shot("17-rapporter-flere-aar").await;
 
+    // The annual report for Stevns' citizens only.
+    app.choose("[data-screen=reports] select[name=municipality]", "0336").await;
+    app.click("[data-screen=reports] .screen-head button[type=submit]").await;
+    app.wait_text("[data-people]", "borgere fra Stevns Kommune (0336)").await;
+
     // Settlement: Stevns and last month are offered first.
     app.click("[data-report-part=settlement]").await;
     assert_eq!(app.value("[data-form=settlement] select[name=payer]").await, "0336");

@@ -499,6 +499,8 @@ fn reports_from_the_command_line() {
     let annual = ok(&j, &["--as", "BH", "report", "annual", "--year", "2026"]);
     assert!(annual.starts_with("Årsrapport 2026") && annual.contains("<5"), "{annual}");
     refused(&j, &["--as", "MS", "report", "annual", "--year", "2026"], "forbidden");
+    let stevns = ok(&j, &["--as", "BH", "report", "annual", "--year", "2026", "--municipality", "0336"]);
+    assert!(stevns.contains("Borgere fra Stevns Kommune (0336)"), "{stevns}");
     assert!(ok(&j, &["--as", "BH", "report", "waiting", "--year", "2026"]).contains("OVER 14 DAGE"));
     let nab = ok(&j, &["--as", "BH", "report", "nab", "--from", "01-01-2026", "--to", "31-12-2026"]);
     assert!(nab.starts_with("institution;cpr;") && nab.lines().count() > 2, "{nab}");

@@ -186,6 +186,30 @@ fn the_annual_report_for_the_fixture_year_is_right_to_the_count() {
     assert_eq!(w.j.annual_report(&w.ctx, 2025).unwrap_err().code(), "forbidden");
 }
 
+#[test]
+fn the_annual_report_for_one_paying_municipality_counts_only_its_courses() {
+    let mut w = fixture_year();
+    let leader = w.as_staff(w.leader);
+    let all = w.j.annual_report(&leader, 2025).unwrap();
+    // Every fixture person is a Faxe citizen: Faxe's report is the whole report.
+    let faxe = w.j.annual_report_for(&leader, 2025, Some("0320")).unwrap();
+    assert_eq!(faxe.municipality.as_deref(), Some("Faxe Kommune (0320)"));
+    assert_eq!((faxe.people, &faxe.tables), (all.people, &all.tables));
+    assert_eq!(all.municipality, None);
+    // One Stevns citizen in treatment in 2025, ended in 2025.
+    let s = w.client("Stevns Årsperson", "010170-1111", "0336");
+    let c = w.course(s, "alcohol", "2025-03-01", Some("2025-03-03"));
+    w.j.close_course(&w.ctx, c, date("2025-05-01"), "completed").unwrap();
+    let stevns = w.j.annual_report_for(&leader, 2025, Some("0336")).unwrap();
+    assert_eq!(stevns.people, 1);
+    let ended = stevns.tables.iter().find(|t| t.title.contains("fordelt på afslutningsårsag")).unwrap();
+    assert_eq!(cells(ended)[0], row("Færdigbehandlet", &["<5"]));
+    assert!(stevns.to_text().contains("Borgere fra Stevns Kommune (0336)"));
+    assert_eq!(w.j.annual_report(&leader, 2025).unwrap().people, all.people + 1);
+    let err = w.j.annual_report_for(&leader, 2025, Some("9999")).unwrap_err();
+    assert_eq!((err.code(), err.invalid().and_then(|i| i.field())), ("unknown_municipality", Some("municipality")));
+}
+
 fn assert_no_count_below_five(t: &Table) {
     for (label, cells) in &t.rows {
         for c in cells {

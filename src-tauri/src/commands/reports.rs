@@ -17,9 +17,18 @@ use crate::error::{IpcError, IpcResult};
 use crate::forms::date;
 use crate::state::AppState;
 
+/// The annual report asked for: the year, and a paying municipality's code
+/// or none for every citizen.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AnnualForm {
+    pub year: i32,
+    pub municipality: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct PdfForm {
     pub year: i32,
+    pub municipality: Option<String>,
     /// Where the PDF is written: a full path the user typed.
     pub path: String,
 }
@@ -32,8 +41,8 @@ pub struct AuditStatus {
 }
 
 #[tauri::command]
-pub async fn annual_report(state: State<'_, AppState>, input: i32) -> IpcResult<AnnualReport> {
-    state.with_journal(move |j, ctx| Ok(j.annual_report(ctx, input)?)).await
+pub async fn annual_report(state: State<'_, AppState>, input: AnnualForm) -> IpcResult<AnnualReport> {
+    state.with_journal(move |j, ctx| Ok(j.annual_report_for(ctx, input.year, input.municipality.as_deref())?)).await
 }
 
 #[tauri::command]
@@ -68,7 +77,7 @@ pub async fn save_annual_pdf(state: State<'_, AppState>, input: PdfForm) -> IpcR
     let path = typed_path(&input.path, "/home/bruger/aarsrapport.pdf")?;
     state
         .with_journal(move |j, ctx| {
-            let report = j.annual_report(ctx, input.year)?;
+            let report = j.annual_report_for(ctx, input.year, input.municipality.as_deref())?;
             let unit = j.unit_name()?;
             let pdf = tovholder::report::pdf::annual_pdf(&report, &unit)?;
             write_file(&path, &pdf)

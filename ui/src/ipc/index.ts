@@ -46,6 +46,7 @@ import type { CaseReviewList } from "./generated/CaseReviewList";
 import type { AnnualReport } from "./generated/AnnualReport";
 import type { WaitingReport } from "./generated/WaitingReport";
 import type { PdfForm } from "./generated/PdfForm";
+import type { AnnualForm } from "./generated/AnnualForm";
 import type { AuditStatus } from "./generated/AuditStatus";
 import type { SettlementForm } from "./generated/SettlementForm";
 import type { SettlementView } from "./generated/SettlementView";
@@ -143,7 +144,7 @@ export const api = {
   correctNote: (f: CorrectionForm) => call<NoteId>("correct_note", f),
   caseReviewList: () => call<CaseReviewList>("case_review_list"),
   recordCaseReview: (f: ReviewForm) => call<CaseReviewId>("record_case_review", f),
-  annualReport: (year: number) => call<AnnualReport>("annual_report", year),
+  annualReport: (f: AnnualForm) => call<AnnualReport>("annual_report", f),
   waitingReport: (year: number) => call<WaitingReport>("waiting_report", year),
   saveAnnualPdf: (f: PdfForm) => call<string>("save_annual_pdf", f),
   auditCheck: () => call<AuditStatus>("audit_check"),
