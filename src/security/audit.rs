@@ -238,6 +238,7 @@ pub fn entity_label(entity: &str) -> String {
         "case_review" | "case_review_item" => "sagsmøde",
         "agreement_price" => "aftalepris",
         "settlement" | "settlement_line" => "afregning",
+        "nab_extract" => "NAB-udtræk",
         "unit" => "enhed",
         "staff" => "medarbejder",
         "login" => "login",
