@@ -143,6 +143,9 @@ pub enum Invalid {
     /// Approving a settlement for a payer and month that is already approved.
     #[error("Afregningen til {payer} for {period} er allerede godkendt og gemt. Den kan ikke godkendes igen.")]
     SettlementApproved { payer: String, period: String },
+    /// A settlement whose lines do not add up to its total.
+    #[error("Afregningens linjer summer ikke til dens total.")]
+    SettlementTotal,
     /// Approving a settlement with no lines.
     #[error("Der er intet at afregne til {payer} for {period}.")]
     SettlementEmpty { payer: String, period: String },
@@ -195,6 +198,7 @@ impl Invalid {
             Invalid::NoAgreement { .. } => "no_agreement",
             Invalid::SettlementApproved { .. } => "settlement_already_approved",
             Invalid::SettlementEmpty { .. } => "settlement_empty",
+            Invalid::SettlementTotal => "settlement_total",
         }
     }
 
@@ -256,6 +260,7 @@ pub enum Entity {
     GroupMember,
     CaseReview,
     AgreementPrice,
+    Settlement,
 }
 
 impl Entity {
@@ -282,6 +287,7 @@ impl Entity {
             Entity::GroupMember => "Gruppedeltageren",
             Entity::CaseReview => "Sagsmødet",
             Entity::AgreementPrice => "Prisen",
+            Entity::Settlement => "Afregningen",
         }
     }
 }

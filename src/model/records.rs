@@ -543,6 +543,35 @@ impl PricePer {
     }
 }
 
+/// An approved monthly settlement and its lines (`report::settlement`):
+/// what `payer` owes `provider` for `period` ("åååå-mm").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<SettlementId>,
+    pub payer: String,
+    pub provider: String,
+    pub period: String,
+    pub made_on: NaiveDate,
+    /// The sum of the lines' amounts, exact to the øre.
+    pub total: Money,
+    pub lines: Vec<SettlementLineRecord>,
+}
+
+/// One citizen's course in a settlement, priced by one agreement price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementLineRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<SettlementLineId>,
+    pub client_id: ClientId,
+    pub course_id: CourseId,
+    pub price_id: AgreementPriceId,
+    pub days: i64,
+    pub amount: Money,
+}
+
 /// A whole journal in one file: the import/export and fixture format.
 /// Sections are in dependency order; a section left out is empty.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -597,6 +626,8 @@ pub struct JournalFile {
     pub case_reviews: Vec<CaseReviewRecord>,
     #[serde(default)]
     pub agreement_prices: Vec<AgreementPriceRecord>,
+    #[serde(default)]
+    pub settlements: Vec<SettlementRecord>,
 }
 
 impl JournalFile {
@@ -631,5 +662,6 @@ impl JournalFile {
             + self.group_attendance.len()
             + self.case_reviews.iter().map(|r| 1 + r.items.len()).sum::<usize>()
             + self.agreement_prices.len()
+            + self.settlements.iter().map(|s| 1 + s.lines.len()).sum::<usize>()
     }
 }

@@ -14,6 +14,7 @@ mod export;
 mod nab;
 pub mod pdf;
 mod settlement;
+pub(crate) use settlement::insert_settlement;
 mod table;
 mod waiting;
 

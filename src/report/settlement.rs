@@ -14,9 +14,13 @@ use rusqlite::OptionalExtension;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::error::Entity;
 use crate::error::{Error, Invalid, Result};
-use crate::model::{AgreementPriceId, ClientId, CourseId, Money, PricePer, SettlementId, SettlementLineId};
+use crate::model::{
+    AgreementPriceId, ClientId, CourseId, Money, PricePer, SettlementId, SettlementLineRecord, SettlementRecord,
+};
 use crate::security::roles::Action;
+use crate::store::write::Writer;
 use crate::store::{Ctx, Journal};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -249,49 +253,28 @@ impl Journal {
             let payer = format!("{} Kommune ({})", s.payer_name, s.payer);
             return Err(Invalid::SettlementEmpty { payer, period: s.period }.into());
         }
-        let id = SettlementId::new();
-        let made_on = self.write(ctx, |w| {
-            let done: bool = w.conn().query_row(
-                "SELECT EXISTS (SELECT 1 FROM settlement WHERE payer = ?1 AND provider = ?2 AND period = ?3)",
-                [&s.payer, &s.provider, &s.period],
-                |r| r.get(0),
-            )?;
-            if done {
-                let payer = format!("{} Kommune ({})", s.payer_name, s.payer);
-                return Err(Invalid::SettlementApproved { payer, period: s.period.clone() }.into());
-            }
-            let made_on = w.today();
-            let total = s.total.storage();
-            w.insert(
-                "settlement",
-                &id,
-                &[
-                    ("payer", &s.payer),
-                    ("provider", &s.provider),
-                    ("period", &s.period),
-                    ("made_on", &made_on),
-                    ("total", &total),
-                ],
-                None,
-            )?;
-            for l in &s.lines {
-                let amount = l.amount.storage();
-                w.insert(
-                    "settlement_line",
-                    &SettlementLineId::new(),
-                    &[
-                        ("settlement_id", &id),
-                        ("client_id", &l.client_id),
-                        ("course_id", &l.course_id),
-                        ("price_id", &l.price_id),
-                        ("days", &l.days),
-                        ("amount", &amount),
-                    ],
-                    Some(l.client_id.0),
-                )?;
-            }
-            Ok(made_on)
-        })?;
+        let record = SettlementRecord {
+            id: Some(SettlementId::new()),
+            payer: s.payer.clone(),
+            provider: s.provider.clone(),
+            period: s.period.clone(),
+            made_on: ctx.clock.today(),
+            total: s.total,
+            lines: s
+                .lines
+                .iter()
+                .map(|l| SettlementLineRecord {
+                    id: None,
+                    client_id: l.client_id,
+                    course_id: l.course_id,
+                    price_id: l.price_id,
+                    days: l.days,
+                    amount: l.amount,
+                })
+                .collect(),
+        };
+        let (id, made_on) = (record.id.unwrap_or_default(), record.made_on);
+        self.write(ctx, |w| insert_settlement(w, &record))?;
         self.settlement_approval(ctx, &s.payer, &s.period)?
             .filter(|a| a.id == id && a.made_on == made_on)
             .ok_or(Error::NotFound(crate::error::Entity::Row))
@@ -334,4 +317,86 @@ impl Journal {
             lines,
         }))
     }
+}
+
+/// Store an approved settlement and its lines through the write path: the
+/// leader's approval and the import of a journal file both come here. The
+/// lines must add up to the total, refer to existing clients, their own
+/// courses and agreement prices, and a payer's month is stored once.
+pub(crate) fn insert_settlement(w: &mut Writer<'_>, r: &SettlementRecord) -> Result<SettlementId> {
+    let id = r.id.unwrap_or_default();
+    let name = |w: &Writer<'_>, code: &str, field: &'static str| -> Result<String> {
+        w.conn()
+            .prepare_cached("SELECT name FROM municipality WHERE code = ?1")?
+            .query_row([code], |row| row.get::<_, String>(0))
+            .optional()?
+            .map(|n| format!("{n} Kommune ({code})"))
+            .ok_or_else(|| Invalid::UnknownMunicipality { code: code.to_string(), field }.into())
+    };
+    let payer = name(w, &r.payer, "payer")?;
+    name(w, &r.provider, "provider")?;
+    month_start(&r.period)?;
+    if r.made_on > w.today() {
+        return Err(Invalid::InFuture { field: "made_on" }.into());
+    }
+    let sum: rust_decimal::Decimal = r.lines.iter().map(|l| l.amount.decimal()).sum();
+    if sum != r.total.decimal() {
+        return Err(Invalid::SettlementTotal.into());
+    }
+    let done: bool = w.conn().query_row(
+        "SELECT EXISTS (SELECT 1 FROM settlement WHERE payer = ?1 AND provider = ?2 AND period = ?3)",
+        [&r.payer, &r.provider, &r.period],
+        |row| row.get(0),
+    )?;
+    if done {
+        return Err(Invalid::SettlementApproved { payer, period: r.period.clone() }.into());
+    }
+    let total = r.total.storage();
+    w.insert(
+        "settlement",
+        &id,
+        &[
+            ("payer", &r.payer),
+            ("provider", &r.provider),
+            ("period", &r.period),
+            ("made_on", &r.made_on),
+            ("total", &total),
+        ],
+        None,
+    )?;
+    for l in &r.lines {
+        let course_client: Option<ClientId> = w
+            .conn()
+            .prepare_cached("SELECT client_id FROM course WHERE id = ?1")?
+            .query_row([l.course_id], |row| row.get(0))
+            .optional()?;
+        match course_client {
+            None => return Err(Invalid::Missing { what: Entity::Course, field: "course_id" }.into()),
+            Some(c) if c != l.client_id => {
+                return Err(Invalid::OtherClient { what: Entity::Course, field: "course_id" }.into())
+            }
+            Some(_) => {}
+        }
+        if !w.exists("agreement_price", &l.price_id)? {
+            return Err(Invalid::Missing { what: Entity::AgreementPrice, field: "price_id" }.into());
+        }
+        if !(0..=366).contains(&l.days) {
+            return Err(Invalid::OutOfRange { field: "days", min: 0, max: 366 }.into());
+        }
+        let amount = l.amount.storage();
+        w.insert(
+            "settlement_line",
+            &l.id.unwrap_or_default(),
+            &[
+                ("settlement_id", &id),
+                ("client_id", &l.client_id),
+                ("course_id", &l.course_id),
+                ("price_id", &l.price_id),
+                ("days", &l.days),
+                ("amount", &amount),
+            ],
+            Some(l.client_id.0),
+        )?;
+    }
+    Ok(id)
 }

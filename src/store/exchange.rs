@@ -126,6 +126,7 @@ impl Journal {
             section!("agreement_prices", file.agreement_prices, "agreement_price", |r| review::insert_agreement_price(
                 w, &codes, r
             ));
+            section!("settlements", file.settlements, "settlement", |r| crate::report::insert_settlement(w, r));
             let inserted = w.rows();
             progress(inserted, total);
             w.audit(AuditAction::Import, None, None, Some(format!("rows={inserted} skipped={skipped}")));
@@ -542,6 +543,45 @@ impl Journal {
                 })
             },
         )?;
+        let mut lines: HashMap<SettlementId, Vec<SettlementLineRecord>> = HashMap::new();
+        for (settlement, line) in all(
+            c,
+            "SELECT settlement_id, id, client_id, course_id, price_id, days, amount FROM settlement_line ORDER BY rowid",
+            |r| {
+                let amount: String = r.get(6)?;
+                Ok((
+                    r.get::<_, SettlementId>(0)?,
+                    SettlementLineRecord {
+                        id: r.get(1)?,
+                        client_id: r.get(2)?,
+                        course_id: r.get(3)?,
+                        price_id: r.get(4)?,
+                        days: r.get(5)?,
+                        amount: Money::parse(&amount, "amount").unwrap_or_default(),
+                    },
+                ))
+            },
+        )? {
+            lines.entry(settlement).or_default().push(line);
+        }
+        file.settlements =
+            all(c, "SELECT id, payer, provider, period, made_on, total FROM settlement ORDER BY rowid", |r| {
+                let total: String = r.get(5)?;
+                Ok(SettlementRecord {
+                    id: r.get(0)?,
+                    payer: r.get(1)?,
+                    provider: r.get(2)?,
+                    period: r.get(3)?,
+                    made_on: r.get(4)?,
+                    total: Money::parse(&total, "total").unwrap_or_default(),
+                    lines: Vec::new(),
+                })
+            })?;
+        for s in &mut file.settlements {
+            if let Some(id) = s.id {
+                s.lines = lines.remove(&id).unwrap_or_default();
+            }
+        }
         Ok(file)
     }
 }

@@ -465,6 +465,44 @@ fn an_approved_settlement_is_stored_once_with_lines_that_add_up() {
 }
 
 #[test]
+fn an_approved_settlement_travels_in_the_journal_file_and_a_wrong_total_is_refused() {
+    let mut w = World::new();
+    stevns_october(&mut w);
+    let leader = w.as_staff(w.leader);
+    w.j.approve_settlement(&leader, "0336", "2026-10").unwrap();
+    let file = w.j.export(&leader).unwrap();
+    assert_eq!(file.settlements.len(), 1);
+    assert_eq!(file.settlements[0].lines.len(), 3);
+
+    // Into a new journal: the same settlement, the same lines.
+    let dir = tempfile::tempdir().unwrap();
+    let setup =
+        tovholder::Setup { site_name: "Kopi".into(), unit: file.units[0].clone(), first_staff: file.staff[0].clone() };
+    let clock = std::sync::Arc::new(FixedClock::on(date(TODAY)));
+    let (mut copy, ctx) = tovholder::Journal::create(&dir.path().join("kopi.journal"), &setup, clock).unwrap();
+    copy.import(&ctx, &file).unwrap();
+    assert_eq!(copy.export(&ctx).unwrap().settlements, file.settlements);
+
+    // A file whose lines do not add up to the total is refused whole.
+    let mut bad = file.clone();
+    bad.settlements[0].id = Some(SettlementId::new());
+    bad.settlements[0].period = "2026-09".into();
+    bad.settlements[0].lines.iter_mut().for_each(|l| l.id = None);
+    bad.settlements[0].total = Money::parse("1,00", "total").unwrap();
+    let before = snapshot(&copy);
+    let err = copy.import(&ctx, &bad).unwrap_err();
+    assert_eq!(err.code(), "settlement_total");
+    assert!(err.to_string().contains("settlements"), "{err}");
+    assert_eq!(snapshot(&copy), before);
+    // The same month twice is refused too.
+    let mut twice = file.clone();
+    twice.settlements[0].id = Some(SettlementId::new());
+    twice.settlements[0].lines.iter_mut().for_each(|l| l.id = None);
+    assert_eq!(copy.import(&ctx, &twice).unwrap_err().code(), "settlement_already_approved");
+    assert_eq!(snapshot(&copy), before);
+}
+
+#[test]
 fn the_settlement_pdf_names_every_line_and_the_total() {
     let mut w = World::new();
     stevns_october(&mut w);
