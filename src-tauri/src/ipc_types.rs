@@ -7,7 +7,7 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::commands::{admin, care, clients, journal, login, reports, review, sessions};
+use crate::commands::{admin, care, clients, consent, journal, login, reports, review, sessions};
 use crate::error::IpcError;
 use tovholder::model::views::{CaseReviewList, ClientSummary, FullRecord};
 use tovholder::model::*;
@@ -55,6 +55,13 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         care::StartForm,
         care::CloseForm,
         care::PlanForm,
+        care::AssessmentForm,
+        care::MedicationStartForm,
+        care::MedicationStopForm,
+        care::EvaluationForm,
+        care::FollowUpForm,
+        consent::ConsentForm,
+        consent::WithdrawConsentForm,
         sessions::SessionForm,
         sessions::AttendanceForm,
         sessions::NoteForm,
@@ -84,6 +91,10 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         NoteId,
         CaseReviewId,
         EmergencyPlanId,
+        AssessmentId,
+        MedicationId,
+        EvaluationId,
+        ConsentId,
     );
     Ok(())
 }

@@ -11,6 +11,7 @@
 //! `scripts/test` install them.
 
 mod admin;
+mod clinical;
 mod harness;
 mod reports;
 mod stories;

@@ -1,5 +1,6 @@
 //! Intake and the course: referral, information talk, enrolment with the
-//! 14-day deadline, treatment start, the plan's revisions, closing.
+//! 14-day deadline, treatment start, the assessment, the plan's revisions
+//! and evaluations, medication, follow-up, closing.
 
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -8,7 +9,7 @@ use ts_rs::TS;
 
 use crate::commands::clients::ClientForm;
 use crate::error::IpcResult;
-use crate::forms::{date, opt_date, opt_text};
+use crate::forms::{date, opt_date, opt_number, opt_text};
 use crate::state::AppState;
 
 /// A referral's own fields, as typed.
@@ -196,6 +197,145 @@ pub async fn revise_plan(state: State<'_, AppState>, input: PlanForm) -> IpcResu
                 final_on: opt_date(&input.final_on, "final_on")?,
             };
             Ok(j.revise_plan(ctx, &record)?)
+        })
+        .await
+}
+
+/// The assessment (udredning) of a course: the NAB register's background
+/// variables. Numbers are typed as text and read here, so a word in a number
+/// field is refused beside it; the ranges are the core's.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AssessmentForm {
+    pub course_id: CourseId,
+    pub assessed_on: String,
+    pub audit_score: String,
+    pub units_per_week: String,
+    pub side_abuse: Vec<String>,
+    /// Empty when not stated.
+    pub income_source: String,
+    /// Empty when not stated.
+    pub housing: String,
+    pub children_situation: Vec<String>,
+    /// `None`: not stated.
+    pub pregnant: Option<bool>,
+    pub violence: Option<bool>,
+    pub psychiatric: Option<bool>,
+    pub remarks: String,
+}
+
+/// Medication started by the acting user (the core lets only the doctor).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct MedicationStartForm {
+    pub course_id: CourseId,
+    pub drug: String,
+    pub dose: String,
+    pub started_on: String,
+}
+
+/// Medication stopped by the acting user (the doctor anything, a
+/// consultant only Antabus; the core decides).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct MedicationStopForm {
+    pub medication_id: MedicationId,
+    pub stopped_on: String,
+    pub stop_reason: String,
+}
+
+/// The mid-way or final evaluation of the plan.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct EvaluationForm {
+    pub course_id: CourseId,
+    pub kind: EvaluationKind,
+    pub evaluated_on: String,
+    pub text: String,
+}
+
+/// A started course goes into follow-up (efterbehandling) from a date.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct FollowUpForm {
+    pub course_id: CourseId,
+    pub follow_up_from: String,
+}
+
+#[tauri::command]
+pub async fn add_assessment(state: State<'_, AppState>, input: AssessmentForm) -> IpcResult<AssessmentId> {
+    state
+        .with_journal(move |j, ctx| {
+            let record = AssessmentRecord {
+                id: None,
+                course_id: input.course_id,
+                assessed_on: date(&input.assessed_on, "assessed_on")?,
+                audit_score: opt_number(&input.audit_score, "audit_score", "AUDIT-score")?,
+                units_per_week: opt_number(&input.units_per_week, "units_per_week", "Genstande pr. uge")?,
+                side_abuse: input.side_abuse.clone(),
+                income_source: opt_text(&input.income_source),
+                housing: opt_text(&input.housing),
+                children_situation: input.children_situation.clone(),
+                pregnant: input.pregnant,
+                violence: input.violence,
+                psychiatric: input.psychiatric,
+                remarks: opt_text(&input.remarks),
+            };
+            Ok(j.add_assessment(ctx, &record)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn start_medication(state: State<'_, AppState>, input: MedicationStartForm) -> IpcResult<MedicationId> {
+    state
+        .with_journal(move |j, ctx| {
+            if input.drug.trim().is_empty() {
+                return Err(tovholder::Invalid::Required { field: "drug" }.into());
+            }
+            let record = MedicationRecord {
+                id: None,
+                course_id: input.course_id,
+                drug: input.drug.clone(),
+                dose: input.dose.clone(),
+                started_on: date(&input.started_on, "started_on")?,
+                started_by: ctx.staff,
+                stopped_on: None,
+                stopped_by: None,
+                stop_reason: None,
+            };
+            Ok(j.start_medication(ctx, &record)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn stop_medication(state: State<'_, AppState>, input: MedicationStopForm) -> IpcResult<()> {
+    state
+        .with_journal(move |j, ctx| {
+            let on = date(&input.stopped_on, "stopped_on")?;
+            Ok(j.stop_medication(ctx, input.medication_id, on, opt_text(&input.stop_reason))?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn add_evaluation(state: State<'_, AppState>, input: EvaluationForm) -> IpcResult<EvaluationId> {
+    state
+        .with_journal(move |j, ctx| {
+            let record = EvaluationRecord {
+                id: None,
+                course_id: input.course_id,
+                kind: input.kind,
+                evaluated_on: date(&input.evaluated_on, "evaluated_on")?,
+                text: input.text.clone(),
+            };
+            Ok(j.add_evaluation(ctx, &record)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn follow_up(state: State<'_, AppState>, input: FollowUpForm) -> IpcResult<()> {
+    state
+        .with_journal(move |j, ctx| {
+            let from = date(&input.follow_up_from, "follow_up_from")?;
+            Ok(j.follow_up(ctx, input.course_id, from)?)
         })
         .await
 }

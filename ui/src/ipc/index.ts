@@ -65,6 +65,17 @@ import type { NoteId } from "./generated/NoteId";
 import type { CaseReviewId } from "./generated/CaseReviewId";
 import type { EmergencyPlanId } from "./generated/EmergencyPlanId";
 import type { NotificationId } from "./generated/NotificationId";
+import type { AssessmentForm } from "./generated/AssessmentForm";
+import type { MedicationStartForm } from "./generated/MedicationStartForm";
+import type { MedicationStopForm } from "./generated/MedicationStopForm";
+import type { EvaluationForm } from "./generated/EvaluationForm";
+import type { FollowUpForm } from "./generated/FollowUpForm";
+import type { ConsentForm } from "./generated/ConsentForm";
+import type { WithdrawConsentForm } from "./generated/WithdrawConsentForm";
+import type { AssessmentId } from "./generated/AssessmentId";
+import type { MedicationId } from "./generated/MedicationId";
+import type { EvaluationId } from "./generated/EvaluationId";
+import type { ConsentId } from "./generated/ConsentId";
 
 export type * from "./types";
 export type { StaffAccount, UserForm, IdleSetting, AuditForm, AuditPage, AccessEntry };
@@ -138,6 +149,14 @@ export const api = {
   startCourse: (f: StartForm) => call<null>("start_course", f),
   closeCourse: (f: CloseForm) => call<null>("close_course", f),
   revisePlan: (f: PlanForm) => call<PlanRevisionId>("revise_plan", f),
+  // Udredning, medicin, evaluering, efterbehandling (commands/care.rs) and samtykke (commands/consent.rs).
+  addAssessment: (f: AssessmentForm) => call<AssessmentId>("add_assessment", f),
+  startMedication: (f: MedicationStartForm) => call<MedicationId>("start_medication", f),
+  stopMedication: (f: MedicationStopForm) => call<null>("stop_medication", f),
+  addEvaluation: (f: EvaluationForm) => call<EvaluationId>("add_evaluation", f),
+  followUp: (f: FollowUpForm) => call<null>("follow_up", f),
+  giveConsent: (f: ConsentForm) => call<ConsentId>("give_consent", f),
+  withdrawConsent: (f: WithdrawConsentForm) => call<null>("withdraw_consent", f),
   addSession: (f: SessionForm) => call<SessionId>("add_session", f),
   recordAttendance: (f: AttendanceForm) => call<null>("record_attendance", f),
   addNote: (f: NoteForm) => call<NoteId>("add_note", f),
