@@ -79,7 +79,7 @@ impl Comparison {
 }
 
 /// Percentiles of one measured operation, in milliseconds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Timing {
     pub name: String,
     pub runs: usize,
@@ -165,28 +165,47 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[idx.min(sorted.len() - 1)].as_secs_f64() * 1e3
 }
 
-/// Time `op` over `inputs` after a short warm-up.
-fn measure<T>(name: &str, inputs: &[T], mut op: impl FnMut(&T) -> Result<usize>) -> Result<Timing> {
-    for i in inputs.iter().take(50) {
-        op(i)?;
+/// Time `op` over `inputs` on each journal after a short warm-up. With two
+/// journals the runs are interleaved input by input (in alternating order),
+/// so other work on the machine falls on both alike: the ratio between them
+/// is what the comparison reports.
+fn measure<T>(
+    name: &str,
+    journals: &[&Journal],
+    inputs: &[T],
+    mut op: impl FnMut(&Journal, &T) -> Result<usize>,
+) -> Result<Vec<Timing>> {
+    for j in journals {
+        for i in inputs.iter().take(50) {
+            op(j, i)?;
+        }
     }
-    let mut times = Vec::with_capacity(inputs.len());
-    let mut rows = 0usize;
-    for i in inputs {
-        let t = Instant::now();
-        rows += op(i)?;
-        times.push(t.elapsed());
+    let mut times = vec![Vec::with_capacity(inputs.len()); journals.len()];
+    let mut rows = vec![0usize; journals.len()];
+    for (n, i) in inputs.iter().enumerate() {
+        for k in 0..journals.len() {
+            let k = if n % 2 == 0 { k } else { journals.len() - 1 - k };
+            let t = Instant::now();
+            rows[k] += op(journals[k], i)?;
+            times[k].push(t.elapsed());
+        }
     }
-    times.sort();
-    Ok(Timing {
-        name: name.to_string(),
-        runs: times.len(),
-        p50_ms: percentile(&times, 0.5),
-        p95_ms: percentile(&times, 0.95),
-        max_ms: times.last().map(|d| d.as_secs_f64() * 1e3).unwrap_or(0.0),
-        p95_vs_pk: 0.0,
-        avg_rows: rows as f64 / inputs.len().max(1) as f64,
-    })
+    Ok(times
+        .into_iter()
+        .zip(rows)
+        .map(|(mut times, rows)| {
+            times.sort();
+            Timing {
+                name: name.to_string(),
+                runs: times.len(),
+                p50_ms: percentile(&times, 0.5),
+                p95_ms: percentile(&times, 0.95),
+                max_ms: times.last().map(|d| d.as_secs_f64() * 1e3).unwrap_or(0.0),
+                p95_vs_pk: 0.0,
+                avg_rows: rows as f64 / inputs.len().max(1) as f64,
+            }
+        })
+        .collect())
 }
 
 /// The tables of the journal that hold data, in creation (dependency) order.
@@ -246,11 +265,17 @@ fn plain_insert(loaded: &Journal, dir: &std::path::Path) -> Result<(usize, Durat
 /// on an unencrypted and an encrypted journal in the same run.
 pub fn run_all(o: &Options) -> Result<serde_json::Value> {
     if !o.compare_encryption {
-        let r = run(o, false)?;
+        let r = run(o)?;
         return Ok(serde_json::json!({ "text": r.to_text(), "report": r }));
     }
-    let plain = run(o, false)?;
-    let encrypted = run(o, true)?;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
+    let (file, generate_s) = generate(o, today);
+    let plain = load(o, &file, false, today)?;
+    let encrypted = load(o, &file, true, today)?;
+    let mut timings = screen_timings(o, &file, &[&plain.journal, &encrypted.journal], today)?;
+    let (encrypted_t, plain_t) = (timings.pop().unwrap_or_default(), timings.pop().unwrap_or_default());
+    let plain = plain.report(&file, generate_s, plain_t);
+    let encrypted = encrypted.report(&file, generate_s, encrypted_t);
     let pct = |a: f64, b: f64| if a > 0.0 { (b / a - 1.0) * 100.0 } else { 0.0 };
     let overhead_p95_pct =
         plain.timings.iter().zip(&encrypted.timings).map(|(a, b)| (a.name.clone(), pct(a.p95_ms, b.p95_ms))).collect();
@@ -301,14 +326,51 @@ fn file_first_staff_initials(o: &Options) -> String {
     crate::fixtures::generate(0, o.seed, today).staff[0].initials.clone()
 }
 
-pub fn run(o: &Options, encrypted: bool) -> Result<Report> {
+/// The benchmark on one unencrypted journal.
+pub fn run(o: &Options) -> Result<Report> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
-    let clock: Arc<dyn Clock> = Arc::new(FixedClock::on(today));
+    let (file, generate_s) = generate(o, today);
+    let loaded = load(o, &file, false, today)?;
+    let timings = screen_timings(o, &file, &[&loaded.journal], today)?.pop().unwrap_or_default();
+    Ok(loaded.report(&file, generate_s, timings))
+}
+
+fn generate(o: &Options, today: NaiveDate) -> (JournalFile, f64) {
     eprintln!("Genererer {} klienter …", o.clients);
     let t = Instant::now();
     let file = generate_file(o.clients, o.seed, today);
-    let generate_s = t.elapsed().as_secs_f64();
+    (file, t.elapsed().as_secs_f64())
+}
 
+/// A journal loaded with the generated file, and what the loading took.
+struct Loaded {
+    journal: Journal,
+    journal_bytes: u64,
+    load: Load,
+}
+
+impl Loaded {
+    fn report(self, file: &JournalFile, generate_s: f64, mut timings: Vec<Timing>) -> Report {
+        let pk = timings.first().map(|t| t.p95_ms).unwrap_or(0.0).max(1e-9);
+        for t in &mut timings {
+            t.p95_vs_pk = t.p95_ms / pk;
+        }
+        Report {
+            clients: file.clients.len(),
+            sessions: file.sessions.len(),
+            notes: file.notes.len(),
+            generate_s,
+            journal_bytes: self.journal_bytes,
+            load: self.load,
+            timings,
+        }
+    }
+}
+
+/// Load the file through the write path into a new journal (encrypted or
+/// not), beside a plain bulk insert of the same rows.
+fn load(o: &Options, file: &JournalFile, encrypted: bool, today: NaiveDate) -> Result<Loaded> {
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock::on(today));
     let path = o.dir.join(if encrypted { "bench-keyed.journal" } else { "bench.journal" });
     crate::store::remove_journal_files(&path, true);
     let unit = file.units[0].clone();
@@ -320,17 +382,31 @@ pub fn run(o: &Options, encrypted: bool) -> Result<Report> {
     } else {
         Journal::create(&path, &setup, clock)?
     };
-    eprintln!("Indlæser gennem skrivevejen …");
+    eprintln!("Indlæser gennem skrivevejen ({}) …", if encrypted { "krypteret" } else { "ukrypteret" });
     let t = Instant::now();
-    let summary = j.import(&ctx, &file)?;
+    let summary = j.import(&ctx, file)?;
     let write_path = t.elapsed();
     eprintln!("Ren bulk-insert af de samme rækker …");
     let (plain_rows, plain) = plain_insert(&j, &o.dir)?;
     let rows = summary.inserted;
-
     j.connection().execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?;
     let journal_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    Ok(Loaded {
+        journal: j,
+        journal_bytes,
+        load: Load {
+            rows,
+            write_path_s: write_path.as_secs_f64(),
+            write_path_rows_per_s: rows as f64 / write_path.as_secs_f64().max(1e-9),
+            plain_insert_s: plain.as_secs_f64(),
+            plain_insert_rows_per_s: plain_rows as f64 / plain.as_secs_f64().max(1e-9),
+            ratio: write_path.as_secs_f64() / plain.as_secs_f64().max(1e-9),
+        },
+    })
+}
 
+/// The screens' queries, timed on each journal (interleaved when several).
+fn screen_timings(o: &Options, file: &JournalFile, js: &[&Journal], today: NaiveDate) -> Result<Vec<Vec<Timing>>> {
     // Inputs drawn from the generated data, the same for every run of a seed.
     let mut rng = ChaCha8Rng::seed_from_u64(o.seed ^ 0x5eed);
     let n = o.queries.max(1);
@@ -380,44 +456,38 @@ pub fn run(o: &Options, encrypted: bool) -> Result<Report> {
         .collect();
 
     let filter = ClientFilter::default();
-    let mut timings = vec![
-        measure("primary-key lookup (baseline)", &ids, |id| Ok(j.client_name(*id)?.map_or(0, |_| 1)))?,
-        measure("client search: whole surname", &surnames, |q| Ok(j.search_clients(q, &filter, today, 50)?.len()))?,
-        measure("client search: 3-letter prefix", &prefixes, |q| Ok(j.search_clients(q, &filter, today, 50)?.len()))?,
-        measure("client search: first name + surname prefix", &full_names, |q| {
+    let per_op = vec![
+        measure("primary-key lookup (baseline)", js, &ids, |j, id| Ok(j.client_name(*id)?.map_or(0, |_| 1)))?,
+        measure("client search: whole surname", js, &surnames, |j, q| {
             Ok(j.search_clients(q, &filter, today, 50)?.len())
         })?,
-        measure("client search: CPR prefix ddmmåå", &cpr6, |q| Ok(j.search_clients(q, &filter, today, 50)?.len()))?,
-        measure("client search: CPR prefix ddmmåå-xx", &cpr8, |q| {
+        measure("client search: 3-letter prefix", js, &prefixes, |j, q| {
             Ok(j.search_clients(q, &filter, today, 50)?.len())
         })?,
-        measure("open full client record (all tabs)", &ids, |id| {
+        measure("client search: first name + surname prefix", js, &full_names, |j, q| {
+            Ok(j.search_clients(q, &filter, today, 50)?.len())
+        })?,
+        measure("client search: CPR prefix ddmmåå", js, &cpr6, |j, q| {
+            Ok(j.search_clients(q, &filter, today, 50)?.len())
+        })?,
+        measure("client search: CPR prefix ddmmåå-xx", js, &cpr8, |j, q| {
+            Ok(j.search_clients(q, &filter, today, 50)?.len())
+        })?,
+        measure("open full client record (all tabs)", js, &ids, |j, id| {
             let r = j.read_record_unaudited(*id, today)?;
             Ok(1 + r.children.len() + r.courses.len() + r.sessions.len() + r.notes.len())
         })?,
-        measure("note search: one word", &note_words, |q| Ok(j.find_notes(q, 20)?.len()))?,
-        measure("note search: two words", &note_pairs, |q| Ok(j.find_notes(q, 20)?.len()))?,
+        measure("note search: one word", js, &note_words, |j, q| Ok(j.find_notes(q, 20)?.len()))?,
+        measure("note search: two words", js, &note_pairs, |j, q| Ok(j.find_notes(q, 20)?.len()))?,
     ];
-    let pk = timings[0].p95_ms.max(1e-9);
-    for t in &mut timings {
-        t.p95_vs_pk = t.p95_ms / pk;
+    // One list of timings per journal, in the order of the operations.
+    let mut per_journal = vec![Vec::new(); js.len()];
+    for op in per_op {
+        for (k, t) in op.into_iter().enumerate() {
+            per_journal[k].push(t);
+        }
     }
-    Ok(Report {
-        clients: file.clients.len(),
-        sessions: file.sessions.len(),
-        notes: file.notes.len(),
-        generate_s,
-        journal_bytes,
-        load: Load {
-            rows,
-            write_path_s: write_path.as_secs_f64(),
-            write_path_rows_per_s: rows as f64 / write_path.as_secs_f64().max(1e-9),
-            plain_insert_s: plain.as_secs_f64(),
-            plain_insert_rows_per_s: plain_rows as f64 / plain.as_secs_f64().max(1e-9),
-            ratio: write_path.as_secs_f64() / plain.as_secs_f64().max(1e-9),
-        },
-        timings,
-    })
+    Ok(per_journal)
 }
 
 fn generate_file(clients: usize, seed: u64, today: NaiveDate) -> JournalFile {
