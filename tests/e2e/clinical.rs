@@ -1,10 +1,12 @@
 //! The clinical story of a course in treatment (spec §4 workflows 1-2, 6):
 //! the assessment (udredning), medication under the roles matrix (only the
 //! doctor starts medication or stops anything but Antabus; a consultant may
-//! stop Antabus), a mid-way evaluation, a consent given and withdrawn, and
-//! the course into follow-up. Bad input (an AUDIT score of 41, a stop date
-//! before the start) and a refused role show their Danish messages beside
-//! the form and change nothing; the journal file holds exactly what was typed.
+//! stop Antabus), a mid-way evaluation, a consent given and withdrawn (what
+//! lets the family department's consultant find the client, and then no
+//! longer), and the course into follow-up. Bad input (an AUDIT score of 41,
+//! a stop date before the start) and a refused role show their Danish
+//! messages beside the form and change nothing; the journal file holds
+//! exactly what was typed.
 
 use std::sync::Arc;
 
@@ -51,6 +53,27 @@ async fn as_user_on(app: &App, initials: &str, name: &str, tab: &str) {
     app.fill("input[name=search]", name).await;
     app.click(&format!("tbody tr[data-client='{name}'] button")).await;
     app.click(&format!("[data-tab={tab}]")).await;
+}
+
+/// Whether `initials`, logged in, finds the client called `name` in the
+/// client list (a family consultant sees only the cases shared with their unit).
+async fn finds(app: &App, initials: &str, name: &str) -> bool {
+    app.click("[data-action=lock]").await;
+    app.login(initials, DEMO_PASSWORD).await;
+    app.wait_text(".topbar .user", &format!("({initials})")).await;
+    app.fill("input[name=search]", name).await;
+    let row = format!("tbody tr[data-client='{name}']");
+    let start = std::time::Instant::now();
+    loop {
+        if app.present(&row).await {
+            return true;
+        }
+        if app.present("[data-screen=clients] tbody td.muted").await {
+            return false;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(15), "the client list never answered");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -171,14 +194,19 @@ async fn assessment_medication_by_role_evaluation_consent_and_follow_up() {
     app.click(&format!("{c} button[type=submit]")).await;
     let given = "[data-panel=consents] [data-consent=family_department]";
     app.wait_text(given, "givet 20-11-2026").await;
+    // The consent shares the case with that family department: its family
+    // consultant now finds the client, and no longer once it is withdrawn.
+    assert!(finds(&app, "RB", CLIENT).await, "shared by the consent");
+    as_user_on(&app, "MS", CLIENT, "overview").await;
     app.click(&format!("{given} [data-action=withdraw-consent]")).await;
     app.fill("[data-form=withdraw-consent] input[name=withdrawn_on]", "22-11-2026").await;
     app.click("[data-form=withdraw-consent] button[type=submit]").await;
     app.wait_text(&format!("{given} [data-field=withdrawn_on]"), "Trukket tilbage 22-11-2026").await;
     app.shot("47-samtykke-trukket-tilbage").await;
+    assert!(!finds(&app, "RB", CLIENT).await, "no longer shared once the consent is withdrawn");
 
     // 7. The course goes into follow-up.
-    app.click("[data-tab=courses]").await;
+    as_user_on(&app, "MS", CLIENT, "courses").await;
     app.click("[data-table=courses] [data-action=follow-up]").await;
     app.fill("[data-form=follow-up] input[name=follow_up_from]", "23-11-2026").await;
     app.click("[data-form=follow-up] button[type=submit]").await;
