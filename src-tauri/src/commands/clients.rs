@@ -79,7 +79,9 @@ pub async fn search_clients(state: State<'_, AppState>, input: ClientQuery) -> I
                 case_owner: input.mine.then_some(ctx.staff),
             };
             // Scoped by role: a family consultant sees only the cases shared with their unit.
-            Ok(j.client_list(ctx, &input.query, &filter, LIST_LIMIT)?)
+            let list = j.client_list(ctx, &input.query, &filter, LIST_LIMIT)?;
+            crate::bench::mark(crate::bench::Mark::List);
+            Ok(list)
         })
         .await
 }

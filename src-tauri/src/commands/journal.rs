@@ -170,6 +170,7 @@ pub fn create_demo(path: &Path, clock: std::sync::Arc<dyn tovholder::model::Cloc
 /// start (making the demo journal first with `--demo` when it is missing).
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
+    crate::bench::mark(crate::bench::Mark::Page);
     let start = state.take_start();
     let demo_path = state.demo_path.clone();
     state
