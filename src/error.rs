@@ -146,6 +146,16 @@ pub enum Invalid {
     /// A settlement whose lines do not add up to its total.
     #[error("Afregningens linjer summer ikke til dens total.")]
     SettlementTotal,
+    /// Group attendance for a member who had not joined yet, or had left,
+    /// on the meeting's date.
+    #[error("Deltageren var ikke med i gruppen på mødedatoen.")]
+    NotInGroup { field: &'static str },
+    /// A member who has already left a group leaves again.
+    #[error("Deltageren har allerede forladt gruppen.")]
+    AlreadyLeft,
+    /// A group meeting recorded with no member's attendance.
+    #[error("Gruppen har ingen deltagere at registrere fremmøde for.")]
+    NoMembers,
     /// Approving a settlement with no lines.
     #[error("Der er intet at afregne til {payer} for {period}.")]
     SettlementEmpty { payer: String, period: String },
@@ -199,6 +209,9 @@ impl Invalid {
             Invalid::SettlementApproved { .. } => "settlement_already_approved",
             Invalid::SettlementEmpty { .. } => "settlement_empty",
             Invalid::SettlementTotal => "settlement_total",
+            Invalid::NotInGroup { .. } => "not_in_group",
+            Invalid::AlreadyLeft => "already_left",
+            Invalid::NoMembers => "no_members",
         }
     }
 
@@ -220,7 +233,10 @@ impl Invalid {
             | Invalid::OutOfRange { field, .. }
             | Invalid::Missing { field, .. }
             | Invalid::OtherClient { field, .. }
-            | Invalid::MonthFormat { field, .. } => Some(field),
+            | Invalid::MonthFormat { field, .. }
+            | Invalid::NotInGroup { field } => Some(field),
+            Invalid::AlreadyLeft => Some("left_on"),
+            Invalid::NoMembers => Some("members"),
             Invalid::NoAgreement { .. } => Some("payer"),
             Invalid::SettlementApproved { .. } | Invalid::SettlementEmpty { .. } => Some("month"),
             Invalid::ChildNotMinor => Some("birth_date"),
@@ -319,8 +335,9 @@ pub fn field_label(field: &str) -> &'static str {
         "drug" => "Præparat",
         "scope" => "Samtykkets omfang",
         "answer_received_on" => "Svar modtaget",
-        "joined_on" => "Startdato",
-        "left_on" => "Slutdato",
+        "joined_on" => "Indmeldelsesdato",
+        "left_on" => "Udmeldelsesdato",
+        "met_on" => "Mødedato",
         "valid_from" => "Gyldig fra",
         "valid_to" => "Gyldig til",
         "goals" => "Mål",

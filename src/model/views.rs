@@ -283,6 +283,60 @@ pub struct GroupMembershipView {
     pub left_on: Option<NaiveDate>,
 }
 
+/// A group in the list of the unit's groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GroupSummary {
+    pub id: GroupId,
+    pub kind: Coded,
+    pub name: String,
+    pub unit: String,
+    pub start_on: NaiveDate,
+    pub end_on: Option<NaiveDate>,
+    /// Members who have not left (that the reader may see).
+    pub members: i64,
+    /// Dates with attendance recorded.
+    pub meetings: i64,
+}
+
+/// One member's attendance at one meeting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GroupAttendanceView {
+    pub met_on: NaiveDate,
+    pub attendance: Coded,
+}
+
+/// A member of a group: a client or a child, with attendance by date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GroupMemberView {
+    pub id: GroupMemberId,
+    pub client_id: Option<ClientId>,
+    pub child_id: Option<ChildId>,
+    pub name: String,
+    pub joined_on: NaiveDate,
+    pub left_on: Option<NaiveDate>,
+    /// Oldest meeting first.
+    pub attendance: Vec<GroupAttendanceView>,
+}
+
+/// One group with its members and meeting dates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GroupView {
+    pub id: GroupId,
+    pub kind: Coded,
+    pub name: String,
+    pub unit: String,
+    pub start_on: NaiveDate,
+    pub end_on: Option<NaiveDate>,
+    /// Clients first, then children, each by name.
+    pub members: Vec<GroupMemberView>,
+    /// Every date with attendance recorded, oldest first.
+    pub meetings: Vec<NaiveDate>,
+}
+
 /// Everything about one client: all tabs of the client page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -257,7 +257,12 @@ pub(crate) fn insert_group(w: &mut Writer<'_>, codes: &Codes, unit: UnitId, r: &
 
 pub(crate) fn insert_group_member(w: &mut Writer<'_>, r: &GroupMemberRecord) -> Result<GroupMemberId> {
     let id = r.id.unwrap_or_default();
-    must_exist(w, "activity_group", &r.group_id, Entity::Group, "group_id")?;
+    let start: NaiveDate = w
+        .conn()
+        .prepare_cached("SELECT start_on FROM activity_group WHERE id = ?1")?
+        .query_row([r.group_id], |row| row.get(0))
+        .optional()?
+        .ok_or(Invalid::Missing { what: Entity::Group, field: "group_id" })?;
     let person = match (&r.client_id, &r.child_id) {
         (Some(c), None) => {
             must_exist(w, "client", c, Entity::Client, "client_id")?;
@@ -269,6 +274,7 @@ pub(crate) fn insert_group_member(w: &mut Writer<'_>, r: &GroupMemberRecord) -> 
         }
         _ => return Err(Invalid::Required { field: "client_id" }.into()),
     };
+    not_before(Some(r.joined_on), "joined_on", Some(start), "start_on")?;
     not_before(r.left_on, "left_on", Some(r.joined_on), "joined_on")?;
     w.insert(
         "group_member",
@@ -292,12 +298,25 @@ pub(crate) fn insert_group_attendance(
 ) -> Result<GroupAttendanceId> {
     let id = r.id.unwrap_or_default();
     codes.check(CodeList::Attendance, &r.attendance, "attendance")?;
-    let (client, child): (Option<ClientId>, Option<ChildId>) = w
+    type Member = (Option<ClientId>, Option<ChildId>, NaiveDate, Option<NaiveDate>, NaiveDate);
+    let (client, child, joined, left, start): Member = w
         .conn()
-        .prepare_cached("SELECT client_id, child_id FROM group_member WHERE id = ?1")?
-        .query_row([r.member_id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .prepare_cached(
+            "SELECT m.client_id, m.child_id, m.joined_on, m.left_on, g.start_on
+             FROM group_member m JOIN activity_group g ON g.id = m.group_id WHERE m.id = ?1",
+        )?
+        .query_row([r.member_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))
         .optional()?
         .ok_or(Invalid::Missing { what: Entity::GroupMember, field: "member_id" })?;
+    // Attendance is recorded for meetings that have been held, while the
+    // group ran and the member was in it.
+    if r.met_on > w.today() {
+        return Err(Invalid::InFuture { field: "met_on" }.into());
+    }
+    not_before(Some(r.met_on), "met_on", Some(start), "start_on")?;
+    if r.met_on < joined || left.is_some_and(|l| r.met_on > l) {
+        return Err(Invalid::NotInGroup { field: "met_on" }.into());
+    }
     w.insert(
         "group_attendance",
         &id,

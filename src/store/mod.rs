@@ -8,6 +8,7 @@
 mod care;
 mod exchange;
 mod family;
+mod groups;
 mod people;
 mod read;
 mod review;

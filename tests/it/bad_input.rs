@@ -24,6 +24,9 @@ struct Fx {
     withdrawn_consent: ConsentId,
     notification: NotificationId,
     referral: ReferralId,
+    group: GroupId,
+    member: GroupMemberId,
+    left_member: GroupMemberId,
 }
 
 fn prepare(w: &mut World) -> Fx {
@@ -77,7 +80,16 @@ fn prepare(w: &mut World) -> Fx {
         )
         .unwrap();
     let referral = w.j.add_referral(&w.ctx, &referral(client)).unwrap();
+    let group = w.j.add_group(&w.ctx, &group_record("Børnegruppen", "2026-09-01")).unwrap();
+    let member = w.j.add_group_member(&w.ctx, &member_record(group, None, Some(child), "2026-09-15")).unwrap();
+    let left_member = w.j.add_group_member(&w.ctx, &member_record(group, Some(client), None, "2026-09-01")).unwrap();
+    w.j.record_group_meeting(&w.ctx, group, date("2026-10-06"), &[(left_member, "attended".into())]).unwrap();
+    w.j.record_group_meeting(&w.ctx, group, date("2026-10-27"), &[(member, "attended".into())]).unwrap();
+    w.j.leave_group(&w.ctx, left_member, date("2026-10-20")).unwrap();
     Fx {
+        group,
+        member,
+        left_member,
         referral,
         client,
         other_client,
@@ -91,6 +103,28 @@ fn prepare(w: &mut World) -> Fx {
         stopped_medication,
         withdrawn_consent,
         notification,
+    }
+}
+
+fn group_record(name: &str, start: &str) -> GroupRecord {
+    GroupRecord {
+        id: None,
+        unit_id: None,
+        kind: "children".into(),
+        name: name.into(),
+        start_on: date(start),
+        end_on: None,
+    }
+}
+
+fn member_record(group: GroupId, client: Option<ClientId>, child: Option<ChildId>, joined: &str) -> GroupMemberRecord {
+    GroupMemberRecord {
+        id: None,
+        group_id: group,
+        client_id: client,
+        child_id: child,
+        joined_on: date(joined),
+        left_on: None,
     }
 }
 
@@ -529,6 +563,54 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
             });
             let _ = f.note;
             j.import(c, &file).map(drop)
+        }),
+        case("a group without a name", "required", |j, c, _, _| {
+            j.add_group(c, &group_record(" ", "2026-09-01")).map(drop)
+        }),
+        case("a group of a kind not on the list", "unknown_code", |j, c, _, _| {
+            j.add_group(c, &GroupRecord { kind: "yoga".into(), ..group_record("Yoga", "2026-09-01") }).map(drop)
+        }),
+        case("a member who joins before the group starts", "date_order", |j, c, _, f| {
+            j.add_group_member(c, &member_record(f.group, Some(f.other_client), None, "2026-08-01")).map(drop)
+        }),
+        case("a member who is neither client nor child", "required", |j, c, _, f| {
+            j.add_group_member(c, &member_record(f.group, None, None, "2026-09-01")).map(drop)
+        }),
+        case("a meeting before the group started", "date_order", |j, c, _, f| {
+            j.record_group_meeting(c, f.group, date("2026-08-25"), &[(f.member, "attended".into())]).map(drop)
+        }),
+        case("a meeting before the member joined", "not_in_group", |j, c, _, f| {
+            j.record_group_meeting(c, f.group, date("2026-09-08"), &[(f.member, "attended".into())]).map(drop)
+        }),
+        case("a meeting after the member left", "not_in_group", |j, c, _, f| {
+            j.record_group_meeting(c, f.group, date("2026-11-03"), &[(f.left_member, "attended".into())]).map(drop)
+        }),
+        case("a meeting in the future", "in_future", |j, c, _, f| {
+            j.record_group_meeting(c, f.group, date("2027-01-05"), &[(f.member, "attended".into())]).map(drop)
+        }),
+        case("a meeting with an attendance code not on the list", "unknown_code", |j, c, _, f| {
+            j.record_group_meeting(c, f.group, date("2026-10-13"), &[(f.member, "maybe".into())]).map(drop)
+        }),
+        case("a meeting whose second member is bad keeps not even the first", "unknown_code", |j, c, _, f| {
+            let rows = [(f.member, "attended".to_string()), (f.left_member, "x".to_string())];
+            j.record_group_meeting(c, f.group, date("2026-10-13"), &rows).map(drop)
+        }),
+        case("the same meeting recorded twice", "duplicate", |j, c, _, f| {
+            j.record_group_meeting(c, f.group, date("2026-10-06"), &[(f.left_member, "attended".into())]).map(drop)
+        }),
+        case("a meeting with nobody", "no_members", |j, c, _, f| {
+            j.record_group_meeting(c, f.group, date("2026-10-13"), &[]).map(drop)
+        }),
+        case("leaving before joining", "date_order", |j, c, _, f| {
+            j.leave_group(c, f.member, date("2026-09-10")).map(drop)
+        }),
+        case("leaving before a meeting attended", "date_order", |j, c, _, f| {
+            j.leave_group(c, f.member, date("2026-10-20")).map(drop)
+        }),
+        case("leaving twice", "already_left", |j, c, _, f| j.leave_group(c, f.left_member, date("2026-11-01"))),
+        case("an administrator recording a group meeting", "forbidden", |j, _, w, f| {
+            let c = &w.as_staff(w.admin);
+            j.record_group_meeting(c, f.group, date("2026-11-03"), &[(f.member, "attended".into())]).map(drop)
         }),
     ]
 }

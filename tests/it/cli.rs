@@ -536,3 +536,25 @@ fn reports_from_the_command_line() {
         "forbidden",
     );
 }
+
+#[test]
+fn groups_are_listed_shown_joined_met_and_left_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("demo-groups.journal");
+    ok(&j, &["demo"]);
+    assert!(ok(&j, &["group", "list"]).contains("Tilbagefaldsgruppen tirsdag"));
+    let group =
+        created(&j, &["group", "new", "--kind", "youth", "--name", "Ungegruppen vinter", "--start", "02-11-2026"]);
+    let client = "00000000-0000-4000-8000-000300000001";
+    let member = created(&j, &["group", "join", &group, "--client", client, "--on", "02-11-2026"]);
+    refused(
+        &j,
+        &["group", "meeting", &group, "--on", "01-11-2026", "--attendance", &format!("{member}=attended")],
+        "date_order",
+    );
+    ok(&j, &["group", "meeting", &group, "--on", "09-11-2026", "--attendance", &format!("{member}=attended")]);
+    refused(&j, &["group", "leave", &member, "--on", "01-11-2026"], "date_order");
+    ok(&j, &["group", "leave", &member, "--on", "16-11-2026"]);
+    let shown = ok(&j, &["group", "show", &group]);
+    assert!(shown.contains("udmeldt 16-11-2026") && shown.contains("09-11-2026  Fremmødt"), "{shown}");
+}

@@ -376,6 +376,77 @@ fn family_course_both_parents_network_emergency_plan_and_childrens_group() {
 }
 
 #[test]
+fn group_with_a_child_and_a_client_two_meetings_and_a_member_leaving() {
+    let mut w = World::new();
+    let mother = w.client("Mona Mosegaard", "030388-2222", "0336");
+    let stranger = w.client("Ukendt Udenfor", "050590-1111", "0320");
+    let child = w.child(mother, "Lily Mosegaard", "2016-02-02", "joint", "with_client");
+    let group =
+        w.j.add_group(
+            &w.ctx,
+            &GroupRecord {
+                id: None,
+                unit_id: None,
+                kind: "children".into(),
+                name: "Stjernerne".into(),
+                start_on: date("2026-10-01"),
+                end_on: None,
+            },
+        )
+        .unwrap();
+    let member = |client: Option<ClientId>, child: Option<ChildId>| GroupMemberRecord {
+        id: None,
+        group_id: group,
+        client_id: client,
+        child_id: child,
+        joined_on: date("2026-10-01"),
+        left_on: None,
+    };
+    let lily = w.j.add_group_member(&w.ctx, &member(None, Some(child))).unwrap();
+    let mona = w.j.add_group_member(&w.ctx, &member(Some(mother), None)).unwrap();
+    let other = w.j.add_group_member(&w.ctx, &member(Some(stranger), None)).unwrap();
+    let all = |a: &str, b: &str, c: &str| vec![(lily, a.to_string()), (mona, b.to_string()), (other, c.to_string())];
+    w.j.record_group_meeting(&w.ctx, group, date("2026-10-07"), &all("attended", "attended", "no_show")).unwrap();
+    w.j.record_group_meeting(&w.ctx, group, date("2026-10-14"), &all("attended", "cancelled_by_client", "attended"))
+        .unwrap();
+    w.j.leave_group(&w.ctx, other, date("2026-10-20")).unwrap();
+
+    let list = w.j.groups(&w.ctx).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].members, list[0].meetings), (2, 2), "the member who left is not counted");
+    let g = w.j.group(&w.ctx, group).unwrap();
+    assert_eq!(g.kind.label, "Børnegruppe (6-13 år)");
+    assert_eq!(g.meetings, vec![date("2026-10-07"), date("2026-10-14")]);
+    let names: Vec<&str> = g.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, vec!["Mona Mosegaard", "Ukendt Udenfor", "Lily Mosegaard"], "clients first, then children");
+    assert_eq!(g.members[1].left_on, Some(date("2026-10-20")));
+    assert_eq!(g.members[2].child_id, Some(child));
+    let mona_codes: Vec<&str> = g.members[0].attendance.iter().map(|a| a.attendance.code.as_str()).collect();
+    assert_eq!(mona_codes, vec!["attended", "cancelled_by_client"]);
+    assert_eq!(w.j.client_record(&w.ctx, stranger).unwrap().groups[0].left_on, Some(date("2026-10-20")));
+
+    // The family consultant of Stevns sees the group through the shared
+    // child only, not the other members.
+    let stevns = w.j.role_of(w.stevns_fc).unwrap().1;
+    let consent = ConsentRecord {
+        id: None,
+        client_id: mother,
+        scope: "family_department".into(),
+        recipient: "Stevns Center Familie".into(),
+        to_unit: Some(stevns),
+        given_on: date("2026-10-01"),
+        withdrawn_on: None,
+        remarks: None,
+    };
+    w.j.give_consent(&w.ctx, &consent).unwrap();
+    let fc = w.as_staff(w.stevns_fc);
+    let g = w.j.group(&fc, group).unwrap();
+    let names: Vec<&str> = g.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, vec!["Mona Mosegaard", "Lily Mosegaard"]);
+    assert_eq!(w.j.groups(&fc).unwrap()[0].members, 2);
+}
+
+#[test]
 fn notification_is_recorded_listed_until_answered_and_shown_on_the_child() {
     let mut w = World::new();
     let client = w.client("Nis Nørregaard", "050575-4443", "0320");
