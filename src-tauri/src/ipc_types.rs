@@ -7,9 +7,9 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::commands::{admin, care, clients, consent, journal, login, reports, review, sessions};
+use crate::commands::{admin, care, clients, consent, groups, journal, login, reports, review, sessions};
 use crate::error::IpcError;
-use tovholder::model::views::{CaseReviewList, ClientSummary, FullRecord};
+use tovholder::model::views::{CaseReviewList, ClientSummary, FullRecord, GroupSummary, GroupView};
 use tovholder::model::*;
 use tovholder::report::{AnnualReport, WaitingReport};
 
@@ -43,6 +43,7 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         clients::ClientForm,
         clients::ChildForm,
         clients::EmergencyPlanForm,
+        clients::NetworkPersonForm,
         clients::NotificationForm,
         clients::NotificationAnswerForm,
         clients::WaitingReferral,
@@ -62,6 +63,12 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         care::FollowUpForm,
         consent::ConsentForm,
         consent::WithdrawConsentForm,
+        groups::GroupForm,
+        groups::GroupMemberForm,
+        groups::GroupMeetingForm,
+        groups::LeaveGroupForm,
+        GroupSummary,
+        GroupView,
         sessions::SessionForm,
         sessions::AttendanceForm,
         sessions::NoteForm,
@@ -95,6 +102,9 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         MedicationId,
         EvaluationId,
         ConsentId,
+        NetworkPersonId,
+        GroupId,
+        GroupMemberId,
     );
     Ok(())
 }

@@ -12,6 +12,7 @@
 
 mod admin;
 mod clinical;
+mod groups;
 mod harness;
 mod reports;
 mod stories;

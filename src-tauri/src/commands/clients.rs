@@ -174,6 +174,35 @@ pub async fn add_emergency_plan(state: State<'_, AppState>, input: EmergencyPlan
         .await
 }
 
+/// A person in a child's network (teacher, pedagogue, grandparent…).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NetworkPersonForm {
+    pub child_id: ChildId,
+    /// A code of the `network_role` list.
+    pub role: String,
+    pub name: String,
+    pub contact: String,
+}
+
+#[tauri::command]
+pub async fn add_network_person(state: State<'_, AppState>, input: NetworkPersonForm) -> IpcResult<NetworkPersonId> {
+    state
+        .with_journal(move |j, ctx| {
+            if input.role.trim().is_empty() {
+                return Err(tovholder::Invalid::Required { field: "role" }.into());
+            }
+            let record = NetworkPersonRecord {
+                id: None,
+                child_id: input.child_id,
+                role: input.role.clone(),
+                name: input.name.clone(),
+                contact: opt_text(&input.contact),
+            };
+            Ok(j.add_network_person(ctx, &record)?)
+        })
+        .await
+}
+
 /// A notification (underretning) about a child to the family department.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct NotificationForm {

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod care;
 pub mod clients;
 pub mod consent;
+pub mod groups;
 pub mod journal;
 pub mod login;
 pub mod reports;

@@ -76,6 +76,16 @@ import type { AssessmentId } from "./generated/AssessmentId";
 import type { MedicationId } from "./generated/MedicationId";
 import type { EvaluationId } from "./generated/EvaluationId";
 import type { ConsentId } from "./generated/ConsentId";
+import type { NetworkPersonForm } from "./generated/NetworkPersonForm";
+import type { NetworkPersonId } from "./generated/NetworkPersonId";
+import type { GroupForm } from "./generated/GroupForm";
+import type { GroupMemberForm } from "./generated/GroupMemberForm";
+import type { GroupMeetingForm } from "./generated/GroupMeetingForm";
+import type { LeaveGroupForm } from "./generated/LeaveGroupForm";
+import type { GroupSummary } from "./generated/GroupSummary";
+import type { GroupView } from "./generated/GroupView";
+import type { GroupId } from "./generated/GroupId";
+import type { GroupMemberId } from "./generated/GroupMemberId";
 
 export type * from "./types";
 export type { StaffAccount, UserForm, IdleSetting, AuditForm, AuditPage, AccessEntry };
@@ -140,6 +150,7 @@ export const api = {
   addClient: (f: ClientForm) => call<ClientId>("add_client", f),
   addChild: (f: ChildForm) => call<ChildId>("add_child", f),
   addEmergencyPlan: (f: EmergencyPlanForm) => call<EmergencyPlanId>("add_emergency_plan", f),
+  addNetworkPerson: (f: NetworkPersonForm) => call<NetworkPersonId>("add_network_person", f),
   addNotification: (f: NotificationForm) => call<NotificationId>("add_notification", f),
   answerNotification: (f: NotificationAnswerForm) => call<null>("answer_notification", f),
   addReferral: (f: ReferralForm) => call<ReferralId>("add_referral", f),
@@ -157,6 +168,13 @@ export const api = {
   followUp: (f: FollowUpForm) => call<null>("follow_up", f),
   giveConsent: (f: ConsentForm) => call<ConsentId>("give_consent", f),
   withdrawConsent: (f: WithdrawConsentForm) => call<null>("withdraw_consent", f),
+  // Grupper (commands/groups.rs).
+  listGroups: () => call<GroupSummary[]>("list_groups"),
+  groupDetail: (id: GroupId) => call<GroupView>("group_detail", id),
+  addGroup: (f: GroupForm) => call<GroupId>("add_group", f),
+  addGroupMember: (f: GroupMemberForm) => call<GroupMemberId>("add_group_member", f),
+  recordGroupMeeting: (f: GroupMeetingForm) => call<null>("record_group_meeting", f),
+  leaveGroup: (f: LeaveGroupForm) => call<null>("leave_group", f),
   addSession: (f: SessionForm) => call<SessionId>("add_session", f),
   recordAttendance: (f: AttendanceForm) => call<null>("record_attendance", f),
   addNote: (f: NoteForm) => call<NoteId>("add_note", f),

@@ -2,7 +2,7 @@
 // choices the forms offer, and where the person is (a small router; no URLs
 // in a desktop app).
 import { api, onLocked } from "../ipc";
-import type { AppInfo, JournalInfo, ReferenceData, Code, ClientId } from "../ipc";
+import type { AppInfo, JournalInfo, ReferenceData, Code, ClientId, GroupId } from "../ipc";
 
 export type Tab = "overview" | "children" | "courses" | "plan" | "sessions";
 export type View =
@@ -14,7 +14,8 @@ export type View =
   | { name: "review" }
   | { name: "reports" }
   | { name: "users" }
-  | { name: "audit" };
+  | { name: "audit" }
+  | { name: "groups"; id?: GroupId };
 
 class AppModel {
   /** The logged-in user's journal. */
