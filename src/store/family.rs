@@ -275,6 +275,17 @@ pub(crate) fn insert_group_member(w: &mut Writer<'_>, r: &GroupMemberRecord) -> 
         _ => return Err(Invalid::Required { field: "client_id" }.into()),
     };
     not_before(Some(r.joined_on), "joined_on", Some(start), "start_on")?;
+    // A person is in a group once at a time; after leaving they may rejoin.
+    let current: bool = w
+        .conn()
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM group_member WHERE group_id = ?1 AND left_on IS NULL
+                            AND (client_id = ?2 OR child_id = ?3))",
+        )?
+        .query_row(rusqlite::params![r.group_id, r.client_id, r.child_id], |row| row.get(0))?;
+    if current {
+        return Err(Invalid::Duplicate { what: Entity::GroupMember }.into());
+    }
     not_before(r.left_on, "left_on", Some(r.joined_on), "joined_on")?;
     w.insert(
         "group_member",

@@ -573,6 +573,9 @@ fn cases() -> Vec<(&'static str, &'static str, Op)> {
         case("a member who joins before the group starts", "date_order", |j, c, _, f| {
             j.add_group_member(c, &member_record(f.group, Some(f.other_client), None, "2026-08-01")).map(drop)
         }),
+        case("a child who is already in the group", "duplicate", |j, c, _, f| {
+            j.add_group_member(c, &member_record(f.group, None, Some(f.child), "2026-10-01")).map(drop)
+        }),
         case("a member who is neither client nor child", "required", |j, c, _, f| {
             j.add_group_member(c, &member_record(f.group, None, None, "2026-09-01")).map(drop)
         }),
