@@ -132,7 +132,7 @@ impl Journal {
         meetings.dedup();
         let people: Vec<uuid::Uuid> =
             members.iter().filter_map(|m| m.client_id.map(|c| c.0).or(m.child_id.map(|c| c.0))).collect();
-        self.audit_reads(ctx, &people, "group")?;
+        self.audit_reads(ctx, &people, "group_member")?;
         Ok(GroupView {
             id,
             kind: codes.coded(CodeList::GroupKind, &kind),

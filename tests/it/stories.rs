@@ -424,6 +424,8 @@ fn group_with_a_child_and_a_client_two_meetings_and_a_member_leaving() {
     let mona_codes: Vec<&str> = g.members[0].attendance.iter().map(|a| a.attendance.code.as_str()).collect();
     assert_eq!(mona_codes, vec!["attended", "cancelled_by_client"]);
     assert_eq!(w.j.client_record(&w.ctx, stranger).unwrap().groups[0].left_on, Some(date("2026-10-20")));
+    let log = w.j.access_log(&w.as_staff(w.leader), mother.0).unwrap();
+    assert!(log.iter().any(|e| e.what_label.as_deref() == Some("gruppe")), "reading the group is in Mona's access log");
 
     // The family consultant of Stevns sees the group through the shared
     // child only, not the other members.
