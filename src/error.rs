@@ -338,6 +338,7 @@ pub fn field_label(field: &str) -> &'static str {
         "joined_on" => "Indmeldelsesdato",
         "left_on" => "Udmeldelsesdato",
         "met_on" => "Mødedato",
+        "client_id" => "Klient eller barn",
         "valid_from" => "Gyldig fra",
         "valid_to" => "Gyldig til",
         "goals" => "Mål",

@@ -83,7 +83,14 @@ async fn consultant_runs_a_childrens_group_and_adds_a_network_person() {
     app.click(&format!("{g} button[type=submit]")).await;
     app.wait_text("[data-field=group-name]", GROUP).await;
 
-    // 2. Two children of demo clients and an adult client join.
+    // 2. Nobody chosen is refused beside the search; then two children of
+    // demo clients and an adult client join.
+    app.click("[data-action=add-member]").await;
+    app.fill("[data-form=group-member] input[name=joined_on]", "02-11-2026").await;
+    app.click("[data-form=group-member] button[type=submit]").await;
+    let msg = app.wait_text("[data-form=group-member] [data-error-for=client_id]", "Klient").await;
+    assert_eq!(msg, "Klient eller barn skal udfyldes.");
+    app.click("[data-form=group-member] .actions button[type=button]").await;
     add_member(&app, "Michael Skovbo Rask", Some("Ida Skovbo Rask"), "02-11-2026", Some("52-ny-deltager-barn")).await;
     add_member(&app, "Allan Bisgaard", Some("Viktor Bisgaard"), "02-11-2026", None).await;
     add_member(&app, "Louise Dalsgaard Winther", None, "02-11-2026", None).await;

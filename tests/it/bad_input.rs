@@ -672,6 +672,10 @@ fn messages_are_danish_and_name_the_field() {
     assert_eq!(e.invalid().and_then(|i| i.field()), Some("end_on"));
     let e = w.j.add_client(&w.ctx, &client_record("", None)).unwrap_err();
     assert_eq!(e.to_string(), "Navn skal udfyldes.");
+    let e = w.j.add_group_member(&w.ctx, &member_record(f.group, None, None, "2026-10-01")).unwrap_err();
+    assert_eq!(e.to_string(), "Klient eller barn skal udfyldes.");
+    let e = w.j.leave_group(&w.ctx, f.member, date("2026-09-10")).unwrap_err();
+    assert_eq!(e.to_string(), "Udmeldelsesdato ligger før Indmeldelsesdato.");
     let e = Cpr::parse("311301-1234").unwrap_err();
     assert_eq!(e.to_string(), "CPR-nummeret indeholder ikke en gyldig fødselsdato.");
 }
