@@ -32,6 +32,39 @@ fn tool(name: &str) -> PathBuf {
     }
 }
 
+/// Start tauri-driver on fresh ports and wait until it listens; its own
+/// process group, so that WebKitWebDriver and the app it starts are stopped
+/// with it.
+fn start_tauri_driver(dir: &Path, display: &str, env: &[(&str, &str)]) -> (Child, u16) {
+    let port = free_port();
+    let native_port = free_port();
+    let xdg = dir.join("xdg");
+    let mut tauri_driver = Command::new(tool("tauri-driver"))
+        .process_group(0)
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .env("DISPLAY", display)
+        .env("TOVHOLDER_NOW", TODAY)
+        .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+        .env("XDG_DATA_HOME", xdg.join("data"))
+        .env("XDG_CONFIG_HOME", xdg.join("config"))
+        .env("XDG_CACHE_HOME", xdg.join("cache"))
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("tauri-driver mangler (cargo install tauri-driver@2.0.4 --locked, eller kør scripts/test)");
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = tauri_driver.kill();
+            panic!("tauri-driver did not start");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (tauri_driver, port)
+}
+
 /// A display: the caller's, or a fresh Xvfb at the laptop size of the spec.
 fn display() -> (String, Option<Child>) {
     if let Ok(d) = std::env::var("DISPLAY") {
@@ -72,48 +105,45 @@ impl App {
     }
 
     /// `launch`, with more environment variables for the app.
+    ///
+    /// Starting the drivers is retried (up to three times, on fresh ports):
+    /// two stories starting at once can race for a port that `free_port`
+    /// has just released, and then the session request fails before the
+    /// app exists. Nothing the story checks has happened yet at that point.
     pub async fn launch_with(dir: &Path, journal: &Path, demo: bool, env: &[(&str, &str)]) -> App {
         let (display, xvfb) = display();
-        let port = free_port();
-        let native_port = free_port();
-        let xdg = dir.join("xdg");
-        // Its own process group, so that WebKitWebDriver and the app it
-        // starts are stopped with it.
-        let tauri_driver = Command::new(tool("tauri-driver"))
-            .process_group(0)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("DISPLAY", display.as_str())
-            .env("TOVHOLDER_NOW", TODAY)
-            .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
-            .env("XDG_DATA_HOME", xdg.join("data"))
-            .env("XDG_CONFIG_HOME", xdg.join("config"))
-            .env("XDG_CACHE_HOME", xdg.join("cache"))
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .envs(env.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver mangler (cargo install tauri-driver@2.0.4 --locked, eller kør scripts/test)");
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "tauri-driver did not start");
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        let mut xvfb = xvfb;
+        let mut last = String::new();
+        for attempt in 1..=3 {
+            let (tauri_driver, port) = start_tauri_driver(dir, &display, env);
+            let mut app = App { driver: None, tauri_driver, xvfb: xvfb.take(), display: display.clone() };
+            let mut args = vec!["--journal".to_string(), journal.display().to_string()];
+            if demo {
+                args.push("--demo".into());
+            }
+            let mut caps = Capabilities::new();
+            caps.set("browserName", "wry").unwrap();
+            caps.set("tauri:options", json!({ "application": env!("CARGO_BIN_EXE_tovholder-desktop"), "args": args }))
+                .unwrap();
+            match WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
+                .request_timeout(Duration::from_secs(30))
+                .await
+            {
+                Ok(driver) => {
+                    app.driver = Some(driver);
+                    return app;
+                }
+                Err(e) => {
+                    last = e.to_string();
+                    eprintln!("e2e: the WebDriver session did not start (attempt {attempt} of 3): {last}");
+                    // Stop this attempt's drivers but keep our display.
+                    xvfb = app.xvfb.take();
+                    drop(app);
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
         }
-        let mut args = vec!["--journal".to_string(), journal.display().to_string()];
-        if demo {
-            args.push("--demo".into());
-        }
-        let mut caps = Capabilities::new();
-        caps.set("browserName", "wry").unwrap();
-        caps.set("tauri:options", json!({ "application": env!("CARGO_BIN_EXE_tovholder-desktop"), "args": args }))
-            .unwrap();
-        let mut app = App { driver: None, tauri_driver, xvfb, display };
-        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
-            .request_timeout(Duration::from_secs(30))
-            .await
-            .unwrap();
-        app.driver = Some(driver);
-        app
+        panic!("the WebDriver session did not start in three attempts: {last}");
     }
 
     /// Log in at the login screen, pressing Enter in the password field.
@@ -143,19 +173,32 @@ impl App {
     }
 
     /// Wait until the text of `css` contains `want`.
+    /// On a timeout the failure names what was there instead, and any
+    /// message the page shows (`role=alert`), so a failed run explains itself.
     pub async fn wait_text(&self, css: &str, want: &str) -> String {
         let start = Instant::now();
         loop {
+            let mut seen = Vec::new();
             if let Ok(els) = self.d().find_all(By::Css(css)).await {
                 for e in els {
                     if let Ok(t) = e.text().await {
                         if t.contains(want) {
                             return t;
                         }
+                        seen.push(t);
                     }
                 }
             }
-            assert!(start.elapsed() < Duration::from_secs(15), "no «{want}» in {css}");
+            if start.elapsed() > Duration::from_secs(15) {
+                let mut alerts = Vec::new();
+                if let Ok(els) = self.d().find_all(By::Css("[role=alert]")).await {
+                    for e in els {
+                        alerts.push(e.text().await.unwrap_or_default());
+                    }
+                }
+                self.shot("zz-failed").await;
+                panic!("no «{want}» in {css}; found {seen:?}; alerts on the page: {alerts:?}");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
