@@ -8,32 +8,20 @@
 //! messages beside the form and change nothing; the journal file holds
 //! exactly what was typed.
 
-use std::sync::Arc;
-
-use chrono::NaiveDate;
 use tovholder::demo::DEMO_PASSWORD;
 use tovholder::model::views::FullRecord;
-use tovholder::model::{EvaluationKind, FixedClock};
-use tovholder::security::keys::Secret;
+use tovholder::model::EvaluationKind;
 use tovholder::store::ClientFilter;
 use tovholder::Journal;
 
-use crate::harness::{App, TODAY};
+use crate::harness::{d, open_as_leader, today, App};
 
 const CLIENT: &str = "Jannik Strøm Bertelsen";
 /// Familie & PPR-Enheden, Faxe Kommune, in the demo journal.
 const FAXE_FAMILY_UNIT: &str = "00000000-0000-4000-8000-000100000002";
 
-fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
-}
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
 fn open(journal: &std::path::Path) -> Journal {
-    Journal::login(journal, "BH", &Secret::new(DEMO_PASSWORD), Arc::new(FixedClock::on(today()))).unwrap().0
+    open_as_leader(journal).0
 }
 
 fn record_of(j: &Journal, name: &str) -> FullRecord {

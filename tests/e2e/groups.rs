@@ -6,25 +6,17 @@
 //! Danish message beside the field, keeps what was typed and changes
 //! nothing; the journal file holds exactly what was done.
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
 use tovholder::demo::DEMO_PASSWORD;
-use tovholder::model::FixedClock;
-use tovholder::security::keys::Secret;
 use tovholder::store::ClientFilter;
 use tovholder::{Ctx, Journal};
 
-use crate::harness::{App, TODAY};
+use crate::harness::{d, open_as_leader, App, TODAY};
 
 const GROUP: &str = "Mælkebøtterne, vinter 2026";
 
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
 fn open(journal: &std::path::Path) -> (Journal, Ctx) {
-    Journal::login(journal, "BH", &Secret::new(DEMO_PASSWORD), Arc::new(FixedClock::on(d(TODAY)))).unwrap()
+    open_as_leader(journal)
 }
 
 /// Add a member from the group page: search the client, then choose the

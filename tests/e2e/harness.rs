@@ -4,14 +4,36 @@ use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
 use serde_json::json;
 use thirtyfour::prelude::*;
 use thirtyfour::Capabilities;
+use tovholder::demo::DEMO_PASSWORD;
+use tovholder::model::FixedClock;
+use tovholder::security::keys::Secret;
+use tovholder::{Ctx, Journal};
 
 /// "Today" in the stories: the app and the checks use the same fixed clock.
 pub const TODAY: &str = "2026-11-23";
+
+/// The stories' today, as a date.
+pub fn today() -> NaiveDate {
+    d(TODAY)
+}
+
+/// An ISO date (`2026-11-23`) as a date.
+pub fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// The journal file, opened through the core as the demo's leader (BH),
+/// to check afterwards what the story wrote.
+pub fn open_as_leader(journal: &Path) -> (Journal, Ctx) {
+    Journal::login(journal, "BH", &Secret::new(DEMO_PASSWORD), Arc::new(FixedClock::on(today()))).unwrap()
+}
 
 pub struct App {
     pub driver: Option<WebDriver>,

@@ -8,25 +8,16 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use tovholder::demo::DEMO_PASSWORD;
 use tovholder::model::{ClientRecord, CourseRecord, Cpr, FixedClock, Money};
 use tovholder::security::keys::{KdfParams, Secret};
 use tovholder::{Ctx, Journal};
 
-use crate::harness::{App, TODAY};
-
-fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
-}
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+use crate::harness::{d, open_as_leader, today, App};
 
 /// The journal file, opened through the core as the leader.
 fn open(journal: &Path) -> (Journal, Ctx) {
-    Journal::login(journal, "BH", &Secret::new(DEMO_PASSWORD), Arc::new(FixedClock::on(today()))).unwrap()
+    open_as_leader(journal)
 }
 
 /// The encrypted demo journal, made here rather than by the app, with one

@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use tovholder::demo::DEMO_PASSWORD;
 use tovholder::model::views::FullRecord;
 use tovholder::model::{FixedClock, NoteKind, Participant};
@@ -13,19 +12,11 @@ use tovholder::security::keys::{KdfParams, Secret};
 use tovholder::store::ClientFilter;
 use tovholder::Journal;
 
-use crate::harness::{App, TODAY};
-
-fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
-}
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+use crate::harness::{d, open_as_leader, today, App};
 
 /// The journal file, opened through the core as the leader.
 fn open(journal: &std::path::Path) -> Journal {
-    Journal::login(journal, "BH", &Secret::new(DEMO_PASSWORD), Arc::new(FixedClock::on(today()))).unwrap().0
+    open_as_leader(journal).0
 }
 
 /// The record of the one client called `name`, read from the file.
