@@ -91,16 +91,8 @@ export type * from "./types";
 export type { StaffAccount, UserForm, IdleSetting, AuditForm, AuditPage, AccessEntry };
 export type { AuditEntry } from "./generated/AuditEntry";
 
-/** A refused command: a stable code, a Danish message and the field it belongs beside. */
-export class CommandError extends Error {
-  code: string;
-  field: string | null;
-  constructor(e: IpcError) {
-    super(e.message);
-    this.code = e.code;
-    this.field = e.field;
-  }
-}
+import { CommandError } from "./error";
+export { CommandError };
 
 function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;

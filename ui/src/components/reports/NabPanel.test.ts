@@ -3,16 +3,8 @@ import { flushSync, mount, unmount } from "svelte";
 
 // The shell is not there in a component test: the one IPC module is replaced.
 const saveNabExtract = vi.fn();
-vi.mock("../../ipc", () => {
-  class CommandError extends Error {
-    code: string;
-    field: string | null;
-    constructor(e: { code: string; message: string; field: string | null }) {
-      super(e.message);
-      this.code = e.code;
-      this.field = e.field;
-    }
-  }
+vi.mock("../../ipc", async () => {
+  const { CommandError } = await import("../../ipc/error");
   return { api: { saveNabExtract: (f: unknown) => saveNabExtract(f) }, CommandError };
 });
 vi.mock("../../lib/app.svelte", () => ({ app: { today: "2026-11-23" } }));

@@ -4,16 +4,8 @@ import { flushSync, mount, unmount } from "svelte";
 // The shell is not there in a component test: the one IPC module is replaced.
 const settlement = vi.fn();
 const approveSettlement = vi.fn();
-vi.mock("../../ipc", () => {
-  class CommandError extends Error {
-    code: string;
-    field: string | null;
-    constructor(e: { code: string; message: string; field: string | null }) {
-      super(e.message);
-      this.code = e.code;
-      this.field = e.field;
-    }
-  }
+vi.mock("../../ipc", async () => {
+  const { CommandError } = await import("../../ipc/error");
   return {
     api: {
       settlement: (f: unknown) => settlement(f),
