@@ -106,28 +106,6 @@ fn prepare(w: &mut World) -> Fx {
     }
 }
 
-fn group_record(name: &str, start: &str) -> GroupRecord {
-    GroupRecord {
-        id: None,
-        unit_id: None,
-        kind: "children".into(),
-        name: name.into(),
-        start_on: date(start),
-        end_on: None,
-    }
-}
-
-fn member_record(group: GroupId, client: Option<ClientId>, child: Option<ChildId>, joined: &str) -> GroupMemberRecord {
-    GroupMemberRecord {
-        id: None,
-        group_id: group,
-        client_id: client,
-        child_id: child,
-        joined_on: date(joined),
-        left_on: None,
-    }
-}
-
 fn consent(client: ClientId) -> ConsentRecord {
     ConsentRecord {
         id: None,

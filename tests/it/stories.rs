@@ -305,32 +305,8 @@ fn family_course_both_parents_network_emergency_plan_and_childrens_group() {
     };
     w.j.add_emergency_plan(&w.ctx, &plan("Mormor")).unwrap();
     w.j.add_emergency_plan(&w.ctx, &plan("Mormor og nabo")).unwrap();
-    let group =
-        w.j.add_group(
-            &w.ctx,
-            &GroupRecord {
-                id: None,
-                unit_id: None,
-                kind: "children".into(),
-                name: "Børnegruppen efterår".into(),
-                start_on: date("2026-09-01"),
-                end_on: None,
-            },
-        )
-        .unwrap();
-    let member =
-        w.j.add_group_member(
-            &w.ctx,
-            &GroupMemberRecord {
-                id: None,
-                group_id: group,
-                client_id: None,
-                child_id: Some(child),
-                joined_on: date("2026-09-01"),
-                left_on: None,
-            },
-        )
-        .unwrap();
+    let group = w.j.add_group(&w.ctx, &group_record("Børnegruppen efterår", "2026-09-01")).unwrap();
+    let member = w.j.add_group_member(&w.ctx, &member_record(group, None, Some(child), "2026-09-01")).unwrap();
     w.j.add_group_attendance(
         &w.ctx,
         &GroupAttendanceRecord {
@@ -381,27 +357,8 @@ fn group_with_a_child_and_a_client_two_meetings_and_a_member_leaving() {
     let mother = w.client("Mona Mosegaard", "030388-2222", "0336");
     let stranger = w.client("Ukendt Udenfor", "050590-1111", "0320");
     let child = w.child(mother, "Lily Mosegaard", "2016-02-02", "joint", "with_client");
-    let group =
-        w.j.add_group(
-            &w.ctx,
-            &GroupRecord {
-                id: None,
-                unit_id: None,
-                kind: "children".into(),
-                name: "Stjernerne".into(),
-                start_on: date("2026-10-01"),
-                end_on: None,
-            },
-        )
-        .unwrap();
-    let member = |client: Option<ClientId>, child: Option<ChildId>| GroupMemberRecord {
-        id: None,
-        group_id: group,
-        client_id: client,
-        child_id: child,
-        joined_on: date("2026-10-01"),
-        left_on: None,
-    };
+    let group = w.j.add_group(&w.ctx, &group_record("Stjernerne", "2026-10-01")).unwrap();
+    let member = |client: Option<ClientId>, child: Option<ChildId>| member_record(group, client, child, "2026-10-01");
     let lily = w.j.add_group_member(&w.ctx, &member(None, Some(child))).unwrap();
     let mona = w.j.add_group_member(&w.ctx, &member(Some(mother), None)).unwrap();
     let other = w.j.add_group_member(&w.ctx, &member(Some(stranger), None)).unwrap();

@@ -270,3 +270,32 @@ pub fn snapshot(j: &Journal) -> String {
 pub fn count(j: &Journal, table: &str) -> i64 {
     j.connection().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
 }
+
+/// A children's group starting on `start` (ISO).
+pub fn group_record(name: &str, start: &str) -> GroupRecord {
+    GroupRecord {
+        id: None,
+        unit_id: None,
+        kind: "children".into(),
+        name: name.into(),
+        start_on: date(start),
+        end_on: None,
+    }
+}
+
+/// A group member (a client or a child) joining on `joined` (ISO).
+pub fn member_record(
+    group: GroupId,
+    client: Option<ClientId>,
+    child: Option<ChildId>,
+    joined: &str,
+) -> GroupMemberRecord {
+    GroupMemberRecord {
+        id: None,
+        group_id: group,
+        client_id: client,
+        child_id: child,
+        joined_on: date(joined),
+        left_on: None,
+    }
+}
