@@ -87,6 +87,25 @@ fn start_tauri_driver(dir: &Path, display: &str, env: &[(&str, &str)]) -> (Child
     (tauri_driver, port)
 }
 
+/// Whether X display `n` belongs to a running server. A lock file whose
+/// process is gone (an Xvfb that was killed) is stale: it and the socket are
+/// removed, so stale files never use up the displays.
+fn display_in_use(n: u32) -> bool {
+    let lock = PathBuf::from(format!("/tmp/.X{n}-lock"));
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+    match std::fs::read_to_string(&lock) {
+        Ok(pid) => {
+            let alive = pid.trim().parse::<u32>().is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+            if !alive {
+                let _ = std::fs::remove_file(&lock);
+                let _ = std::fs::remove_file(&socket);
+            }
+            alive
+        }
+        Err(_) => socket.exists(),
+    }
+}
+
 /// A display: the caller's, or a fresh Xvfb at the laptop size of the spec.
 fn display() -> (String, Option<Child>) {
     if let Ok(d) = std::env::var("DISPLAY") {
@@ -96,7 +115,7 @@ fn display() -> (String, Option<Child>) {
     }
     let base = 100 + (std::process::id() % 400) as u32;
     for n in base..base + 50 {
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+        if display_in_use(n) {
             continue;
         }
         let mut child = Command::new("Xvfb")
@@ -297,6 +316,16 @@ impl Drop for App {
         let _ = self.tauri_driver.kill();
         let _ = self.tauri_driver.wait();
         if let Some(x) = self.xvfb.as_mut() {
+            // SIGTERM lets Xvfb remove its lock file and socket; SIGKILL
+            // only if it does not stop.
+            let _ = Command::new("kill").args(["-TERM", &x.id().to_string()]).status();
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(3) {
+                if matches!(x.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
             let _ = x.kill();
             let _ = x.wait();
         }
