@@ -558,3 +558,49 @@ fn groups_are_listed_shown_joined_met_and_left_from_the_command_line() {
     let shown = ok(&j, &["group", "show", &group]);
     assert!(shown.contains("udmeldt 16-11-2026") && shown.contains("09-11-2026  Fremmødt"), "{shown}");
 }
+
+/// The subcommands `tovholder [path] --help` lists under "Commands:", each
+/// with the description shown beside it (empty when it has none).
+fn listed_commands(path: &[String]) -> Vec<(String, String)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_tovholder"))
+        .args(path)
+        .arg("--help")
+        .env_remove("TOVHOLDER_JOURNAL")
+        .output()
+        .expect("run tovholder --help");
+    assert!(out.status.success(), "{path:?} --help failed");
+    let help = String::from_utf8(out.stdout).expect("utf-8");
+    help.lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        // A command's line starts with two spaces; a wrapped description with more.
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .map(|l| {
+            let (name, about) = l.trim().split_once(' ').unwrap_or((l.trim(), ""));
+            (name.to_string(), about.trim().to_string())
+        })
+        .filter(|(name, _)| name != "help")
+        .collect()
+}
+
+#[test]
+fn every_command_and_command_group_has_a_description_in_help() {
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    let mut todo = vec![Vec::<String>::new()];
+    while let Some(path) = todo.pop() {
+        for (name, about) in listed_commands(&path) {
+            let mut sub = path.clone();
+            sub.push(name);
+            seen += 1;
+            if about.is_empty() {
+                missing.push(sub.join(" "));
+            }
+            todo.push(sub);
+        }
+    }
+    // The command tree as it is today: 33 at the top, 63 below them.
+    assert!(seen >= 96, "only {seen} commands found in --help");
+    assert!(missing.is_empty(), "without a description in --help: {missing:?}");
+}
