@@ -18,7 +18,9 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::model::*;
 use crate::security::keys::{KdfParams, Secret};
-use crate::store::{ClientFilter, Journal, Setup};
+use crate::security::roles::Action;
+use crate::security::scope::Reader;
+use crate::store::{ClientFilter, Ctx, Journal, Setup};
 
 pub struct Options {
     pub clients: usize,
@@ -173,11 +175,11 @@ fn measure<T>(
     name: &str,
     journals: &[&Journal],
     inputs: &[T],
-    mut op: impl FnMut(&Journal, &T) -> Result<usize>,
+    mut op: impl FnMut(usize, &Journal, &T) -> Result<usize>,
 ) -> Result<Vec<Timing>> {
-    for j in journals {
+    for (k, j) in journals.iter().enumerate() {
         for i in inputs.iter().take(50) {
-            op(j, i)?;
+            op(k, j, i)?;
         }
     }
     let mut times = vec![Vec::with_capacity(inputs.len()); journals.len()];
@@ -186,7 +188,7 @@ fn measure<T>(
         for k in 0..journals.len() {
             let k = if n % 2 == 0 { k } else { journals.len() - 1 - k };
             let t = Instant::now();
-            rows[k] += op(journals[k], i)?;
+            rows[k] += op(k, journals[k], i)?;
             times[k].push(t.elapsed());
         }
     }
@@ -456,30 +458,76 @@ fn screen_timings(o: &Options, file: &JournalFile, js: &[&Journal], today: Naive
         .collect();
 
     let filter = ClientFilter::default();
-    let per_op = vec![
-        measure("primary-key lookup (baseline)", js, &ids, |j, id| Ok(j.client_name(*id)?.map_or(0, |_| 1)))?,
-        measure("client search: whole surname", js, &surnames, |j, q| {
-            Ok(j.search_clients(q, &filter, today, 50)?.len())
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock::on(today));
+    // Readers of each role, authorized once per journal as a screen would be.
+    let readers_as = |role: &str, action: Action| -> Result<Vec<Reader>> {
+        let staff = file.staff.iter().find(|s| s.role == role).and_then(|s| s.id).unwrap_or_default();
+        let ctx = Ctx::new(staff, clock.clone());
+        js.iter().map(|j| j.reader(&ctx, action)).collect()
+    };
+    let leader = readers_as("leader", Action::ReadRecord)?;
+    let leader_notes = readers_as("leader", Action::ReadNotes)?;
+    let mut per_op = vec![
+        measure("primary-key lookup (baseline)", js, &ids, |_, j, id| Ok(j.client_name(*id)?.map_or(0, |_| 1)))?,
+        measure("client search: whole surname", js, &surnames, |k, j, q| {
+            Ok(j.search_scoped(&leader[k], q, &filter, 50)?.len())
         })?,
-        measure("client search: 3-letter prefix", js, &prefixes, |j, q| {
-            Ok(j.search_clients(q, &filter, today, 50)?.len())
+        measure("client search: 3-letter prefix", js, &prefixes, |k, j, q| {
+            Ok(j.search_scoped(&leader[k], q, &filter, 50)?.len())
         })?,
-        measure("client search: first name + surname prefix", js, &full_names, |j, q| {
-            Ok(j.search_clients(q, &filter, today, 50)?.len())
+        measure("client search: first name + surname prefix", js, &full_names, |k, j, q| {
+            Ok(j.search_scoped(&leader[k], q, &filter, 50)?.len())
         })?,
-        measure("client search: CPR prefix ddmmåå", js, &cpr6, |j, q| {
-            Ok(j.search_clients(q, &filter, today, 50)?.len())
+        measure("client search: CPR prefix ddmmåå", js, &cpr6, |k, j, q| {
+            Ok(j.search_scoped(&leader[k], q, &filter, 50)?.len())
         })?,
-        measure("client search: CPR prefix ddmmåå-xx", js, &cpr8, |j, q| {
-            Ok(j.search_clients(q, &filter, today, 50)?.len())
+        measure("client search: CPR prefix ddmmåå-xx", js, &cpr8, |k, j, q| {
+            Ok(j.search_scoped(&leader[k], q, &filter, 50)?.len())
         })?,
-        measure("open full client record (all tabs)", js, &ids, |j, id| {
-            let r = j.read_record_unaudited(*id, today)?;
+        measure("open full client record (all tabs)", js, &ids, |k, j, id| {
+            let r = j.read_record(&leader[k], *id)?;
             Ok(1 + r.children.len() + r.courses.len() + r.sessions.len() + r.notes.len())
         })?,
-        measure("note search: one word", js, &note_words, |j, q| Ok(j.find_notes(q, 20)?.len()))?,
-        measure("note search: two words", js, &note_pairs, |j, q| Ok(j.find_notes(q, 20)?.len()))?,
+        measure("note search: one word", js, &note_words, |k, j, q| Ok(j.find_notes(&leader_notes[k], q, 20)?.len()))?,
+        measure("note search: two words", js, &note_pairs, |k, j, q| Ok(j.find_notes(&leader_notes[k], q, 20)?.len()))?,
     ];
+    // The scoped reads as each role sees them (issue: scoped reads stay
+    // instant). A family consultant opens the records shared with their unit.
+    let lists: Vec<usize> = (0..n.min(200)).collect();
+    for (role, label) in
+        [("leader", "leder"), ("alcohol_consultant", "alkoholbehandler"), ("family_consultant", "familiekonsulent")]
+    {
+        let read = readers_as(role, Action::ReadRecord)?;
+        let notes = readers_as(role, Action::ReadNotes)?;
+        let review = readers_as(role, Action::CaseReview)?;
+        let own: Vec<ClientId> = {
+            let visible = js[0].clients_in_scope(&read[0])?;
+            if visible.is_empty() {
+                ids.clone()
+            } else {
+                (0..n).map(|_| visible[rng.random_range(0..visible.len())]).collect()
+            }
+        };
+        per_op.push(measure(&format!("[{label}] client search: whole surname"), js, &surnames, |k, j, q| {
+            Ok(j.search_scoped(&read[k], q, &filter, 50)?.len())
+        })?);
+        per_op.push(measure(&format!("[{label}] client search: 3-letter prefix"), js, &prefixes, |k, j, q| {
+            Ok(j.search_scoped(&read[k], q, &filter, 50)?.len())
+        })?);
+        per_op.push(measure(&format!("[{label}] open full client record"), js, &own, |k, j, id| {
+            let r = j.read_record(&read[k], *id)?;
+            Ok(1 + r.children.len() + r.courses.len() + r.sessions.len() + r.notes.len())
+        })?);
+        per_op.push(measure(&format!("[{label}] note search: one word"), js, &note_words, |k, j, q| {
+            Ok(j.find_notes(&notes[k], q, 20)?.len())
+        })?);
+        per_op.push(measure(&format!("[{label}] waiting list (whole)"), js, &lists, |k, j, _| {
+            Ok(j.waiting_scoped(&read[k])?.len())
+        })?);
+        per_op.push(measure(&format!("[{label}] case-review list (whole)"), js, &lists, |k, j, _| {
+            Ok(j.case_review_scoped_list(&review[k], today)?.clients.len())
+        })?);
+    }
     // One list of timings per journal, in the order of the operations.
     let mut per_journal = vec![Vec::new(); js.len()];
     for op in per_op {

@@ -251,14 +251,7 @@ impl PlanCmd {
                 out.created("Behandlingsplan (ny version)", pid);
             }
             PlanCmd::History { course } => {
-                let course_id: CourseId = id(&course, "course")?;
-                let client: ClientId = j
-                    .connection()
-                    .query_row("SELECT client_id FROM course WHERE id = ?1", [course_id], |r| r.get(0))
-                    .map_err(|_| Error::NotFound(tovholder::error::Entity::Course))?;
-                let record = j.client_record(&ctx, client)?;
-                let plan: Vec<PlanRevisionView> =
-                    record.courses.into_iter().filter(|c| c.id == course_id).flat_map(|c| c.plan).collect();
+                let plan: Vec<PlanRevisionView> = j.plan_history(&ctx, id(&course, "course")?)?;
                 out.print(&plan, || plan.iter().map(plan_text).collect::<Vec<_>>().join("\n"));
             }
         }

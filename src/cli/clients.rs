@@ -215,7 +215,7 @@ impl ReferralCmd {
                 out.done("Henvendelsens udfald er registreret.");
             }
             ReferralCmd::Waiting => {
-                let waiting = j.waiting_referrals()?;
+                let waiting = j.waiting_referrals(&ctx)?;
                 out.print(&waiting, || {
                     if waiting.is_empty() {
                         return "Ingen venter.".into();

@@ -177,7 +177,7 @@ impl NotificationCmd {
                 out.done("Svaret er registreret.");
             }
             NotificationCmd::Open => {
-                let open = j.unanswered_notifications()?;
+                let open = j.unanswered_notifications(&ctx)?;
                 out.print(&open, || {
                     if open.is_empty() {
                         return "Alle underretninger er besvaret.".into();
@@ -277,7 +277,7 @@ impl ReviewCmd {
                 out.created("Sagsmøde", rid);
             }
             ReviewCmd::Show { id: rid } => {
-                let review = j.case_review(id(&rid, "id")?)?;
+                let review = j.case_review(&ctx, id(&rid, "id")?)?;
                 out.print(&review, || {
                     let mut s = format!("Sagsmøde {} (ledet af {})\n", d(review.held_on), review.led_by);
                     for i in &review.items {

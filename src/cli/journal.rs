@@ -83,8 +83,8 @@ impl DemoArgs {
             tovholder::store::remove_journal_files(path, true);
         }
         let demo = tovholder::demo::make_demo(path, &data, &Secret::new(DEMO_PASSWORD), env.clock.clone(), kdf())?;
-        let (j, ctx, recovery, summary) = (demo.journal, demo.ctx, demo.recovery, demo.summary);
-        let clients = j.search_clients("", &ClientFilter::default(), ctx.clock.today(), 1000)?;
+        let (mut j, ctx, recovery, summary) = (demo.journal, demo.ctx, demo.recovery, demo.summary);
+        let clients = j.client_list(&ctx, "", &ClientFilter::default(), 1000)?;
         let logins: Vec<String> =
             data.staff.iter().map(|s| format!("{} ({}, {})", s.initials, s.name, s.role)).collect();
         env.out.print(&serde_json::json!({ "journal": path, "import": summary, "clients": clients, "recovery_key": recovery.expose() }), || {

@@ -351,6 +351,10 @@ pub struct FullRecord {
     pub groups: Vec<GroupMembershipView>,
     /// The reader's role may not read notes (a secretary): `notes` is empty.
     pub notes_hidden: bool,
+    /// A family consultant's view of a shared case: assessments, medication,
+    /// evaluations, the plan's clinical parts, the sessions their unit had no
+    /// part in and internal notes are left out (`security::scope`).
+    pub family_view: bool,
 }
 
 /// A hit of the note search.
@@ -413,6 +417,7 @@ pub struct CaseReviewView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseReviewItemView {
+    pub client_id: ClientId,
     pub client_name: String,
     pub child_name: String,
     pub answers: Vec<(Coded, String)>,

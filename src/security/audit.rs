@@ -204,7 +204,7 @@ impl Journal {
             })?;
             rows.collect::<rusqlite::Result<Vec<_>>>()?
         };
-        self.audit_reads(ctx, &[person], "audit_log")?;
+        self.audit_reads(ctx, &[person], "audit_log", "adgangslog")?;
         Ok(rows)
     }
 }
@@ -232,6 +232,9 @@ pub fn entity_label(entity: &str) -> String {
         "session" | "session_participant" => "samtale",
         "note" => "journalnotat",
         "note_search" => "notatsøgning",
+        "client_search" => "søgning efter borger",
+        "waiting_list" => "venteliste",
+        "notification_list" => "ubesvarede underretninger",
         "notification" => "underretning",
         "consent" => "samtykke",
         "activity_group" | "group_member" | "group_attendance" => "gruppe",

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod keys;
 pub mod roles;
+pub mod scope;
 pub mod users;
 
 use std::path::Path;

@@ -13,7 +13,7 @@ use super::{Ctx, Journal};
 use crate::error::{Entity, Error, Invalid, Result};
 use crate::model::views::*;
 use crate::model::*;
-use crate::security::roles::{child_shared, client_shared, Action, Role};
+use crate::security::roles::{child_shared, client_shared, Action};
 
 /// SQL true when the member row `m` may be seen by a reader whose scope is
 /// `?1` (NULL: everyone).
@@ -30,8 +30,7 @@ impl Journal {
     /// groups of their unit or with such a member); everyone else with
     /// `ReadRecord` sees all.
     fn group_scope(&self, ctx: &Ctx) -> Result<Option<UnitId>> {
-        let role = self.authorize(ctx, Action::ReadRecord)?;
-        Ok(if role == Role::FamilyConsultant { Some(self.role_of(ctx.staff)?.1) } else { None })
+        Ok(self.reader(ctx, Action::ReadRecord)?.shared_unit())
     }
 
     /// The groups, newest start first, with their current members and
@@ -132,7 +131,7 @@ impl Journal {
         meetings.dedup();
         let people: Vec<uuid::Uuid> =
             members.iter().filter_map(|m| m.client_id.map(|c| c.0).or(m.child_id.map(|c| c.0))).collect();
-        self.audit_reads(ctx, &people, "group_member")?;
+        self.audit_reads(ctx, &people, "group_member", "gruppe")?;
         Ok(GroupView {
             id,
             kind: codes.coded(CodeList::GroupKind, &kind),

@@ -299,10 +299,11 @@ impl Journal {
         user_version(&self.conn)
     }
 
-    /// Read-only access for queries in tests and reports. Writes through this
-    /// connection are refused by the append-only triggers or bypass the audit
-    /// log, so nothing outside `store` may write with it.
-    pub fn connection(&self) -> &Connection {
+    /// The connection, for the core's own queries. Not reachable from
+    /// outside the crate: every read of a person goes through a `Reader`
+    /// (`security::scope`) and every write through `Journal::write`. Tests
+    /// that inspect the file open a connection of their own.
+    pub(crate) fn connection(&self) -> &Connection {
         &self.conn
     }
 

@@ -11,6 +11,7 @@ use crate::model::time::age_on;
 use crate::model::views::*;
 use crate::model::*;
 use crate::security::roles::Action;
+use crate::security::scope::Reader;
 
 /// The stamp columns of a table alias, read back by `stamp_at`.
 fn stamp_sql(alias: &str) -> String {
@@ -81,6 +82,10 @@ fn fts_words_query(q: &str) -> Option<String> {
     }
 }
 
+/// Session kinds that concern the family, which a family consultant sees in
+/// a shared case whoever held them.
+const FAMILY_SESSION_KINDS: [&str; 4] = ["family", "joint", "child", "network"];
+
 const SUMMARY_COLS: &str = "c.id, c.name, c.cpr, c.birth_date, c.municipality,
     EXISTS (SELECT 1 FROM course co WHERE co.client_id = c.id AND co.end_on IS NULL),
     (SELECT count(*) FROM child_link l JOIN child ch ON ch.id = l.child_id
@@ -95,45 +100,40 @@ const FILTER_SQL: &str = "(?5 = 0 OR EXISTS (SELECT 1 FROM course co WHERE co.cl
 impl Journal {
     /// The client list as the acting user may see it: everyone for most
     /// roles, only the cases shared with their unit for a family consultant,
-    /// nothing for an administrator. See `search_clients` for `query`.
+    /// nothing for an administrator. `query` is a name (every word matched
+    /// as a prefix) or the start of a CPR number; empty lists everyone, by
+    /// name. A search (a non-empty query) is one entry in the audit log with
+    /// the query and who searched; the list itself shows only names.
     pub fn client_list(
-        &self,
+        &mut self,
         ctx: &Ctx,
         query: &str,
         filter: &ClientFilter,
         limit: usize,
     ) -> Result<Vec<ClientSummary>> {
-        let role = self.authorize(ctx, Action::ReadRecord)?;
-        let scope = if role == crate::security::roles::Role::FamilyConsultant {
-            Some(self.role_of(ctx.staff)?.1)
-        } else {
-            None
-        };
-        self.search_scoped(query, filter, ctx.clock.today(), limit, scope)
+        let reader = self.reader(ctx, Action::ReadRecord)?;
+        let list = self.search_scoped(&reader, query, filter, limit)?;
+        let q = query.trim();
+        if !q.is_empty() {
+            self.write(ctx, |w| {
+                w.audit_read(None, "client_search", "søgning efter borger", Some(q.to_string()));
+                Ok(())
+            })?;
+        }
+        Ok(list)
     }
 
-    /// The client list without a reader: `query` is a name (every word
-    /// matched as a prefix) or the start of a CPR number; empty lists
-    /// everyone, by name. For measurement and internal use; screens call
-    /// `client_list`, which applies the reader's role.
-    pub fn search_clients(
+    /// The client list's query for an authorized reader, without the audit
+    /// entry (the benchmark's inner loop).
+    pub(crate) fn search_scoped(
         &self,
+        reader: &Reader,
         query: &str,
         filter: &ClientFilter,
-        today: NaiveDate,
         limit: usize,
     ) -> Result<Vec<ClientSummary>> {
-        self.search_scoped(query, filter, today, limit, None)
-    }
-
-    fn search_scoped(
-        &self,
-        query: &str,
-        filter: &ClientFilter,
-        today: NaiveDate,
-        limit: usize,
-        scope: Option<UnitId>,
-    ) -> Result<Vec<ClientSummary>> {
+        let today = reader.today();
+        let scope = reader.shared_unit();
         let codes = self.codes();
         let adult_limit = (today - chrono::Months::new(12 * 18)).to_string();
         let q = query.trim();
@@ -141,33 +141,39 @@ impl Journal {
         let looks_like_cpr =
             !digits.is_empty() && digits.len() <= 10 && digits.chars().take(6).all(|c| c.is_ascii_digit());
         let limit = limit as i64;
-        let (sql, a1, a2): (String, Option<String>, Option<String>) = if q.is_empty() {
-            (format!("SELECT {SUMMARY_COLS} FROM client c WHERE {FILTER_SQL} AND ?1 IS NULL AND ?2 IS NULL ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?8"), None, None)
+        // The candidates are found, filtered and cut to one screenful by
+        // their sort key alone; the list's columns (open course, children)
+        // are then computed for those rows only, not for every match.
+        let (from, order, a1, a2): (String, &str, Option<String>, Option<String>) = if q.is_empty() {
+            ("client c WHERE ?1 IS NULL AND ?2 IS NULL".into(), "c.name COLLATE NOCASE, c.id", None, None)
         } else if looks_like_cpr {
             let upper = format!("{}~", digits.to_ascii_uppercase());
             (
-                format!("SELECT {SUMMARY_COLS} FROM client c WHERE c.cpr >= ?1 AND c.cpr < ?2 AND {FILTER_SQL} ORDER BY c.cpr LIMIT ?8"),
+                "client c WHERE c.cpr >= ?1 AND c.cpr < ?2".into(),
+                "c.cpr, c.id",
                 Some(digits.to_ascii_uppercase()),
                 Some(upper),
             )
         } else {
             let Some(m) = fts_prefix_query(q) else { return Ok(Vec::new()) };
             (
-                format!(
-                    "SELECT {SUMMARY_COLS} FROM client_fts f JOIN client c ON c.rid = f.rowid
-                     WHERE client_fts MATCH ?1 AND ?2 IS NULL AND {FILTER_SQL} ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?8"
-                ),
+                "client_fts f JOIN client c ON c.rid = f.rowid WHERE client_fts MATCH ?1 AND ?2 IS NULL".into(),
+                "c.name COLLATE NOCASE, c.id",
                 Some(m),
                 None,
             )
         };
-        let sql = sql.replace("SHARED_WITH_?3", &crate::security::roles::client_shared("c.id", "?3"));
+        let sql = format!(
+            "WITH hits(id) AS MATERIALIZED (SELECT c.id FROM {from} AND {FILTER_SQL} ORDER BY {order} LIMIT ?8)
+             SELECT {SUMMARY_COLS} FROM hits h JOIN client c ON c.id = h.id ORDER BY {order}"
+        );
+        let sql = sql.replace("SHARED_WITH_?3", &reader.client_in_scope("c.id"));
         let mut stmt = self.connection().prepare_cached(&sql)?;
         let rows = stmt.query_map(
             params![
                 a1,
                 a2,
-                scope,
+                scope.map(|u| u.to_string()),
                 None::<i64>,
                 filter.active,
                 filter.with_children,
@@ -192,28 +198,28 @@ impl Journal {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Everything about one client (every tab of the client page). The read
-    /// is written to the audit log.
-    /// A secretary sees the record without notes (`notes_hidden`); a family
-    /// consultant only the cases shared with their unit.
+    /// Everything about one client (every tab of the client page), as the
+    /// reader's role may see it (`security::scope`): a secretary without
+    /// notes (`notes_hidden`); a family consultant only a case shared with
+    /// their unit, reduced to the family department's part
+    /// (`family_view`). The read is written to the audit log.
     pub fn client_record(&mut self, ctx: &Ctx, id: ClientId) -> Result<FullRecord> {
-        let role = self.authorize(ctx, Action::ReadRecord)?;
+        let reader = self.reader(ctx, Action::ReadRecord)?;
         if self.client_name(id)?.is_none() {
             return Err(Error::NotFound(Entity::Client));
         }
-        if !self.can_see_client(ctx, id)? {
+        if !self.in_scope(&reader, id)? {
             return Err(Error::Forbidden { what: "se sager, der ikke er delt med din enhed" });
         }
-        let mut record = self.read_record(id, ctx.clock.today())?;
-        if !crate::security::roles::allowed(role, Action::ReadNotes) {
-            record.notes.clear();
-            record.notes_hidden = true;
-        }
-        self.audit_reads(ctx, &[id.0], "client")?;
+        let record = self.read_record(&reader, id)?;
+        self.audit_reads(ctx, &[id.0], "client", "journalopslag")?;
         Ok(record)
     }
 
-    fn read_record(&self, id: ClientId, today: NaiveDate) -> Result<FullRecord> {
+    /// The record for an authorized reader, without the audit entry (the
+    /// benchmark's inner loop calls it directly).
+    pub(crate) fn read_record(&self, reader: &Reader, id: ClientId) -> Result<FullRecord> {
+        let today = reader.today();
         let codes = self.codes();
         let conn = self.connection();
         let client = conn
@@ -245,17 +251,63 @@ impl Journal {
             .optional()?
             .ok_or(Error::NotFound(Entity::Client))?;
 
-        Ok(FullRecord {
+        let mut record = FullRecord {
             client,
             children: self.children_of(&codes, id, today)?,
             referrals: self.referrals_of(&codes, id)?,
             courses: self.courses_of(&codes, id)?,
             sessions: self.sessions_of(&codes, id)?,
-            notes: self.notes_of(id)?,
+            notes: if reader.sees_notes() { self.notes_of(id)? } else { Vec::new() },
             consents: self.consents_of(&codes, id)?,
             groups: self.groups_of(&codes, id)?,
-            notes_hidden: false,
-        })
+            notes_hidden: !reader.sees_notes(),
+            family_view: false,
+        };
+        if reader.family_view() {
+            self.reduce_to_family_view(reader, &mut record)?;
+        }
+        Ok(record)
+    }
+
+    /// A shared case as the family department sees it (`security::scope`):
+    /// the course frame and the plan's family section, without assessments,
+    /// medication, evaluations or the plan's clinical parts; the sessions
+    /// their unit took part in or that concern the family, and the notes on
+    /// those sessions or written in their unit, never internal ones.
+    fn reduce_to_family_view(&self, reader: &Reader, record: &mut FullRecord) -> Result<()> {
+        let unit = self.role_of(reader.staff())?.1;
+        let mut unit_staff = self.connection().prepare_cached("SELECT id FROM staff WHERE unit_id = ?1")?;
+        let ours: std::collections::HashSet<StaffId> =
+            unit_staff.query_map([unit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        for course in &mut record.courses {
+            course.assessments.clear();
+            course.medications.clear();
+            course.evaluations.clear();
+            for plan in &mut course.plan {
+                plan.goals.clear();
+                plan.elements.clear();
+                plan.medication = None;
+            }
+        }
+        record.sessions.retain(|s| {
+            FAMILY_SESSION_KINDS.contains(&s.kind.code.as_str())
+                || s.participants.iter().any(|p| matches!(p.who, Participant::Staff(st) if ours.contains(&st)))
+        });
+        let sessions: std::collections::HashSet<SessionId> = record.sessions.iter().map(|s| s.id).collect();
+        let written_here = self.notes_written_in_unit(record.client.id, unit)?;
+        record.notes.retain(|n| {
+            !n.internal && (n.session_id.is_some_and(|s| sessions.contains(&s)) || written_here.contains(&n.id))
+        });
+        record.family_view = true;
+        Ok(())
+    }
+
+    fn notes_written_in_unit(&self, client: ClientId, unit: UnitId) -> Result<std::collections::HashSet<NoteId>> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT n.id FROM note n JOIN staff s ON s.id = n.created_by WHERE n.client_id = ?1 AND s.unit_id = ?2",
+        )?;
+        let ids = stmt.query_map(params![client, unit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
     }
 
     fn children_of(&self, codes: &Codes, id: ClientId, today: NaiveDate) -> Result<Vec<ChildView>> {
@@ -335,8 +387,9 @@ impl Journal {
         Ok(children)
     }
 
-    /// Every notification about a child, oldest first.
-    pub fn notifications_of_child(&self, child: ChildId) -> Result<Vec<NotificationView>> {
+    /// Every notification about a child, oldest first (part of the record
+    /// the reader was authorized for).
+    fn notifications_of_child(&self, child: ChildId) -> Result<Vec<NotificationView>> {
         let mut stmt = self.connection().prepare_cached(&format!(
             "SELECT n.id, n.child_id, ch.name, n.made_on, s.name, n.recipient, n.reason, n.answer_received_on, n.answer, {}
              FROM notification n JOIN child ch ON ch.id = n.child_id JOIN staff s ON s.id = n.made_by
@@ -348,12 +401,28 @@ impl Journal {
     }
 
     /// Notifications still waiting for an answer from the family department,
-    /// oldest first: none may get lost.
-    pub fn unanswered_notifications(&self) -> Result<Vec<NotificationView>> {
+    /// oldest first: none may get lost. A family consultant sees those
+    /// addressed to their unit and those about children shared with it.
+    /// Each child shown is written to the audit log.
+    pub fn unanswered_notifications(&mut self, ctx: &Ctx) -> Result<Vec<NotificationView>> {
+        let reader = self.reader(ctx, Action::Family)?;
+        let list = self.unanswered_scoped(&reader)?;
+        let mut children: Vec<uuid::Uuid> = list.iter().map(|n| n.child_id.0).collect();
+        children.sort();
+        children.dedup();
+        self.audit_reads(ctx, &children, "notification_list", "ubesvarede underretninger")?;
+        Ok(list)
+    }
+
+    fn unanswered_scoped(&self, reader: &Reader) -> Result<Vec<NotificationView>> {
+        let scope = match reader.shared_unit() {
+            None => "1".to_string(),
+            Some(unit) => format!("(n.to_unit = '{unit}' OR {})", reader.child_in_scope("n.child_id")),
+        };
         let mut stmt = self.connection().prepare_cached(&format!(
             "SELECT n.id, n.child_id, ch.name, n.made_on, s.name, n.recipient, n.reason, n.answer_received_on, n.answer, {}
              FROM notification n JOIN child ch ON ch.id = n.child_id JOIN staff s ON s.id = n.made_by
-             WHERE n.answer_received_on IS NULL ORDER BY n.made_on, n.id",
+             WHERE n.answer_received_on IS NULL AND {scope} ORDER BY n.made_on, n.id",
             stamp_sql("n")
         ))?;
         let rows = stmt.query_map([], notification_row)?;
@@ -649,32 +718,40 @@ impl Journal {
     }
 
     /// Full-text search of journal notes: notes containing every word, newest
-    /// first. The hits' clients are written to the audit log as read.
+    /// first, of the notes the reader may see (a family consultant: the
+    /// notes of shared cases that their record view shows). The hits'
+    /// clients are written to the audit log as read.
     pub fn search_notes(&mut self, ctx: &Ctx, query: &str, limit: usize) -> Result<Vec<NoteHit>> {
-        self.authorize(ctx, Action::ReadNotes)?;
-        let mut hits = self.find_notes(query, limit)?;
-        let mut visible = Vec::with_capacity(hits.len());
-        for h in hits.drain(..) {
-            if self.can_see_client(ctx, h.client_id)? {
-                visible.push(h);
-            }
-        }
-        let hits = visible;
+        let reader = self.reader(ctx, Action::ReadNotes)?;
+        let hits = self.find_notes(&reader, query, limit)?;
         let mut people: Vec<uuid::Uuid> = hits.iter().map(|h| h.client_id.0).collect();
         people.sort();
         people.dedup();
-        self.audit_reads(ctx, &people, "note_search")?;
+        self.audit_reads(ctx, &people, "note_search", "søgning i journalnotater")?;
         Ok(hits)
     }
 
-    /// The note search without the audit entry, for the benchmark's inner loop.
-    pub fn find_notes(&self, query: &str, limit: usize) -> Result<Vec<NoteHit>> {
+    /// The note search for an authorized reader, without the audit entry
+    /// (the benchmark's inner loop).
+    pub(crate) fn find_notes(&self, reader: &Reader, query: &str, limit: usize) -> Result<Vec<NoteHit>> {
         let Some(m) = fts_words_query(query) else { return Ok(Vec::new()) };
-        let mut stmt = self.connection().prepare_cached(
+        let scope = match reader.shared_unit() {
+            None => "1".to_string(),
+            Some(unit) => format!(
+                "n.internal = 0 AND {} AND (
+                   EXISTS (SELECT 1 FROM staff s WHERE s.id = n.created_by AND s.unit_id = '{unit}')
+                   OR EXISTS (SELECT 1 FROM session se WHERE se.id = n.session_id AND (se.kind IN ({kinds})
+                       OR EXISTS (SELECT 1 FROM session_participant p JOIN staff st ON st.id = p.staff_id
+                                  WHERE p.session_id = se.id AND st.unit_id = '{unit}'))))",
+                reader.client_in_scope("n.client_id"),
+                kinds = FAMILY_SESSION_KINDS.map(|k| format!("'{k}'")).join(", ")
+            ),
+        };
+        let mut stmt = self.connection().prepare_cached(&format!(
             "SELECT n.id, n.client_id, c.name, n.written_on, snippet(note_fts, 0, '«', '»', '…', 12)
              FROM note_fts JOIN note n ON n.rid = note_fts.rowid JOIN client c ON c.id = n.client_id
-             WHERE note_fts MATCH ?1 ORDER BY note_fts.rowid DESC LIMIT ?2",
-        )?;
+             WHERE note_fts MATCH ?1 AND {scope} ORDER BY note_fts.rowid DESC LIMIT ?2"
+        ))?;
         let rows = stmt.query_map(params![m, limit as i64], |r| {
             Ok(NoteHit {
                 note_id: r.get(0)?,
@@ -688,13 +765,26 @@ impl Journal {
     }
 
     /// Referrals not yet ended in a course or another outcome, oldest first,
-    /// with their 14-day deadline.
-    pub fn waiting_referrals(&self) -> Result<Vec<(ClientSummaryLine, ReferralView)>> {
+    /// with their 14-day deadline: the clients within the reader's scope.
+    /// Each client shown is written to the audit log (the list shows the
+    /// referral's reason).
+    pub fn waiting_referrals(&mut self, ctx: &Ctx) -> Result<Vec<(ClientSummaryLine, ReferralView)>> {
+        let reader = self.reader(ctx, Action::ReadRecord)?;
+        let list = self.waiting_scoped(&reader)?;
+        let mut people: Vec<uuid::Uuid> = list.iter().map(|(c, _)| c.id.0).collect();
+        people.sort();
+        people.dedup();
+        self.audit_reads(ctx, &people, "waiting_list", "venteliste")?;
+        Ok(list)
+    }
+
+    pub(crate) fn waiting_scoped(&self, reader: &Reader) -> Result<Vec<(ClientSummaryLine, ReferralView)>> {
         let codes = self.codes();
-        let mut stmt = self.connection().prepare_cached(
-            "SELECT r.client_id, c.name FROM referral r JOIN client c ON c.id = r.client_id
-             WHERE r.outcome = 'pending' ORDER BY r.received_on, r.id",
-        )?;
+        let mut stmt = self.connection().prepare_cached(&format!(
+            "SELECT DISTINCT r.client_id, c.name, r.received_on FROM referral r JOIN client c ON c.id = r.client_id
+             WHERE r.outcome = 'pending' AND {} ORDER BY r.received_on, r.client_id",
+            reader.client_in_scope("r.client_id")
+        ))?;
         let clients: Vec<(ClientId, String)> =
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::new();
@@ -745,21 +835,39 @@ impl Journal {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Look up one row's primary key: the benchmark's baseline.
-    pub fn client_name(&self, id: ClientId) -> Result<Option<String>> {
+    /// Every revision of one course's treatment plan, oldest first, as the
+    /// reader may see it on the client's record (and audited as that read).
+    pub fn plan_history(&mut self, ctx: &Ctx, course: CourseId) -> Result<Vec<PlanRevisionView>> {
+        let client: ClientId = self
+            .connection()
+            .prepare_cached("SELECT client_id FROM course WHERE id = ?1")?
+            .query_row([course], |r| r.get(0))
+            .optional()?
+            .ok_or(Error::NotFound(Entity::Course))?;
+        let record = self.client_record(ctx, client)?;
+        Ok(record.courses.into_iter().filter(|c| c.id == course).flat_map(|c| c.plan).collect())
+    }
+
+    /// Every client within the reader's scope (the benchmark's choice of
+    /// records a family consultant may open).
+    pub(crate) fn clients_in_scope(&self, reader: &Reader) -> Result<Vec<ClientId>> {
+        let mut stmt = self
+            .connection()
+            .prepare(&format!("SELECT c.id FROM client c WHERE {} ORDER BY c.id", reader.client_in_scope("c.id")))?;
+        let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
+    /// Look up one row's primary key: the benchmark's baseline, and whether
+    /// a client exists.
+    pub(crate) fn client_name(&self, id: ClientId) -> Result<Option<String>> {
         Ok(self
             .connection()
             .prepare_cached("SELECT name FROM client WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
             .optional()?)
     }
-
-    /// The full record without the audit entry, for the benchmark's inner loop.
-    pub fn read_record_unaudited(&self, id: ClientId, today: NaiveDate) -> Result<FullRecord> {
-        self.read_record(id, today)
-    }
 }
-
 /// A member of staff with role and unit.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -12,6 +12,7 @@ use crate::model::time::age_on;
 use crate::model::views::*;
 use crate::model::*;
 use crate::security::roles::Action;
+use crate::security::scope::Reader;
 
 pub(crate) fn insert_case_review(
     w: &mut Writer<'_>,
@@ -99,8 +100,19 @@ impl Journal {
     /// The case-review list for a day: every client with an open course and
     /// at least one linked child under 18 that day, each child with what the
     /// review questions ask about and the last decision taken.
+    /// A family consultant sees the clients whose case is shared with their
+    /// unit; each client shown is written to the audit log.
     pub fn case_review_list(&mut self, ctx: &Ctx, on: NaiveDate) -> Result<CaseReviewList> {
-        self.authorize(ctx, Action::CaseReview)?;
+        let reader = self.reader(ctx, Action::CaseReview)?;
+        let list = self.case_review_scoped_list(&reader, on)?;
+        let people: Vec<uuid::Uuid> = list.clients.iter().map(|c| c.client_id.0).collect();
+        self.audit_reads(ctx, &people, "case_review", "sagsmøde")?;
+        Ok(list)
+    }
+
+    /// The list for an authorized reader, without the audit entries (the
+    /// benchmark's inner loop).
+    pub(crate) fn case_review_scoped_list(&self, reader: &Reader, on: NaiveDate) -> Result<CaseReviewList> {
         let codes = self.codes();
         let questions = self
             .code_list(CodeList::ReviewQuestion)?
@@ -109,13 +121,15 @@ impl Journal {
             .collect();
         let conn = self.connection();
         let adult_limit = (on - chrono::Months::new(12 * 18)).to_string();
-        let mut clients_stmt = conn.prepare_cached(
+        let mut clients_stmt = conn.prepare_cached(&format!(
             "SELECT cl.id, cl.name FROM client cl
              WHERE EXISTS (SELECT 1 FROM course co WHERE co.client_id = cl.id AND co.end_on IS NULL)
                AND EXISTS (SELECT 1 FROM child_link l JOIN child ch ON ch.id = l.child_id
                            WHERE l.client_id = cl.id AND ch.birth_date > ?1 AND ch.birth_date <= ?2)
+               AND {}
              ORDER BY cl.name COLLATE NOCASE, cl.id",
-        )?;
+            reader.client_in_scope("cl.id")
+        ))?;
         let rows: Vec<(ClientId, String)> = clients_stmt
             .query_map(params![adult_limit, on], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -175,9 +189,6 @@ impl Journal {
             }
             clients.push(CaseReviewClient { client_id, name, case_owner, children });
         }
-        drop((clients_stmt, owners_stmt, children_stmt, decision_stmt));
-        let people: Vec<uuid::Uuid> = clients.iter().map(|c| c.client_id.0).collect();
-        self.audit_reads(ctx, &people, "case_review")?;
         Ok(CaseReviewList { on, questions, clients })
     }
 
@@ -188,8 +199,19 @@ impl Journal {
         self.write(ctx, |w| insert_case_review(w, &codes, unit, r))
     }
 
-    /// A recorded case review, as held.
-    pub fn case_review(&self, id: CaseReviewId) -> Result<CaseReviewView> {
+    /// A recorded case review, as held: the items of the clients within the
+    /// reader's scope, each written to the audit log.
+    pub fn case_review(&mut self, ctx: &Ctx, id: CaseReviewId) -> Result<CaseReviewView> {
+        let reader = self.reader(ctx, Action::CaseReview)?;
+        let view = self.case_review_scoped(&reader, id)?;
+        let mut people: Vec<uuid::Uuid> = view.items.iter().map(|i| i.client_id.0).collect();
+        people.sort();
+        people.dedup();
+        self.audit_reads(ctx, &people, "case_review", "sagsmøde")?;
+        Ok(view)
+    }
+
+    fn case_review_scoped(&self, reader: &Reader, id: CaseReviewId) -> Result<CaseReviewView> {
         let codes = self.codes();
         let conn = self.connection();
         let (held_on, led_by): (NaiveDate, String) = conn
@@ -200,26 +222,28 @@ impl Journal {
             )
             .optional()?
             .ok_or(crate::error::Error::NotFound(Entity::CaseReview))?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT cl.name, ch.name, i.answers, i.decision, s.name
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT cl.name, ch.name, i.answers, i.decision, s.name, i.client_id
              FROM case_review_item i JOIN client cl ON cl.id = i.client_id JOIN child ch ON ch.id = i.child_id
              LEFT JOIN staff s ON s.id = i.responsible
-             WHERE i.review_id = ?1 ORDER BY cl.name, ch.birth_date",
-        )?;
+             WHERE i.review_id = ?1 AND {} ORDER BY cl.name, ch.birth_date",
+            reader.client_in_scope("i.client_id")
+        ))?;
+        type Item = (String, String, String, String, Option<String>, ClientId);
         let items = stmt
             .query_map([id], |r| {
                 let answers: String = r.get(2)?;
-                Ok((r.get(0)?, r.get(1)?, answers, r.get(3)?, r.get(4)?))
+                Ok((r.get(0)?, r.get(1)?, answers, r.get(3)?, r.get(4)?, r.get(5)?))
             })?
-            .collect::<rusqlite::Result<Vec<(String, String, String, String, Option<String>)>>>()?
+            .collect::<rusqlite::Result<Vec<Item>>>()?
             .into_iter()
-            .map(|(client_name, child_name, answers, decision, responsible)| {
+            .map(|(client_name, child_name, answers, decision, responsible, client_id)| {
                 let map: std::collections::BTreeMap<String, String> =
                     serde_json::from_str(&answers).unwrap_or_default();
                 let mut answers: Vec<(Coded, String)> =
                     map.into_iter().map(|(k, v)| (codes.coded(CodeList::ReviewQuestion, &k), v)).collect();
                 answers.sort_by_key(|(q, _)| self.codes.sort_key(CodeList::ReviewQuestion, &q.code));
-                CaseReviewItemView { client_name, child_name, answers, decision, responsible }
+                CaseReviewItemView { client_id, client_name, child_name, answers, decision, responsible }
             })
             .collect();
         Ok(CaseReviewView { id, held_on, led_by, items })

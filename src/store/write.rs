@@ -283,6 +283,24 @@ impl<'c> Writer<'c> {
         });
     }
 
+    /// A read, with the purpose it was made for (the screen or list).
+    pub(crate) fn audit_read(
+        &mut self,
+        person: Person,
+        entity: &'static str,
+        purpose: &'static str,
+        detail: Option<String>,
+    ) {
+        self.audit.push(PendingAudit {
+            action: AuditAction::Read,
+            person: person.map(|p| p.hyphenated().to_string()),
+            entity: Some(entity),
+            entity_id: None,
+            purpose: Some(purpose.to_string()),
+            detail,
+        });
+    }
+
     /// Store a local setting of this installation in `journal_meta` (never
     /// exchanged), with an audit entry naming the key and the new value. The
     /// journal's own keys (`site_id`, `hlc`) are not settings.
@@ -538,10 +556,21 @@ impl Journal {
 
     /// Record reads of people's records in the audit log (SPEC §6: every read
     /// of a person's record is logged).
-    pub(crate) fn audit_reads(&mut self, ctx: &Ctx, people: &[uuid::Uuid], entity: &'static str) -> Result<()> {
+    /// `purpose` is the screen or list in Danish, as the citizen's access
+    /// log shows it. Nothing shown, nothing written.
+    pub(crate) fn audit_reads(
+        &mut self,
+        ctx: &Ctx,
+        people: &[uuid::Uuid],
+        entity: &'static str,
+        purpose: &'static str,
+    ) -> Result<()> {
+        if people.is_empty() {
+            return Ok(());
+        }
         self.write(ctx, |w| {
             for p in people {
-                w.audit(AuditAction::Read, Some(*p), Some(entity), None);
+                w.audit_read(Some(*p), entity, purpose, None);
             }
             Ok(())
         })

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use thirtyfour::prelude::{By, Key};
 use tovholder::demo::DEMO_PASSWORD;
-use tovholder::model::{Clock, FixedClock};
+use tovholder::model::FixedClock;
 use tovholder::security::keys::{Keyring, Secret};
 use tovholder::Journal;
 
@@ -247,9 +247,9 @@ async fn the_leader_reads_the_revisionslog_and_a_citizens_access_log() {
     app.quit().await;
 
     // Through the core: the leader's lookup is itself in the log.
-    let (j, leader) = login(&journal, "BH", DEMO_PASSWORD).unwrap();
+    let (mut j, leader) = login(&journal, "BH", DEMO_PASSWORD).unwrap();
     let kim = j
-        .search_clients("Kim Halvorsen", &tovholder::store::ClientFilter::default(), clock().today(), 5)
+        .client_list(&leader, "Kim Halvorsen", &tovholder::store::ClientFilter::default(), 5)
         .unwrap()
         .into_iter()
         .find(|c| c.name == "Kim Halvorsen")

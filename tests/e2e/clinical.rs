@@ -12,22 +12,23 @@ use tovholder::demo::DEMO_PASSWORD;
 use tovholder::model::views::FullRecord;
 use tovholder::model::EvaluationKind;
 use tovholder::store::ClientFilter;
-use tovholder::Journal;
+use tovholder::{Ctx, Journal};
 
-use crate::harness::{d, open_as_leader, today, App};
+use crate::harness::{d, open_as_leader, sql, App};
 
 const CLIENT: &str = "Jannik Strøm Bertelsen";
 /// Familie & PPR-Enheden, Faxe Kommune, in the demo journal.
 const FAXE_FAMILY_UNIT: &str = "00000000-0000-4000-8000-000100000002";
 
-fn open(journal: &std::path::Path) -> Journal {
-    open_as_leader(journal).0
+fn open(journal: &std::path::Path) -> (Journal, Ctx) {
+    open_as_leader(journal)
 }
 
-fn record_of(j: &Journal, name: &str) -> FullRecord {
-    let hits = j.search_clients(name, &ClientFilter::default(), today(), 10).unwrap();
+fn record_of(j: &mut (Journal, Ctx), name: &str) -> FullRecord {
+    let (j, ctx) = j;
+    let hits = j.client_list(ctx, name, &ClientFilter::default(), 10).unwrap();
     let hit = hits.iter().find(|c| c.name == name).unwrap();
-    j.read_record_unaudited(hit.id, today()).unwrap()
+    j.client_record(ctx, hit.id).unwrap()
 }
 
 /// Log in as `initials` (after locking, when someone is logged in) and open
@@ -204,8 +205,8 @@ async fn assessment_medication_by_role_evaluation_consent_and_follow_up() {
     app.quit().await;
 
     // The journal file holds exactly that, and nothing of what was refused.
-    let j = open(&journal);
-    let r = record_of(&j, CLIENT);
+    let mut j = open(&journal);
+    let r = record_of(&mut j, CLIENT);
     assert_eq!(r.courses.len(), 1);
     let course = &r.courses[0];
     assert_eq!((course.status.code.as_str(), course.follow_up_from), ("follow_up", Some(d("2026-11-23"))));
@@ -280,6 +281,6 @@ async fn assessment_medication_by_role_evaluation_consent_and_follow_up() {
     );
     assert_eq!(r.consents.len(), 2, "the demo's consent to the GP and the new one");
     let to_unit: Option<String> =
-        j.connection().query_row("SELECT to_unit FROM consent WHERE id = ?1", [consent.id], |row| row.get(0)).unwrap();
+        sql(&journal).query_row("SELECT to_unit FROM consent WHERE id = ?1", [consent.id], |row| row.get(0)).unwrap();
     assert_eq!(to_unit.as_deref(), Some(FAXE_FAMILY_UNIT));
 }

@@ -11,7 +11,7 @@ use tovholder::demo::DEMO_PASSWORD;
 use tovholder::store::ClientFilter;
 use tovholder::{Ctx, Journal};
 
-use crate::harness::{d, open_as_leader, App, TODAY};
+use crate::harness::{d, open_as_leader, App};
 
 const GROUP: &str = "Mælkebøtterne, vinter 2026";
 
@@ -172,8 +172,8 @@ async fn consultant_runs_a_childrens_group_and_adds_a_network_person() {
             ("Viktor Bisgaard", true, d("2026-11-02"), None, vec!["no_show", "attended"]),
         ]
     );
-    let hits = j.search_clients("Michael Skovbo Rask", &ClientFilter::default(), d(TODAY), 5).unwrap();
-    let r = j.read_record_unaudited(hits[0].id, d(TODAY)).unwrap();
+    let hits = j.client_list(&ctx, "Michael Skovbo Rask", &ClientFilter::default(), 5).unwrap();
+    let r = j.client_record(&ctx, hits[0].id).unwrap();
     let ida = r.children.iter().find(|c| c.name == "Ida Skovbo Rask").unwrap();
     let network: Vec<(&str, &str, Option<&str>)> =
         ida.network.iter().map(|p| (p.role.code.as_str(), p.name.as_str(), p.contact.as_deref())).collect();

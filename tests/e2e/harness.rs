@@ -35,6 +35,17 @@ pub fn open_as_leader(journal: &Path) -> (Journal, Ctx) {
     Journal::login(journal, "BH", &Secret::new(DEMO_PASSWORD), Arc::new(FixedClock::on(today()))).unwrap()
 }
 
+/// A connection of the test's own to the demo journal's file (the key
+/// unwrapped from the keyring with the leader's password, as any SQLCipher
+/// client would open it), to check what a story stored.
+pub fn sql(journal: &Path) -> rusqlite::Connection {
+    let ring = tovholder::security::keys::Keyring::load(journal).unwrap();
+    let (key, _) = ring.unlock_user("BH", &Secret::new(DEMO_PASSWORD)).unwrap().unwrap();
+    let c = rusqlite::Connection::open(journal).unwrap();
+    c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str())).unwrap();
+    c
+}
+
 pub struct App {
     pub driver: Option<WebDriver>,
     tauri_driver: Child,

@@ -13,7 +13,7 @@ use tovholder::model::{ClientRecord, CourseRecord, Cpr, FixedClock, Money};
 use tovholder::security::keys::{KdfParams, Secret};
 use tovholder::{Ctx, Journal};
 
-use crate::harness::{d, open_as_leader, today, App};
+use crate::harness::{d, open_as_leader, sql, today, App};
 
 /// The journal file, opened through the core as the leader.
 fn open(journal: &Path) -> (Journal, Ctx) {
@@ -233,7 +233,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     assert_pdf(&review_pdf, &dir.path().join("sagsmoede-png"));
 
     // The approved settlement is in the journal, lines adding up to its total.
-    let c = j.connection();
+    let c = sql(&journal);
     let (id, stored_total): (String, String) = c
         .query_row("SELECT id, total FROM settlement WHERE payer = '0336' AND period = '2026-10'", [], |r| {
             Ok((r.get(0)?, r.get(1)?))

@@ -10,21 +10,22 @@ use tovholder::model::views::FullRecord;
 use tovholder::model::{FixedClock, NoteKind, Participant};
 use tovholder::security::keys::{KdfParams, Secret};
 use tovholder::store::ClientFilter;
-use tovholder::Journal;
 
-use crate::harness::{d, open_as_leader, today, App};
+use crate::harness::{d, open_as_leader, sql, today, App};
 
-/// The journal file, opened through the core as the leader.
-fn open(journal: &std::path::Path) -> Journal {
-    open_as_leader(journal).0
+/// The record of the one client called `name`, read from the file through
+/// the core as the leader.
+fn record_of(journal: &std::path::Path, name: &str) -> Option<FullRecord> {
+    let (mut j, ctx) = open_as_leader(journal);
+    let hits = j.client_list(&ctx, name, &ClientFilter::default(), 10).unwrap();
+    let hit = hits.iter().find(|c| c.name == name)?;
+    Some(j.client_record(&ctx, hit.id).unwrap())
 }
 
-/// The record of the one client called `name`, read from the file.
-fn record_of(journal: &std::path::Path, name: &str) -> Option<FullRecord> {
-    let j = open(journal);
-    let hits = j.search_clients(name, &ClientFilter::default(), today(), 10).unwrap();
-    let hit = hits.iter().find(|c| c.name == name)?;
-    Some(j.read_record_unaudited(hit.id, today()).unwrap())
+/// Every client in the journal, as the leader's list shows them.
+fn all_clients(journal: &std::path::Path) -> Vec<tovholder::model::views::ClientSummary> {
+    let (mut j, ctx) = open_as_leader(journal);
+    j.client_list(&ctx, "", &ClientFilter::default(), 1000).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -275,10 +276,7 @@ async fn bad_input_shows_its_danish_message_beside_the_field_and_changes_nothing
     drop(
         tovholder::demo::make_demo(&journal, &data, &Secret::new(DEMO_PASSWORD), clock, KdfParams::TEST_ONLY).unwrap(),
     );
-    let before_list = {
-        let j = open(&journal);
-        j.search_clients("", &ClientFilter::default(), today(), 1000).unwrap()
-    };
+    let before_list = all_clients(&journal);
     let before_kim = record_of(&journal, "Kim Halvorsen").unwrap();
 
     let app = App::launch(dir.path(), &journal, false).await;
@@ -325,10 +323,7 @@ async fn bad_input_shows_its_danish_message_beside_the_field_and_changes_nothing
     app.quit().await;
 
     // Nothing changed: the same clients, and Kim's record as it was.
-    let j = open(&journal);
-    let after_list = j.search_clients("", &ClientFilter::default(), today(), 1000).unwrap();
-    assert_eq!(after_list, before_list);
-    drop(j);
+    assert_eq!(all_clients(&journal), before_list);
     assert_eq!(record_of(&journal, "Kim Halvorsen").unwrap(), before_kim);
 }
 
@@ -392,9 +387,7 @@ async fn login_wrong_password_locking_and_a_secretarys_limits() {
     app.quit().await;
 
     // The journal's audit log holds the failed login and both logins.
-    let j = open(&journal);
-    let actions: Vec<String> = j
-        .connection()
+    let actions: Vec<String> = sql(&journal)
         .prepare("SELECT action FROM audit_log")
         .unwrap()
         .query_map([], |r| r.get(0))

@@ -5,10 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use tovholder::security::keys::Secret;
-use tovholder::Journal;
-
-use crate::support::snapshot;
+use crate::support::{snapshot_of, sql_keyed};
 
 /// The password every test user gets.
 const PASSWORD: &str = "korrekt-hest-batteri";
@@ -53,9 +50,11 @@ fn created(journal: &Path, args: &[&str]) -> String {
 /// extends), read through the core after logging in as the leader.
 fn rows(journal: &Path) -> String {
     let (user, pw) = if is_demo(journal) { ("BH", "demo-adgangskode") } else { ("LL", PASSWORD) };
-    let clock = std::sync::Arc::new(tovholder::model::FixedClock::on(crate::support::date("2026-11-23")));
-    let (j, _) = Journal::login(journal, user, &Secret::new(pw), clock).expect("login");
-    snapshot(&j).split("\n## ").filter(|t| !t.starts_with("audit_log")).collect::<Vec<_>>().join("\n## ")
+    snapshot_of(&sql_keyed(journal, user, pw))
+        .split("\n## ")
+        .filter(|t| !t.starts_with("audit_log"))
+        .collect::<Vec<_>>()
+        .join("\n## ")
 }
 
 /// Run, expect failure with `code`, and an unchanged journal.

@@ -54,7 +54,7 @@ fn a_generated_journal_imports_every_row() {
     );
     // One audit entry for the whole import, not one per row.
     let imports: i64 =
-        j.connection().query_row("SELECT count(*) FROM audit_log WHERE action = 'import'", [], |r| r.get(0)).unwrap();
+        sql(&j).query_row("SELECT count(*) FROM audit_log WHERE action = 'import'", [], |r| r.get(0)).unwrap();
     assert_eq!(imports, 1);
 }
 

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use tovholder::store::SCHEMA_VERSION;
-use tovholder::Journal;
+use tovholder::{Ctx, Journal};
 
 use crate::support::*;
 
@@ -61,32 +61,34 @@ fn make_v1(path: &Path) {
 #[test]
 fn a_version_1_journal_is_upgraded_to_the_fresh_schema_and_keeps_its_data() {
     let w = World::new();
-    let fresh = schema_of(w.j.connection());
+    let fresh = schema_of(&sql(&w.j));
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("v1.journal");
     make_v1(&old);
     assert_ne!(schema_of(&rusqlite::Connection::open(&old).unwrap()), fresh, "v1 differs from today's schema");
 
-    let j = Journal::open(&old).unwrap();
+    let mut j = Journal::open(&old).unwrap();
     assert_eq!(j.schema_version().unwrap(), SCHEMA_VERSION);
-    assert_eq!(schema_of(j.connection()), fresh);
-    // Data from before the upgrade is found by the search the upgrade added.
-    let hits = j.find_notes("tilbagefald", 10).unwrap();
+    assert_eq!(schema_of(&sql(&j)), fresh);
+    // Data from before the upgrade is found by the search the upgrade added,
+    // by the old journal's leader.
+    let gb = Ctx::new(j.staff_by_initials("GB").unwrap(), w.clock.clone());
+    let hits = j.search_notes(&gb, "tilbagefald", 10).unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].client_name, "Valdemar Versionsen");
-    let found = j.search_clients("valde", &Default::default(), date(TODAY), 10).unwrap();
+    let found = j.client_list(&gb, "valde", &Default::default(), 10).unwrap();
     assert_eq!(found.len(), 1);
     // And opening again is a no-op.
     drop(j);
     let j = Journal::open(&old).unwrap();
-    assert_eq!(schema_of(j.connection()), fresh);
+    assert_eq!(schema_of(&sql(&j)), fresh);
 }
 
 #[test]
 fn a_journal_newer_than_the_program_is_refused_and_left_alone() {
     let w = World::new();
     let path = w.path();
-    w.j.connection().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    sql(&w.j).pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
     drop(w.j);
     let before = std::fs::read(&path).unwrap();
     let err = Journal::open(&path).unwrap_err();

@@ -360,7 +360,7 @@ type StoredLine = (String, i64, String);
 
 /// A stored settlement's total and lines, read back from the journal's tables.
 fn stored_settlement(w: &World, payer: &str, period: &str) -> Option<(String, Vec<StoredLine>)> {
-    let c = w.j.connection();
+    let c = sql(&w.j);
     let (id, total): (String, String) = c
         .query_row("SELECT id, total FROM settlement WHERE payer = ?1 AND period = ?2", [payer, period], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -410,7 +410,7 @@ fn an_approved_settlement_is_stored_once_with_lines_that_add_up() {
     let sum: rust_decimal::Decimal = lines.iter().map(|(_, _, a)| a.parse::<rust_decimal::Decimal>().unwrap()).sum();
     assert_eq!(sum.to_string(), total);
     // Written through the one write path: sync stamps and audit entries.
-    let c = w.j.connection();
+    let c = sql(&w.j);
     let unstamped: i64 = c
         .query_row(
             "SELECT (SELECT count(*) FROM settlement WHERE version = 0 OR origin_site = '' OR created_by = '')
@@ -539,14 +539,13 @@ fn a_saved_report_file_is_an_export_in_each_named_citizens_access_log() {
     assert_eq!(snapshot(&w.j), before);
     w.j.log_report_export(&leader, ReportFile::Settlement, &[a, b, a], "0336 2026-10 csv").unwrap();
     w.j.log_report_export(&leader, ReportFile::Nab, &[], "2026-01-01 2026-10-31 rows=0").unwrap();
-    let rows: Vec<(Option<String>, String, String)> =
-        w.j.connection()
-            .prepare("SELECT person_id, entity, detail FROM audit_log WHERE action = 'export' ORDER BY seq")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
+    let rows: Vec<(Option<String>, String, String)> = sql(&w.j)
+        .prepare("SELECT person_id, entity, detail FROM audit_log WHERE action = 'export' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
     assert_eq!(
         rows,
         vec![

@@ -154,8 +154,7 @@ fn logins_unwrap_the_key_and_failures_reveal_nothing_and_slow_down() {
     c.advance(chrono::Duration::seconds(3));
     let (mut j, ctx) = Journal::login(&path, "LL", &Secret::new(PW), c.clone()).unwrap();
     // The failures are now in the audit log, the login after them.
-    let actions: Vec<String> = j
-        .connection()
+    let actions: Vec<String> = sql_keyed(&path, "LL", PW)
         .prepare("SELECT action FROM audit_log WHERE action LIKE 'login%' ORDER BY seq")
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -508,9 +507,10 @@ fn a_family_consultant_sees_only_cases_shared_with_their_unit() {
     let client = w.client("Delt Dalgaard", "030303-3333", "0320");
     w.j.add_note(&w.ctx, &note(client, "2026-11-20", "Samtale om tilbagefald.")).unwrap();
     assert_eq!(w.j.client_record(&fc, client).unwrap_err().code(), "forbidden");
-    let listed = |w: &World, who: &Ctx| w.j.client_list(who, "", &Default::default(), 50).unwrap().len();
-    assert_eq!(listed(&w, &fc), 0, "the list shows no case that is not shared");
-    assert_eq!(listed(&w, &w.ctx), 1);
+    let listed = |w: &mut World, who: &Ctx| w.j.client_list(who, "", &Default::default(), 50).unwrap().len();
+    assert_eq!(listed(&mut w, &fc), 0, "the list shows no case that is not shared");
+    let ctx = w.ctx.clone();
+    assert_eq!(listed(&mut w, &ctx), 1);
     assert_eq!(w.j.client_list(&admin, "", &Default::default(), 50).unwrap_err().code(), "forbidden");
     assert!(w.j.search_notes(&fc, "tilbagefald", 10).unwrap().is_empty(), "hits in other cases are hidden");
     let note = |c| note(c, "2026-11-20", "Forsøg.");
@@ -531,9 +531,13 @@ fn a_family_consultant_sees_only_cases_shared_with_their_unit() {
         )
         .unwrap();
     assert_eq!(w.j.client_record(&fc, client).unwrap().client.name, "Delt Dalgaard");
-    assert_eq!(listed(&w, &fc), 1);
-    assert_eq!(w.j.search_notes(&fc, "tilbagefald", 10).unwrap().len(), 1);
+    assert_eq!(listed(&mut w, &fc), 1);
+    assert!(
+        w.j.search_notes(&fc, "tilbagefald", 10).unwrap().is_empty(),
+        "the alcohol unit's own note, outside the family's sessions, stays with the unit"
+    );
     w.j.add_note(&fc, &note(client)).unwrap();
+    assert_eq!(w.j.search_notes(&fc, "Forsøg", 10).unwrap().len(), 1, "the family consultant's own note is found");
     w.j.withdraw_consent(&w.ctx, consent, date("2026-11-22")).unwrap();
     assert_eq!(w.j.client_record(&fc, client).unwrap_err().code(), "forbidden", "a withdrawn consent ends the sharing");
 }
@@ -561,14 +565,14 @@ fn audit_verification_finds_edited_removed_inserted_and_reordered_entries() {
         ("inserted", "UPDATE audit_log SET seq = seq + 100 WHERE seq >= 4; INSERT INTO audit_log SELECT 4, at, site_id, staff_id, 'read', person_id, entity, entity_id, purpose, detail, prev_hash, 'x' || hash FROM audit_log WHERE seq = 104"),
         ("reordered", "UPDATE audit_log SET seq = -1 WHERE seq = 4; UPDATE audit_log SET seq = 4 WHERE seq = 5; UPDATE audit_log SET seq = 5 WHERE seq = -1"),
     ];
-    for (what, sql) in cases {
+    for (what, damage) in cases {
         let mut w = World::new();
         let client = w.client("Spor Sporsen", "050505-5555", "0320");
         w.j.client_record(&w.ctx, client).unwrap();
         let leader = w.as_staff(w.leader);
         assert_eq!(w.j.audit_check(&leader).unwrap().first_broken, None, "{what}: intact before");
-        w.j.connection()
-            .execute_batch(&format!("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; {sql}"))
+        sql(&w.j)
+            .execute_batch(&format!("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; {damage}"))
             .unwrap();
         let broken = w.j.audit_check(&leader).unwrap().first_broken;
         assert!(matches!(broken, Some(seq) if seq <= 5), "{what}: {broken:?}");
@@ -606,13 +610,13 @@ fn a_backup_restores_every_table() {
     let info = j.backup(&leader, &dest).unwrap();
     assert!(info.bytes > 0);
     assert!(!std::fs::read(&dest).unwrap().starts_with(b"SQLite format 3"), "the backup is encrypted");
-    let before = snapshot(&j);
+    let before = snapshot_of(&sql_keyed(j.path(), "LL", PW));
     drop(j);
     let target = dir.path().join("restored.journal");
     let restored = restore(&dest, &target, "LL", &Secret::new(PW), clock()).unwrap();
     let strip_audit =
         |s: &str| s.split("\n## ").filter(|t| !t.starts_with("audit_log")).collect::<Vec<_>>().join("\n## ");
-    assert_eq!(strip_audit(&snapshot(&restored)), strip_audit(&before));
+    assert_eq!(strip_audit(&snapshot_of(&sql_keyed(restored.path(), "LL", PW))), strip_audit(&before));
     assert_eq!(restore(&dest, &target, "LL", &Secret::new(PW), clock()).unwrap_err().code(), "already_exists");
 }
 
@@ -637,14 +641,13 @@ fn retention_deletes_only_expired_records_and_leaves_a_trace() {
     assert!(rows >= 3, "client, link and child");
     assert_eq!(count(&w.j, "client"), 1);
     assert_eq!(count(&w.j, "child"), 0);
-    let deletes: i64 =
-        w.j.connection()
-            .query_row(
-                "SELECT count(*) FROM audit_log WHERE action = 'delete' AND person_id = ?1",
-                [old.to_string()],
-                |r| r.get(0),
-            )
-            .unwrap();
+    let deletes: i64 = sql(&w.j)
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'delete' AND person_id = ?1",
+            [old.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert!(deletes >= 3);
     assert_eq!(w.j.audit_check(&leader).unwrap().first_broken, None);
 }
@@ -677,7 +680,8 @@ fn the_administrator_adds_users_with_a_login_in_one_step_and_bad_input_changes_n
 
     // Bad input: the Danish message, beside its field, and nothing changed —
     // neither the journal nor the keyring.
-    let before = (snapshot(&j), std::fs::read(Keyring::path_for(&path)).unwrap());
+    let state = || (snapshot_of(&sql_keyed(&path, "IT", PW)), std::fs::read(Keyring::path_for(&path)).unwrap());
+    let before = state();
     let cases: Vec<(StaffRecord, &str, &str, &str, &str)> = vec![
         (
             staff_rec(&j, "Kort Kode", "KK", "secretary"),
@@ -714,7 +718,7 @@ fn the_administrator_adds_users_with_a_login_in_one_step_and_bad_input_changes_n
         (e.code(), e.to_string().as_str()),
         ("own_login", "Du kan ikke fjerne dit eget login. Bed en anden administrator om det.")
     );
-    assert_eq!((snapshot(&j), std::fs::read(Keyring::path_for(&path)).unwrap()), before);
+    assert_eq!(state(), before);
 
     // Only the administrator manages users; the leader is refused.
     let lctx = Ctx::new(leader, clock());
@@ -810,14 +814,13 @@ fn the_idle_lock_is_a_local_setting_of_the_leader_and_the_administrator() {
         );
     }
     assert_eq!(snapshot(&w.j), before);
-    let details: Vec<Option<String>> =
-        w.j.connection()
-            .prepare("SELECT detail FROM audit_log WHERE entity = 'journal_meta' ORDER BY seq")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+    let details: Vec<Option<String>> = sql(&w.j)
+        .prepare("SELECT detail FROM audit_log WHERE entity = 'journal_meta' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
     assert_eq!(details, vec![Some("idle_minutes=15".to_string()), Some("idle_minutes=5".to_string())]);
     // Local: the journal file format does not carry it to another site.
     let export = serde_json::to_string(&w.j.export(&leader).unwrap()).unwrap();

@@ -29,7 +29,7 @@ fn intake_referral_info_talk_enrolment_assessment_children_and_plan() {
             },
         )
         .unwrap();
-    let waiting = w.j.waiting_referrals().unwrap();
+    let waiting = w.j.waiting_referrals(&w.ctx).unwrap();
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].1.deadline, date("2026-11-03"));
 
@@ -37,7 +37,7 @@ fn intake_referral_info_talk_enrolment_assessment_children_and_plan() {
     let mut course = course_record(client, "alcohol", "2026-10-22", Some("2026-10-27"), w.consultant);
     course.referral_id = Some(referral);
     let course = w.j.enrol(&w.ctx, &course).unwrap();
-    assert!(w.j.waiting_referrals().unwrap().is_empty(), "an enrolled referral is no longer waiting");
+    assert!(w.j.waiting_referrals(&w.ctx).unwrap().is_empty(), "an enrolled referral is no longer waiting");
 
     w.j.add_assessment(
         &w.ctx,
@@ -259,7 +259,7 @@ fn notes_are_append_only_and_a_correction_keeps_the_original() {
     assert_eq!((corr.kind, corr.corrects), (NoteKind::Correction, Some(original)));
 
     // Not even SQL written past the core can change or rewrite a note.
-    let err = w.j.connection().execute("UPDATE note SET text = 'x'", []).unwrap_err();
+    let err = sql(&w.j).execute("UPDATE note SET text = 'x'", []).unwrap_err();
     assert!(err.to_string().contains("never changed"), "{err}");
     assert_eq!(count(&w.j, "note"), 2);
 }
@@ -427,10 +427,10 @@ fn notification_is_recorded_listed_until_answered_and_shown_on_the_child() {
             },
         )
         .unwrap();
-    let open = w.j.unanswered_notifications().unwrap();
+    let open = w.j.unanswered_notifications(&w.ctx).unwrap();
     assert_eq!(open.iter().map(|n| n.id).collect::<Vec<_>>(), vec![n]);
     w.j.answer_notification(&w.ctx, n, date("2026-10-08"), "Sagen er oprettet; sagsbehandler tildelt.").unwrap();
-    assert!(w.j.unanswered_notifications().unwrap().is_empty());
+    assert!(w.j.unanswered_notifications(&w.ctx).unwrap().is_empty());
     let r = w.j.client_record(&w.ctx, client).unwrap();
     let shown = &r.children[0].notifications[0];
     assert_eq!(shown.made_by, "Anders Alkobehandler");
@@ -492,7 +492,7 @@ fn monthly_case_review_lists_exactly_active_clients_with_children_under_18() {
             },
         )
         .unwrap();
-    let held = w.j.case_review(review).unwrap();
+    let held = w.j.case_review(&w.ctx, review).unwrap();
     assert_eq!(held.items[0].answers[0].0.label, "Er du bekymret for barnet");
     assert_eq!(held.items[0].decision, "Tilbyd Alfred børnegruppe.");
     let next = w.j.case_review_list(&w.ctx, date("2026-11-02")).unwrap();

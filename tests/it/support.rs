@@ -13,6 +13,25 @@ pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
 }
 
+/// A connection of the test's own to an unencrypted journal's file, to
+/// inspect what was stored: the core's connection is not reachable from
+/// outside the crate.
+pub fn sql(j: &Journal) -> rusqlite::Connection {
+    assert!(!j.is_encrypted(), "an encrypted journal is opened with sql_keyed");
+    rusqlite::Connection::open(j.path()).expect("open the journal file")
+}
+
+/// The same for an encrypted journal, with the key unwrapped from the
+/// keyring by a user's password, as any SQLCipher client would open it.
+pub fn sql_keyed(path: &std::path::Path, login: &str, password: &str) -> rusqlite::Connection {
+    use tovholder::security::keys::{Keyring, Secret};
+    let ring = Keyring::load(path).expect("keyring");
+    let (key, _) = ring.unlock_user(login, &Secret::new(password)).expect("unlock").expect("the right password");
+    let c = rusqlite::Connection::open(path).expect("open the journal file");
+    c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str())).expect("key");
+    c
+}
+
 /// "Today" in the tests.
 pub const TODAY: &str = "2026-11-23";
 
@@ -240,8 +259,14 @@ pub fn child_records(
 /// Every row of every table (and the schema version), as text: equal
 /// snapshots mean an unchanged journal, audit log included.
 pub fn snapshot(j: &Journal) -> String {
-    let c = j.connection();
-    let mut out = format!("user_version={}\n", j.schema_version().expect("version"));
+    snapshot_of(&sql(j))
+}
+
+/// The same, of a connection of the test's own (`sql_keyed` for an
+/// encrypted journal).
+pub fn snapshot_of(c: &rusqlite::Connection) -> String {
+    let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+    let mut out = format!("user_version={version}\n");
     let tables: Vec<String> = c
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE TABLE%' ORDER BY name")
         .expect("tables")
@@ -268,7 +293,7 @@ pub fn snapshot(j: &Journal) -> String {
 
 /// Rows in a table.
 pub fn count(j: &Journal, table: &str) -> i64 {
-    j.connection().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
+    sql(&j).query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
 }
 
 /// A children's group starting on `start` (ISO).

@@ -94,8 +94,8 @@ pub async fn client_record(state: State<'_, AppState>, input: ClientId) -> IpcRe
 #[tauri::command]
 pub async fn waiting_referrals(state: State<'_, AppState>) -> IpcResult<Vec<WaitingReferral>> {
     state
-        .with_journal(|j, _| {
-            Ok(j.waiting_referrals()?
+        .with_journal(|j, ctx| {
+            Ok(j.waiting_referrals(ctx)?
                 .into_iter()
                 .map(|(client, referral)| WaitingReferral { client, referral })
                 .collect())
