@@ -174,3 +174,127 @@ pub(crate) fn child_shared(child: &str, unit: &str) -> String {
         client_shared("cl.client_id", unit)
     )
 }
+
+/// What a public operation of `Journal` is. Every `pub fn` of an
+/// `impl Journal` block is listed in `JOURNAL_API`; the policy test
+/// (tests/it/policy.rs) fails when one is missing and runs every
+/// `PersonRead` as every role against a policy written out independently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// Returns data about a citizen (a client or a child): authorizes the
+    /// action through `Journal::reader` and applies the reader's scope.
+    PersonRead(Action),
+    /// Changes the journal through the write path (authorized per action;
+    /// the role × action table test covers these).
+    Write,
+    /// Returns nothing about a citizen: the file, the organisation and its
+    /// staff, code lists, settings, the audit chain's soundness, logins.
+    Other,
+}
+
+/// The public operations of `Journal`, each with what it is (`Api`).
+pub const JOURNAL_API: &[(&str, Api)] = {
+    use Action::*;
+    use Api::*;
+    &[
+        // Reads of citizens.
+        ("client_list", PersonRead(ReadRecord)),
+        ("client_record", PersonRead(ReadRecord)),
+        ("plan_history", PersonRead(ReadRecord)),
+        ("search_notes", PersonRead(ReadNotes)),
+        ("waiting_referrals", PersonRead(ReadRecord)),
+        ("unanswered_notifications", PersonRead(Family)),
+        ("case_review_list", PersonRead(CaseReview)),
+        ("case_review", PersonRead(CaseReview)),
+        ("groups", PersonRead(ReadRecord)),
+        ("group", PersonRead(ReadRecord)),
+        ("annual_report", PersonRead(Reports)),
+        ("annual_report_for", PersonRead(Reports)),
+        ("waiting_report", PersonRead(Reports)),
+        ("nab_extract", PersonRead(Reports)),
+        ("settlement", PersonRead(Reports)),
+        ("settlement_approval", PersonRead(Reports)),
+        ("audit_page", PersonRead(ReadAudit)),
+        ("access_log", PersonRead(ReadAudit)),
+        ("person_report", PersonRead(ReadAudit)),
+        ("expired", PersonRead(Retention)),
+        ("export", PersonRead(Export)),
+        // Writes.
+        ("add_unit", Write),
+        ("add_staff", Write),
+        ("add_client", Write),
+        ("update_client", Write),
+        ("add_child", Write),
+        ("link_child", Write),
+        ("update_child", Write),
+        ("update_child_link", Write),
+        ("add_network_person", Write),
+        ("add_emergency_plan", Write),
+        ("add_referral", Write),
+        ("intake", Write),
+        ("record_info_talk", Write),
+        ("set_referral_outcome", Write),
+        ("enrol", Write),
+        ("start_course", Write),
+        ("follow_up", Write),
+        ("close_course", Write),
+        ("add_assessment", Write),
+        ("revise_plan", Write),
+        ("add_evaluation", Write),
+        ("start_medication", Write),
+        ("stop_medication", Write),
+        ("add_session", Write),
+        ("record_attendance", Write),
+        ("add_note", Write),
+        ("correct_note", Write),
+        ("add_notification", Write),
+        ("answer_notification", Write),
+        ("give_consent", Write),
+        ("withdraw_consent", Write),
+        ("add_group", Write),
+        ("add_group_member", Write),
+        ("add_group_attendance", Write),
+        ("leave_group", Write),
+        ("record_group_meeting", Write),
+        ("record_case_review", Write),
+        ("add_agreement_price", Write),
+        ("approve_settlement", Write),
+        ("log_report_export", Write),
+        ("delete_expired", Write),
+        ("import", Write),
+        ("import_with_progress", Write),
+        ("set_login", Write),
+        ("remove_login", Write),
+        ("add_user", Write),
+        ("change_own_password", Write),
+        ("set_idle_minutes", Write),
+        // Nothing about a citizen.
+        ("create", Other),
+        ("create_keyed", Other),
+        ("open", Other),
+        ("open_with_key", Other),
+        ("login", Other),
+        ("recover", Other),
+        ("backup", Other),
+        ("site", Other),
+        ("unit", Other),
+        ("unit_name", Other),
+        ("path", Other),
+        ("is_encrypted", Other),
+        ("schema_version", Other),
+        ("code_list", Other),
+        ("municipalities", Other),
+        ("staff_by_initials", Other),
+        ("first_staff", Other),
+        ("staff_list", Other),
+        ("unit_list", Other),
+        ("staff_accounts", Other),
+        ("idle_minutes", Other),
+        ("role_of", Other),
+        ("authorize", Other),
+        ("can_see_client", Other),
+        ("reader", Other),
+        ("verify_audit", Other),
+        ("audit_check", Other),
+    ]
+};

@@ -293,6 +293,35 @@ impl Journal {
             FAMILY_SESSION_KINDS.contains(&s.kind.code.as_str())
                 || s.participants.iter().any(|p| matches!(p.who, Participant::Staff(st) if ours.contains(&st)))
         });
+        // A person outside the shared case (a child's other parent, a
+        // co-participant) is not named: that they are a client of the unit
+        // is theirs alone.
+        let mut in_scope = std::collections::HashMap::new();
+        for s in &mut record.sessions {
+            for p in &mut s.participants {
+                if let Participant::Client(c) = p.who {
+                    if !*in_scope.entry(c).or_insert(self.in_scope(reader, c)?) {
+                        p.who = Participant::External(String::new());
+                        p.name = "Anden deltager".into();
+                    }
+                }
+            }
+        }
+        let mut others = self.connection().prepare_cached(
+            "SELECT c.id, c.name FROM child_link l JOIN client c ON c.id = l.client_id
+             WHERE l.child_id = ?1 AND l.client_id <> ?2 ORDER BY c.name",
+        )?;
+        for child in &mut record.children {
+            let linked: Vec<(ClientId, String)> = others
+                .query_map(params![child.id, record.client.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            child.other_adults.clear();
+            for (c, name) in linked {
+                if *in_scope.entry(c).or_insert(self.in_scope(reader, c)?) {
+                    child.other_adults.push(name);
+                }
+            }
+        }
         let sessions: std::collections::HashSet<SessionId> = record.sessions.iter().map(|s| s.id).collect();
         let written_here = self.notes_written_in_unit(record.client.id, unit)?;
         record.notes.retain(|n| {

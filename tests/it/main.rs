@@ -7,6 +7,7 @@ mod cli;
 mod exchange;
 mod migration;
 mod model;
+mod policy;
 mod reports;
 mod screens;
 mod security;

@@ -15,4 +15,10 @@ export type FullRecord = { client: ClientView, children: Array<ChildView>, refer
 /**
  * The reader's role may not read notes (a secretary): `notes` is empty.
  */
-notes_hidden: boolean, };
+notes_hidden: boolean, 
+/**
+ * A family consultant's view of a shared case: assessments, medication,
+ * evaluations, the plan's clinical parts, the sessions their unit had no
+ * part in and internal notes are left out (`security::scope`).
+ */
+family_view: boolean, };
