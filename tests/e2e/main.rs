@@ -15,4 +15,5 @@ mod clinical;
 mod groups;
 mod harness;
 mod reports;
+mod scope;
 mod stories;
