@@ -293,7 +293,7 @@ pub fn snapshot_of(c: &rusqlite::Connection) -> String {
 
 /// Rows in a table.
 pub fn count(j: &Journal, table: &str) -> i64 {
-    sql(&j).query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
+    sql(j).query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
 }
 
 /// A children's group starting on `start` (ISO).
