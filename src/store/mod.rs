@@ -77,6 +77,9 @@ pub struct Journal {
     codes: Arc<Codes>,
     /// The database key of an encrypted journal (zeroized on drop).
     key: Option<DbKey>,
+    /// The cases shared with a family consultant's unit, as last computed
+    /// (`security::scope`), valid while the journal's clock has not moved.
+    pub(crate) shared_cache: crate::security::scope::SharedCache,
 }
 
 impl std::fmt::Debug for Journal {
@@ -180,8 +183,15 @@ impl Journal {
             )?;
             tx.commit()?;
         }
-        let mut journal =
-            Journal { conn, path: path.to_path_buf(), site, unit, codes: Arc::new(Codes::default()), key };
+        let mut journal = Journal {
+            conn,
+            path: path.to_path_buf(),
+            site,
+            unit,
+            codes: Arc::new(Codes::default()),
+            key,
+            shared_cache: Default::default(),
+        };
         journal.load_codes()?;
         let ctx = Ctx::new(staff, clock);
         let unit_rec = UnitRecord { id: Some(unit), ..setup.unit.clone() };
@@ -232,8 +242,15 @@ impl Journal {
             .ok_or(Error::NotAJournal)?;
         let site: SiteId = site.parse().map_err(|_| Error::NotAJournal)?;
         let unit: UnitId = conn.query_row("SELECT unit_id FROM site WHERE id = ?1", [site], |r| r.get(0))?;
-        let mut journal =
-            Journal { conn, path: path.to_path_buf(), site, unit, codes: Arc::new(Codes::default()), key };
+        let mut journal = Journal {
+            conn,
+            path: path.to_path_buf(),
+            site,
+            unit,
+            codes: Arc::new(Codes::default()),
+            key,
+            shared_cache: Default::default(),
+        };
         journal.load_codes()?;
         Ok(journal)
     }

@@ -94,8 +94,7 @@ const SUMMARY_COLS: &str = "c.id, c.name, c.cpr, c.birth_date, c.municipality,
 const FILTER_SQL: &str = "(?5 = 0 OR EXISTS (SELECT 1 FROM course co WHERE co.client_id = c.id AND co.end_on IS NULL))
     AND (?6 = 0 OR EXISTS (SELECT 1 FROM child_link l JOIN child ch ON ch.id = l.child_id
                            WHERE l.client_id = c.id AND ch.birth_date > ?9))
-    AND (?7 IS NULL OR EXISTS (SELECT 1 FROM course co WHERE co.client_id = c.id AND co.end_on IS NULL AND co.case_owner = ?7))
-    AND (?3 IS NULL OR SHARED_WITH_?3)";
+    AND (?7 IS NULL OR EXISTS (SELECT 1 FROM course co WHERE co.client_id = c.id AND co.end_on IS NULL AND co.case_owner = ?7))";
 
 impl Journal {
     /// The client list as the acting user may see it: everyone for most
@@ -133,7 +132,6 @@ impl Journal {
         limit: usize,
     ) -> Result<Vec<ClientSummary>> {
         let today = reader.today();
-        let scope = reader.shared_unit();
         let codes = self.codes();
         let adult_limit = (today - chrono::Months::new(12 * 18)).to_string();
         let q = query.trim();
@@ -163,39 +161,69 @@ impl Journal {
                 None,
             )
         };
+        // A family consultant's candidates are checked against the set of
+        // their unit's shared cases (kept until the journal changes), in
+        // the list's order, until a screenful is found.
+        let shared = self.shared_clients(reader)?;
         let sql = format!(
-            "WITH hits(id) AS MATERIALIZED (SELECT c.id FROM {from} AND {FILTER_SQL} ORDER BY {order} LIMIT ?8)
-             SELECT {SUMMARY_COLS} FROM hits h JOIN client c ON c.id = h.id ORDER BY {order}"
+            "SELECT c.id FROM {from} AND {FILTER_SQL} ORDER BY {order} {}",
+            if shared.is_some() { "" } else { "LIMIT ?8" }
         );
-        let sql = sql.replace("SHARED_WITH_?3", &reader.client_in_scope("c.id"));
         let mut stmt = self.connection().prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            params![
-                a1,
-                a2,
-                scope.map(|u| u.to_string()),
-                None::<i64>,
-                filter.active,
-                filter.with_children,
-                filter.case_owner,
-                limit,
-                adult_limit
-            ],
-            |r| {
-                let cpr: Option<String> = r.get(2)?;
-                let municipality: String = r.get(4)?;
-                Ok(ClientSummary {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    cpr: cpr.map(|c| format!("{}-{}", &c[..6.min(c.len())], &c[6.min(c.len())..])),
-                    birth_date: r.get(3)?,
-                    municipality: codes.municipality_coded(&municipality),
-                    active: r.get(5)?,
-                    children_under_18: r.get(6)?,
-                })
-            },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows = stmt.query(params![
+            a1,
+            a2,
+            None::<String>,
+            None::<i64>,
+            filter.active,
+            filter.with_children,
+            filter.case_owner,
+            limit,
+            adult_limit
+        ])?;
+        let mut ids: Vec<ClientId> = Vec::with_capacity(limit.clamp(0, 1000) as usize);
+        while let Some(r) = rows.next()? {
+            let id: ClientId = r.get(0)?;
+            if shared.as_ref().is_none_or(|s| s.contains(&id)) {
+                ids.push(id);
+                if ids.len() as i64 >= limit {
+                    break;
+                }
+            }
+        }
+        drop(rows);
+        let mut one =
+            self.connection().prepare_cached(&format!("SELECT {SUMMARY_COLS} FROM client c WHERE c.id = ?1"))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(one.query_row(
+                params![
+                    id,
+                    None::<i64>,
+                    None::<i64>,
+                    None::<i64>,
+                    None::<i64>,
+                    None::<i64>,
+                    None::<i64>,
+                    None::<i64>,
+                    adult_limit
+                ],
+                |r| {
+                    let cpr: Option<String> = r.get(2)?;
+                    let municipality: String = r.get(4)?;
+                    Ok(ClientSummary {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        cpr: cpr.map(|c| format!("{}-{}", &c[..6.min(c.len())], &c[6.min(c.len())..])),
+                        birth_date: r.get(3)?,
+                        municipality: codes.municipality_coded(&municipality),
+                        active: r.get(5)?,
+                        children_under_18: r.get(6)?,
+                    })
+                },
+            )?);
+        }
+        Ok(out)
     }
 
     /// Everything about one client (every tab of the client page), as the
