@@ -95,7 +95,10 @@ impl Reader {
 /// this process or another), so an unchanged clock means an unchanged set.
 /// Audit entries alone do not move it, so a search does not spoil it.
 #[derive(Default)]
-pub(crate) struct SharedCache(Mutex<Option<(UnitId, String, Arc<HashSet<ClientId>>)>>);
+pub(crate) struct SharedCache(Mutex<Option<SharedSet>>);
+
+/// The unit, the clock when computed, and the unit's shared clients.
+type SharedSet = (UnitId, String, Arc<HashSet<ClientId>>);
 
 impl Journal {
     /// The clients within a family consultant's scope, as a set (`None`
