@@ -404,12 +404,30 @@ pub enum Error {
     /// Too many failed logins in a row.
     #[error("For mange forkerte forsøg. Vent {seconds} sekunder, og prøv igen.")]
     LoginThrottled { seconds: i64 },
-    /// The keyring file beside an encrypted journal is missing.
-    #[error("Journalens nøglefil (.keys) mangler. Gendan den fra sikkerhedskopien.")]
-    KeyringMissing,
-    /// The keyring file is damaged or belongs to another journal.
-    #[error("Journalens nøglefil er beskadiget eller hører til en anden journal.")]
-    KeyringDamaged,
+    /// The keyring file beside an encrypted journal is missing (the path
+    /// of the keyring file).
+    #[error("Journalens nøglefil mangler: {}. Gendan nøglefilen fra sikkerhedskopien (den ligger ved siden af journalen).", .0.display())]
+    KeyringMissing(PathBuf),
+    /// The keyring file (or the slot one logs in with) is damaged, or the
+    /// keyring belongs to another journal: never reported as a wrong password.
+    #[error("Journalens nøglefil er beskadiget eller hører til en anden journal: {}. Gendan nøglefilen fra sikkerhedskopien.", .0.display())]
+    KeyringDamaged(PathBuf),
+    /// The journal file itself is damaged (its pages fail SQLCipher's
+    /// authentication or SQLite's checks); `None` when the file is not known
+    /// where the damage was found.
+    #[error("Journalen er beskadiget: {}. Gendan den fra sikkerhedskopien (tovholder restore), og kør «tovholder check».", .0.display())]
+    JournalDamaged(PathBuf),
+    /// A page of the open journal failed its check while it was read.
+    #[error("Journalen er beskadiget. Gendan den fra sikkerhedskopien (tovholder restore), og kør «tovholder check».")]
+    Damaged,
+    /// The journal holds fewer audit entries than were written to it: the
+    /// file was copied or restored without its latest writes (typically
+    /// without its `-wal` file).
+    #[error("Journalen mangler indførsler, der er gemt før: {}. Adgangsloggen slutter ved nr. {found}, men nr. {expected} er skrevet. Filen er sandsynligvis kopieret uden sin -wal-fil. Brug den oprindelige journal eller en nyere sikkerhedskopi.", .path.display())]
+    JournalBehind { path: PathBuf, found: i64, expected: i64 },
+    /// Another process kept the journal busy for longer than anyone waits.
+    #[error("Journalen er optaget af en anden bruger eller en indlæsning, og den blev ikke ledig inden for {minutes} minutter. Prøv igen senere.")]
+    Busy { minutes: u64 },
     /// A key operation on a journal that is not encrypted.
     #[error("Journalen er ikke krypteret.")]
     NotEncrypted,
@@ -442,7 +460,7 @@ pub enum Error {
     Io(#[from] std::io::Error),
     /// SQLite failed in a way no rule explains. Logged, never shown in detail.
     #[error("Journalen kunne ikke læses eller skrives (databasefejl).")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
 }
 
 fn io_kind_da(e: &std::io::Error) -> &'static str {
@@ -470,8 +488,11 @@ impl Error {
             Error::ImportVersion { .. } => "import_version",
             Error::LoginFailed => "login_failed",
             Error::LoginThrottled { .. } => "login_throttled",
-            Error::KeyringMissing => "keyring_missing",
-            Error::KeyringDamaged => "keyring_damaged",
+            Error::KeyringMissing(_) => "keyring_missing",
+            Error::KeyringDamaged(_) => "keyring_damaged",
+            Error::JournalDamaged(_) | Error::Damaged => "journal_damaged",
+            Error::JournalBehind { .. } => "journal_behind",
+            Error::Busy { .. } => "busy",
             Error::NotEncrypted => "not_encrypted",
             Error::Forbidden { .. } => "forbidden",
             Error::LoginRequired => "login_required",
@@ -492,6 +513,26 @@ impl Error {
             Error::Invalid(i) => Some(i),
             Error::ImportRecord { source, .. } => source.invalid(),
             _ => None,
+        }
+    }
+}
+
+/// SQLite's answers that have a meaning of their own become their own
+/// error: a damaged page (`SQLITE_CORRUPT`, or SQLCipher's failed page
+/// authentication, which SQLite reports as `SQLITE_NOTADB`) is `Damaged`, a
+/// journal still busy after the wait is `Busy`. `Journal::open` turns
+/// `SQLITE_NOTADB` on the first read into `NotAJournal` or a named file.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase => Error::Damaged,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
+                    Error::Busy { minutes: crate::store::BUSY_WAIT.as_secs() / 60 }
+                }
+                _ => Error::Db(e),
+            },
+            _ => Error::Db(e),
         }
     }
 }

@@ -80,7 +80,7 @@ impl Journal {
         })?;
         self.connection().execute("VACUUM INTO ?1", params![target])?;
         let keyring = if self.is_encrypted() {
-            let ring = Keyring::load(self.path())?;
+            let mut ring = Keyring::load(self.path())?;
             ring.save(dest)?;
             Some(Keyring::path_for(dest))
         } else {

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod keys;
 pub mod roles;
 pub mod scope;
+pub mod throttle;
 pub mod users;
 
 use std::path::Path;
@@ -70,39 +71,43 @@ impl Journal {
     /// Log in: unwrap the key with the user's password, open the journal,
     /// and write the login (and any failed attempts since the last login) to
     /// the audit log. A wrong password and an unknown user get the same
-    /// answer; after three failures each attempt must wait longer.
+    /// answer; after three failures in a row of one login name, that name
+    /// must wait longer each time (`throttle`), no one else. The keyring is
+    /// read, never written.
     pub fn login(path: &Path, login: &str, password: &Secret, clock: Arc<dyn Clock>) -> Result<(Journal, Ctx)> {
         if !path.is_file() {
             return Err(Error::NoJournal(path.to_path_buf()));
         }
-        let mut ring = Keyring::load(path)?;
+        let ring = Keyring::load(path)?;
         let now = clock.now();
-        let wait = ring.wait_seconds(now);
+        let wait = throttle::wait_seconds(path, login, now)?;
         if wait > 0 {
             return Err(Error::LoginThrottled { seconds: wait });
         }
         let Some((key, staff)) = ring.unlock_user(login, password)? else {
-            ring.failed.push(keys::FailedLogin { at: now, login: login.trim().to_uppercase() });
-            ring.save(path)?;
+            throttle::record_failure(path, login, now)?;
             return Err(Error::LoginFailed);
         };
+        // The key came out of an authenticated slot, so a journal it cannot
+        // read is damaged (or the keyring belongs to another journal).
         let mut journal = Journal::open_with_key(path, &key).map_err(|e| match e {
-            Error::NotAJournal => Error::KeyringDamaged,
+            Error::NotAJournal => Error::JournalDamaged(path.to_path_buf()),
             other => other,
         })?;
         if journal.site() != ring.journal {
-            return Err(Error::KeyringDamaged);
+            return Err(Error::KeyringDamaged(ring.file().to_path_buf()));
         }
         let active: Option<bool> = journal
             .connection()
             .query_row("SELECT active FROM staff WHERE id = ?1", [staff], |r| r.get(0))
             .optional()?;
         if active != Some(true) {
+            throttle::record_failure(path, login, now)?;
             return Err(Error::LoginFailed);
         }
         let ctx = Ctx::new(staff, clock);
-        let failed = std::mem::take(&mut ring.failed);
-        journal.write(&ctx, |w| {
+        let failed = throttle::succeeded(path, login)?;
+        let logged = journal.write(&ctx, |w| {
             for f in &failed {
                 w.audit(
                     AuditAction::LoginFailed,
@@ -113,8 +118,11 @@ impl Journal {
             }
             w.audit(AuditAction::Login, None, None, None);
             Ok(())
-        })?;
-        ring.save(path)?;
+        });
+        if let Err(e) = logged {
+            throttle::give_back(path, failed)?;
+            return Err(e);
+        }
         Ok((journal, ctx))
     }
 
@@ -131,7 +139,10 @@ impl Journal {
         check_password(password)?;
         let mut ring = Keyring::load(path)?;
         let key = ring.unlock_recovery(recovery)?.ok_or(Error::LoginFailed)?;
-        let mut journal = Journal::open_with_key(path, &key)?;
+        let mut journal = Journal::open_with_key(path, &key).map_err(|e| match e {
+            Error::NotAJournal => Error::JournalDamaged(path.to_path_buf()),
+            other => other,
+        })?;
         let id = admin.id.unwrap_or_default();
         // The new administrator belongs to this site's unit.
         let record =

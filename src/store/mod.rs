@@ -91,17 +91,79 @@ impl std::fmt::Debug for Journal {
 /// The page cache bound of every connection (`PRAGMA cache_size`, negative = KiB).
 pub const CACHE_KIB: i64 = -262_144;
 
+/// How long a command waits for a journal another process is writing (an
+/// import of a large file takes minutes) before it gives up with `Busy`.
+pub const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// After this long waiting, the person is told why nothing happens.
+pub const BUSY_NOTICE_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// What the CLI or app shows while a command waits for a busy journal
+/// (`on_busy_wait`); nothing until a caller sets it.
+static BUSY_NOTICE: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>> = std::sync::OnceLock::new();
+
+/// The Danish line a caller shows when a command has to wait.
+pub const BUSY_MESSAGE: &str = "Journalen er optaget af en anden bruger eller en indlæsning; venter og prøver igen …";
+
+/// Set what happens once per wait when a command has waited
+/// `BUSY_NOTICE_AFTER` for a busy journal (the CLI prints `BUSY_MESSAGE` on
+/// standard error). Only the first call in a process counts.
+pub fn on_busy_wait(notice: impl Fn() + Send + Sync + 'static) {
+    let _ = BUSY_NOTICE.set(Box::new(notice));
+}
+
+/// The pauses between attempts at a busy journal, as SQLite's own busy
+/// timeout makes them (ms), then 100 ms each until `BUSY_WAIT` is over.
+const BUSY_PAUSES_MS: [u64; 12] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
+
+fn wait_while_busy(conn: &mut Connection) -> Result<()> {
+    let mut started = std::time::Instant::now();
+    let mut told = false;
+    conn.busy_handler(Some(move |count: i32| {
+        if count == 0 {
+            started = std::time::Instant::now();
+            told = false;
+        }
+        let waited = started.elapsed();
+        if waited >= BUSY_WAIT {
+            return false;
+        }
+        if !told && waited >= BUSY_NOTICE_AFTER {
+            told = true;
+            if let Some(notice) = BUSY_NOTICE.get() {
+                notice();
+            }
+        }
+        let i = usize::try_from(count).unwrap_or(usize::MAX).min(BUSY_PAUSES_MS.len() - 1);
+        std::thread::sleep(std::time::Duration::from_millis(BUSY_PAUSES_MS[i]));
+        true
+    }))?;
+    Ok(())
+}
+
+/// SQLCipher logs failed page authentications (`ERROR CORE … hmac check
+/// failed`) on standard error by default; the error itself reaches the
+/// caller as `Damaged`, so the English log line is switched off, once per
+/// process, before the first journal is opened.
+fn quiet_sqlcipher() {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| {
+        if let Ok(c) = Connection::open_in_memory() {
+            let _ = c.execute_batch("PRAGMA cipher_log_level = NONE;");
+        }
+    });
+}
+
 fn connect(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<Connection> {
     connect_inner(path, flags, key).map_err(|e| match e {
-        Error::Db(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
-            Error::NotAJournal
-        }
+        Error::Damaged => Error::NotAJournal,
         other => other,
     })
 }
 
 fn connect_inner(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<Connection> {
-    let conn = Connection::open_with_flags(path, flags)?;
+    quiet_sqlcipher();
+    let mut conn = Connection::open_with_flags(path, flags)?;
     if let Some(key) = key {
         // Must be the first statement on the connection (SQLCipher).
         let value = key.pragma_value();
@@ -110,7 +172,9 @@ fn connect_inner(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<C
     }
     // Per connection, never in migrations (STYLE "SQLite").
     conn.pragma_update(None, "foreign_keys", true)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Another process writing (an import, another user) makes this one wait
+    // as a person would, not fail after a few seconds.
+    wait_while_busy(&mut conn)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     // A page cache big enough for the screens' working set: SQLCipher decrypts
     // and authenticates every page it reads from the file, so pages kept
@@ -138,7 +202,7 @@ fn wal(conn: &Connection) -> Result<()> {
 fn user_version(conn: &Connection) -> Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| match e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => Error::NotAJournal,
-        other => Error::Db(other),
+        other => Error::from(other),
     })
 }
 
@@ -226,6 +290,38 @@ impl Journal {
         if !path.is_file() {
             return Err(Error::NoJournal(path.to_path_buf()));
         }
+        let encrypted = key.is_some();
+        Self::open_inner(path, key).map_err(|e| match e {
+            Error::NotAJournal => Self::why_not(path, encrypted),
+            other => other,
+        })
+    }
+
+    /// Why a file did not open as a journal: with the key from an
+    /// authenticated slot, the journal is damaged; without a key, a file that
+    /// looks like an encrypted journal (whole pages of random bytes) needs
+    /// its keyring, which is named when missing.
+    fn why_not(path: &Path, encrypted: bool) -> Error {
+        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if encrypted {
+            return Error::JournalDamaged(path.to_path_buf());
+        }
+        let mut head = [0u8; 16];
+        let plain = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+            .map(|_| &head == b"SQLite format 3\0")
+            .unwrap_or(false);
+        let keyring = crate::security::keys::Keyring::path_for(path);
+        if !plain && len >= 4096 && len.is_multiple_of(1024) {
+            if keyring.is_file() {
+                return Error::LoginRequired;
+            }
+            return Error::KeyringMissing(keyring);
+        }
+        Error::NotAJournal
+    }
+
+    fn open_inner(path: &Path, key: Option<DbKey>) -> Result<Journal> {
         let mut conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, key.as_ref())?;
         let version = user_version(&conn)?;
         if version > SCHEMA_VERSION {
@@ -354,11 +450,35 @@ impl Journal {
     }
 }
 
+impl Journal {
+    /// Copy every committed page from the WAL into the journal file and
+    /// empty the WAL (`wal_checkpoint(TRUNCATE)`), so the journal file alone
+    /// is complete: a copy of it without its `-wal` loses nothing. Waits at
+    /// most a moment for other processes' readers; `Ok(false)` when they kept
+    /// it from finishing (the last one to close checkpoints then).
+    pub fn checkpoint(&mut self) -> Result<bool> {
+        self.conn.busy_timeout(std::time::Duration::from_millis(250))?;
+        let done: rusqlite::Result<i64> = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0));
+        // Back to waiting as a person would for the journal's own work.
+        wait_while_busy(&mut self.conn)?;
+        Ok(done.is_ok_and(|busy| busy == 0))
+    }
+}
+
+impl Drop for Journal {
+    /// A journal closed (the command ended, the app locked or quit) leaves
+    /// its file complete: see `checkpoint`.
+    fn drop(&mut self) {
+        let _ = self.checkpoint();
+    }
+}
+
 /// Delete a journal's files: the database, its WAL and shared-memory files,
 /// and, with `keyring`, the key slots beside it. Missing files are fine.
 /// For journals this program just made or was told to replace.
 pub fn remove_journal_files(path: &Path, keyring: bool) {
-    let suffixes: &[&str] = if keyring { &["", "-wal", "-shm", ".keys"] } else { &["", "-wal", "-shm"] };
+    let suffixes: &[&str] =
+        if keyring { &["", "-wal", "-shm", ".keys", ".logins"] } else { &["", "-wal", "-shm", ".logins"] };
     for suffix in suffixes {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }

@@ -576,3 +576,68 @@ impl Journal {
         })
     }
 }
+
+#[cfg(test)]
+mod audit_hash_frozen {
+    //! Golden vectors of the audit hash. If these change, every audit chain
+    //! written before fails `verify_audit`: the function is frozen. The
+    //! expected values were computed independently of this code (Python's
+    //! hashlib, from the layout in `audit_hash`'s doc comment).
+    use super::{audit_hash, GENESIS_HASH};
+
+    const SITE: &str = "01a23363-2e04-71c8-9633-3c0a665282d1";
+    const STAFF: &str = "01a23363-2e04-71c8-9633-3c0c16b1f627";
+
+    #[test]
+    fn the_audit_hash_of_known_entries_never_changes() {
+        let first =
+            audit_hash(GENESIS_HASH, 1, "2026-11-23T09:15:00.000Z", SITE, STAFF, "login", None, None, None, None, None);
+        assert_eq!(first, "430972d195e4b9f50a3a06e226614c132afdc45652e49d5b28d9d5f660194115");
+        // Non-ASCII text and a unit separator inside a field.
+        let second = audit_hash(
+            &first,
+            2,
+            "2026-11-23T09:16:30.250Z",
+            SITE,
+            STAFF,
+            "read",
+            Some("00000000-0000-4000-8000-000300000006"),
+            Some("client"),
+            None,
+            Some("sagsmøde"),
+            Some("Ærø|Å\u{1f}ø"),
+        );
+        assert_eq!(second, "bf500f8d74ed9b5de63cf1e1e6213c7b01606aae5a759fbdab29b7bb92f7b2d6");
+        // An empty field is not an absent one.
+        let third = audit_hash(
+            &second,
+            3,
+            "2026-11-23T09:17:00.000Z",
+            "s",
+            "t",
+            "create",
+            Some(""),
+            Some("note"),
+            Some("00000000-0000-4000-8000-000000000001"),
+            Some(""),
+            Some(""),
+        );
+        assert_eq!(third, "d51cc6910150044c7684ff487e44c2232eda5c7cc1030ef683f676c4ef97ce9e");
+        assert_ne!(
+            third,
+            audit_hash(
+                &second,
+                3,
+                "2026-11-23T09:17:00.000Z",
+                "s",
+                "t",
+                "create",
+                None,
+                Some("note"),
+                Some("00000000-0000-4000-8000-000000000001"),
+                None,
+                None
+            )
+        );
+    }
+}

@@ -5,6 +5,7 @@ mod audit;
 mod bad_input;
 mod cli;
 mod exchange;
+mod faults;
 mod migration;
 mod model;
 mod policy;

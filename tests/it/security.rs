@@ -146,8 +146,10 @@ fn logins_unwrap_the_key_and_failures_reveal_nothing_and_slow_down() {
     let unknown = Journal::login(&path, "ZZ", &Secret::new(PW), c.clone()).unwrap_err();
     assert_eq!((wrong.code(), wrong.to_string()), (unknown.code(), unknown.to_string()));
     assert_eq!(wrong.to_string(), "Forkert brugernavn eller adgangskode.");
-    // A third failure, then the fourth attempt must wait — even with the right password.
+    // A third failure of LL's own (ZZ's does not count for LL), then the
+    // fourth attempt must wait — even with the right password.
     Journal::login(&path, "LL", &Secret::new("igen-forkert-kode"), c.clone()).unwrap_err();
+    Journal::login(&path, "ll", &Secret::new("tredje-forkerte-kode"), c.clone()).unwrap_err();
     let throttled = Journal::login(&path, "LL", &Secret::new(PW), c.clone()).unwrap_err();
     assert_eq!(throttled.code(), "login_throttled");
     assert!(throttled.to_string().contains("Vent 2 sekunder"), "{throttled}");
@@ -161,7 +163,7 @@ fn logins_unwrap_the_key_and_failures_reveal_nothing_and_slow_down() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(actions, vec!["login", "login_failed", "login_failed", "login_failed", "login"]);
+    assert_eq!(actions, vec!["login", "login_failed", "login_failed", "login_failed", "login_failed", "login"]);
     assert_eq!(j.audit_check(&ctx).unwrap().first_broken, None);
 }
 

@@ -1,0 +1,402 @@
+//! The files around the journal under real use (issue 17): the keyring
+//! written rarely and atomically, damage told apart from a wrong password,
+//! throttling per login name, several processes at once, damaged and
+//! missing files named, and the frozen keyring format.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use tovholder::model::*;
+use tovholder::security::keys::{slot_aad, DbKey, KdfParams, Keyring, Secret, SlotKind};
+use tovholder::{Journal, Setup};
+
+use crate::support::*;
+
+const PW: &str = "rigtig-hemmelig-kode";
+
+fn setup(initials: &str) -> Setup {
+    Setup {
+        site_name: "Testby".into(),
+        unit: UnitRecord {
+            id: None,
+            municipality: "0320".into(),
+            kind: "alcohol".into(),
+            name: "Testby Alkoholbehandling".into(),
+        },
+        first_staff: StaffRecord {
+            id: None,
+            unit_id: UnitId::new(),
+            name: "Østen Kragelund".into(),
+            initials: initials.into(),
+            role: "leader".into(),
+        },
+    }
+}
+
+fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::on(date(TODAY)))
+}
+
+/// An encrypted journal whose first user (a leader) has `initials`.
+fn keyed(dir: &Path, initials: &str) -> PathBuf {
+    let path = dir.join("testby.journal");
+    let (j, _, _) = Journal::create_keyed(&path, &setup(initials), &Secret::new(PW), clock(), KdfParams::TEST_ONLY)
+        .expect("create");
+    drop(j);
+    path
+}
+
+fn keys_text(path: &Path) -> String {
+    std::fs::read_to_string(Keyring::path_for(path)).expect("keyring")
+}
+
+// ---------------------------------------------------------------- 11.4 frozen
+
+const GOLDEN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/keyring-v1");
+const GOLDEN_SITE: &str = "01a23363-2e04-71c8-9633-3c0a665282d1";
+const GOLDEN_STAFF: &str = "01a23363-2e04-71c8-9633-3c0c16b1f627";
+const GOLDEN_KEY: &str = "28B92CA756DCB0B62D138A33F59CE838C313C47E384F6F1C46E3ED58FC36295D";
+const GOLDEN_PW: &str = "golden-adgangskode-v1";
+const GOLDEN_RECOVERY: &str = "81AF-3089-234E-DB7B-5D97-1000-F72B-2B74";
+
+/// The golden keyring copied beside a (not existing) journal in `dir`.
+fn golden(dir: &Path) -> PathBuf {
+    let journal = dir.join("v1.journal");
+    std::fs::copy(Path::new(GOLDEN_DIR).join("v1.journal.keys"), Keyring::path_for(&journal)).expect("copy");
+    journal
+}
+
+#[test]
+fn a_keyring_written_by_the_first_release_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = golden(dir.path());
+    let ring = Keyring::load(&journal).unwrap();
+    assert_eq!(ring.version, 1);
+    assert!(ring.problems().is_empty(), "{:?}", ring.problems());
+    for login in ["ØK", "øk", "Øk", " øK "] {
+        let (key, staff) = ring.unlock_user(login, &Secret::new(GOLDEN_PW)).unwrap().expect(login);
+        assert_eq!(key.to_hex().as_str(), GOLDEN_KEY, "{login}");
+        assert_eq!(staff.to_string(), GOLDEN_STAFF);
+    }
+    assert!(ring.unlock_user("ØK", &Secret::new("forkert-adgangskode")).unwrap().is_none());
+    let key = ring.unlock_recovery(&Secret::new(GOLDEN_RECOVERY)).unwrap().unwrap();
+    assert_eq!(key.to_hex().as_str(), GOLDEN_KEY);
+    // Written again (a slot changes), it becomes version 2 and still opens
+    // with the same password, the old slot untouched.
+    let mut ring = ring;
+    ring.set_recovery(&Secret::new("1111-2222-3333-4444-5555-6666-7777-8888"), &key, KdfParams::TEST_ONLY).unwrap();
+    ring.save(&journal).unwrap();
+    let again = Keyring::load(&journal).unwrap();
+    assert_eq!(again.version, 2);
+    assert!(again.problems().is_empty());
+    let (key2, _) = again.unlock_user("øk", &Secret::new(GOLDEN_PW)).unwrap().unwrap();
+    assert_eq!(key2.to_hex().as_str(), GOLDEN_KEY);
+}
+
+#[test]
+fn the_slot_associated_data_and_checksums_are_frozen_bytes() {
+    // If these bytes change, every keyring written before fails to open.
+    let site: SiteId = GOLDEN_SITE.parse().unwrap();
+    let staff: StaffId = GOLDEN_STAFF.parse().unwrap();
+    let expected = format!("tovholder-keyring-v1|{GOLDEN_SITE}|User|ØK|{GOLDEN_STAFF}");
+    assert_eq!(slot_aad(site, SlotKind::User, "ØK", Some(staff)), expected.as_bytes());
+    let recovery = format!("tovholder-keyring-v1|{GOLDEN_SITE}|Recovery|RECOVERY|");
+    assert_eq!(slot_aad(site, SlotKind::Recovery, "RECOVERY", None), recovery.as_bytes());
+    // The checksums of the golden slots and file (computed independently,
+    // with Python's hashlib, from the layout documented in keys.rs).
+    let dir = tempfile::tempdir().unwrap();
+    let mut ring = Keyring::load(&golden(dir.path())).unwrap();
+    assert_eq!(ring.slots[0].checksum(site), "c7dbbdc94f4daa9a06fcfa5d80978f54f9290ec6d3549c0c583f226b30aff74c");
+    assert_eq!(ring.slots[1].checksum(site), "f8ba17de65d1010bfd76960a0e1f811c2b64ac1a00c7b2ce7c859a46e1f3e769");
+    ring.version = 2;
+    assert_eq!(ring.checksum(), "4295e298d3d89c4587498266a1ad689682f0dea8622cca58d09dac9d7b5dc02e");
+}
+
+// ------------------------------------------------------- 1. the keyring file
+
+#[test]
+fn a_login_never_writes_the_keyring() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(dir.path(), "LL");
+    let before = (keys_text(&path), std::fs::metadata(Keyring::path_for(&path)).unwrap().modified().unwrap());
+    let c = clock();
+    Journal::login(&path, "LL", &Secret::new(PW), c.clone()).unwrap();
+    Journal::login(&path, "LL", &Secret::new("forkert-kode-her"), c.clone()).unwrap_err();
+    Journal::login(&path, "ZZ", &Secret::new(PW), c.clone()).unwrap_err();
+    Journal::login(&path, "LL", &Secret::new(PW), c).unwrap();
+    let after = (keys_text(&path), std::fs::metadata(Keyring::path_for(&path)).unwrap().modified().unwrap());
+    assert_eq!(after, before);
+    // Nothing but the journal's own files is left in the folder.
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["testby.journal", "testby.journal.keys", "testby.journal.logins"]);
+}
+
+#[test]
+fn keyring_writes_at_the_same_time_each_leave_a_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(dir.path(), "LL");
+    let ring = Keyring::load(&path).unwrap();
+    let key = DbKey::random();
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let (path, mut ring, key) = (&path, ring.clone(), key.clone());
+            s.spawn(move || {
+                for i in 0..10 {
+                    let login = format!("T{t}{i}");
+                    ring.set_user(&login, StaffId::new(), &Secret::new(PW), &key, KdfParams::TEST_ONLY).unwrap();
+                    ring.save(path).unwrap();
+                    assert!(Keyring::load(path).unwrap().problems().is_empty());
+                }
+            });
+        }
+    });
+    assert!(Keyring::load(&path).unwrap().problems().is_empty());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Change one hex digit of `field` in slot `n` of the keyring file.
+fn damage_slot(path: &Path, n: usize, field: &str) {
+    let keys = Keyring::path_for(path);
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&keys).unwrap()).unwrap();
+    let s = v["slots"][n][field].as_str().unwrap().to_string();
+    let mut chars: Vec<char> = s.chars().collect();
+    chars[10] = if chars[10] == '0' { '1' } else { '0' };
+    v["slots"][n][field] = serde_json::Value::String(chars.into_iter().collect());
+    std::fs::write(&keys, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+#[test]
+fn a_damaged_slot_is_a_damaged_keyring_not_a_wrong_password() {
+    for field in ["wrapped", "salt", "nonce"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = keyed(dir.path(), "LL");
+        damage_slot(&path, 0, field);
+        let c = clock();
+        for _ in 0..5 {
+            let e = Journal::login(&path, "LL", &Secret::new(PW), c.clone()).unwrap_err();
+            assert_eq!(e.code(), "keyring_damaged", "{field}: {e}");
+            assert!(e.to_string().contains("nøglefil er beskadiget"), "{e}");
+            assert!(e.to_string().contains("testby.journal.keys"), "{e}");
+        }
+        // Never counted as a failed login.
+        assert!(!tovholder::security::throttle::path_for(&path).exists());
+        let ring = Keyring::load(&path).unwrap();
+        assert_eq!(ring.problems(), ["filens kontrolsum passer ikke", "nøglen for LL er beskadiget"]);
+    }
+}
+
+#[test]
+fn kdf_parameters_the_program_never_writes_are_refused_before_any_work() {
+    for (m, t, p) in [(4u64 << 30, 1u64, 1u64), (64, 1_000_000, 1), (64, 1, 255), (0, 1, 1)] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = keyed(dir.path(), "LL");
+        let keys = Keyring::path_for(&path);
+        let text = std::fs::read_to_string(&keys).unwrap();
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["slots"][0]["kdf"] = serde_json::json!({ "m_kib": m, "t": t, "p": p });
+        std::fs::write(&keys, serde_json::to_string(&v).unwrap()).unwrap();
+        let started = std::time::Instant::now();
+        let e = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap_err();
+        assert!(matches!(e.code(), "keyring_damaged"), "{m} {t} {p}: {e}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+}
+
+#[test]
+fn a_missing_keyring_is_named_and_so_is_a_missing_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(dir.path(), "LL");
+    std::fs::rename(Keyring::path_for(&path), dir.path().join("elsewhere")).unwrap();
+    let e = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap_err();
+    assert_eq!(e.code(), "keyring_missing");
+    assert!(e.to_string().contains("nøglefil mangler") && e.to_string().contains("testby.journal.keys"), "{e}");
+    // Opened as if it were unencrypted (what the CLI does without a keyring).
+    let e = Journal::open(&path).unwrap_err();
+    assert_eq!(e.code(), "keyring_missing", "{e}");
+    assert!(e.to_string().contains("testby.journal.keys"), "{e}");
+    std::fs::rename(dir.path().join("elsewhere"), Keyring::path_for(&path)).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let e = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap_err();
+    assert_eq!(e.code(), "no_journal");
+    assert!(e.to_string().contains("testby.journal"), "{e}");
+}
+
+#[test]
+fn a_damaged_or_empty_journal_is_named_as_the_journal_not_the_keyring() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(dir.path(), "LL");
+    let good = std::fs::read(&path).unwrap();
+    // The first page (its salt is intact, its content is not), then an empty file.
+    let mut first = good.clone();
+    first[100] ^= 0x40;
+    for bytes in [first, Vec::new()] {
+        std::fs::write(&path, &bytes).unwrap();
+        let e = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap_err();
+        assert_eq!(e.code(), "journal_damaged", "{e}");
+        assert!(e.to_string().contains("Journalen er beskadiget") && e.to_string().contains("testby.journal"), "{e}");
+        assert!(!e.to_string().contains(".keys"), "{e}");
+    }
+}
+
+// ------------------------------------------------------------ 2. throttling
+
+#[test]
+fn one_persons_typing_slows_only_that_login_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("testby.journal");
+    let mut admin = setup("ØK");
+    admin.first_staff.role = "administrator".into();
+    let (mut j, ctx, _) =
+        Journal::create_keyed(&path, &admin, &Secret::new(PW), clock(), KdfParams::TEST_ONLY).unwrap();
+    let bh = StaffRecord {
+        id: None,
+        unit_id: j.unit(),
+        name: "Bodil Hansen".into(),
+        initials: "BH".into(),
+        role: "alcohol_consultant".into(),
+    };
+    j.add_user(&ctx, &bh, &Secret::new("bodils-adgangskode"), KdfParams::TEST_ONLY).unwrap();
+    drop(j);
+    let c = clock();
+    // A stranger tries the unknown initials ZZ five times.
+    for _ in 0..5 {
+        let e = Journal::login(&path, "ZZ", &Secret::new("gaet-en-kode"), c.clone());
+        assert!(matches!(e.unwrap_err().code(), "login_failed" | "login_throttled"));
+    }
+    assert_eq!(
+        Journal::login(&path, "zz", &Secret::new("gaet-en-kode"), c.clone()).unwrap_err().code(),
+        "login_throttled"
+    );
+    // Everyone else logs in at once, ØK in any case.
+    Journal::login(&path, "BH", &Secret::new("bodils-adgangskode"), c.clone()).unwrap();
+    Journal::login(&path, "øk", &Secret::new(PW), c.clone()).unwrap();
+    Journal::login(&path, "ØK", &Secret::new(PW), c.clone()).unwrap();
+    // ØK's own mistakes count for ØK whichever case is typed.
+    for login in ["øk", "ØK", "Øk"] {
+        assert_eq!(
+            Journal::login(&path, login, &Secret::new("forkert-kode"), c.clone()).unwrap_err().code(),
+            "login_failed"
+        );
+    }
+    let e = Journal::login(&path, "øK", &Secret::new(PW), c.clone()).unwrap_err();
+    assert_eq!(e.code(), "login_throttled");
+    Journal::login(&path, "BH", &Secret::new("bodils-adgangskode"), c.clone()).unwrap();
+    c.advance(chrono::Duration::seconds(3));
+    let (j, _) = Journal::login(&path, "øk", &Secret::new(PW), c.clone()).unwrap();
+    // Every failure reached the audit log, with the name typed (attempts
+    // refused while throttled are not tried, so not failures).
+    let failed: Vec<String> = j
+        .connection()
+        .prepare("SELECT detail FROM audit_log WHERE action = 'login_failed' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(failed.len(), 3 + 3, "{failed:?}");
+    assert!(failed[..3].iter().all(|f| f.starts_with("login=ZZ ")), "{failed:?}");
+    assert!(failed[3..].iter().all(|f| f.starts_with("login=ØK ")), "{failed:?}");
+    // The others' logins did not reset the stranger's count: after the
+    // wait, one more try, then a longer wait.
+    assert_eq!(
+        Journal::login(&path, "ZZ", &Secret::new("gaet-en-kode"), c.clone()).unwrap_err().code(),
+        "login_failed"
+    );
+    let e = Journal::login(&path, "ZZ", &Secret::new("gaet-en-kode"), c).unwrap_err();
+    assert!(e.to_string().contains("Vent 4 sekunder"), "{e}");
+}
+
+// ------------------------------------------------------ 3. concurrent use
+
+fn cli(journal: &Path, user: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tovholder"))
+        .arg("--journal")
+        .arg(journal)
+        .arg("--as")
+        .arg(user)
+        .args(args)
+        .env("TOVHOLDER_NOW", "2026-11-23")
+        .env("TOVHOLDER_PASSWORD", "demo-adgangskode")
+        .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+        .output()
+        .expect("run tovholder")
+}
+
+fn demo(dir: &Path) -> PathBuf {
+    let path = dir.join("demo.journal");
+    let out = Command::new(env!("CARGO_BIN_EXE_tovholder"))
+        .arg("--journal")
+        .arg(&path)
+        .arg("demo")
+        .env("TOVHOLDER_NOW", "2026-11-23")
+        .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    path
+}
+
+#[test]
+fn several_processes_read_and_write_one_journal_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let clock: Arc<dyn Clock> = clock();
+    let (j, _) = Journal::login(&path, "BH", &Secret::new("demo-adgangskode"), clock.clone()).unwrap();
+    let notes_before = count(&j, "note");
+    let client: String =
+        j.connection().query_row("SELECT id FROM client ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    drop(j);
+    let failures = std::sync::Mutex::new(Vec::<String>::new());
+    std::thread::scope(|s| {
+        for (user, n) in [("BH", 150), ("SK", 150), ("MS", 150), ("BH", 150)] {
+            let (path, failures) = (&path, &failures);
+            s.spawn(move || {
+                for _ in 0..n {
+                    let out = cli(path, user, &["client", "list"]);
+                    if !out.status.success() {
+                        failures.lock().unwrap().push(String::from_utf8_lossy(&out.stderr).into_owned());
+                    }
+                }
+            });
+        }
+        for (w, user) in ["BH", "MS"].into_iter().enumerate() {
+            let (path, failures, client) = (&path, &failures, &client);
+            s.spawn(move || {
+                for i in 0..200 {
+                    let text = format!("Parallel note {w}-{i}");
+                    let out = cli(path, user, &["note", "add", "--client", client, "--text", &text]);
+                    if !out.status.success() {
+                        failures.lock().unwrap().push(String::from_utf8_lossy(&out.stderr).into_owned());
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(failures.is_empty(), "{} failures, first: {:?}", failures.len(), failures.first());
+    let (mut j, ctx) = Journal::login(&path, "BH", &Secret::new("demo-adgangskode"), clock).unwrap();
+    assert_eq!(count(&j, "note"), notes_before + 400, "no write is lost");
+    for w in 0..2 {
+        for i in 0..200 {
+            let n: i64 = j
+                .connection()
+                .query_row("SELECT count(*) FROM note WHERE text = ?1", [format!("Parallel note {w}-{i}")], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(n, 1, "note {w}-{i}");
+        }
+    }
+    assert_eq!(j.audit_check(&ctx).unwrap().first_broken, None);
+    let logins: i64 =
+        j.connection().query_row("SELECT count(*) FROM audit_log WHERE action = 'login'", [], |r| r.get(0)).unwrap();
+    assert!(logins >= 1000, "every login is in the audit log: {logins}");
+}
