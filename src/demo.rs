@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Invalid, Result};
 use crate::model::{Clock, JournalFile};
-use crate::security::keys::{KdfParams, Secret};
+use crate::security::keys::{KdfParams, Keyring, Secret};
 use crate::store::ImportSummary;
 use crate::{Ctx, Journal, Setup};
 
@@ -40,8 +40,10 @@ pub struct Demo {
 
 /// Make an encrypted journal at `path` from `file`: a key slot with
 /// `password` for the first member of staff, the import, then the same
-/// password for every other member of staff. Nothing is left behind (journal
-/// or key file) if any step fails.
+/// password for every other member of staff. The journal is made under a
+/// temporary name beside `path` and renamed (keyring first, journal last)
+/// only when complete, so nothing is left at `path` (journal or key file) if
+/// any step fails or the program is killed half-way.
 pub fn make_demo(
     path: &Path,
     file: &JournalFile,
@@ -53,18 +55,39 @@ pub fn make_demo(
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(Error::from)?;
     }
-    let (mut journal, ctx, recovery) = Journal::create_keyed(path, &setup, password, clock.clone(), kdf)?;
+    if path.exists() {
+        return Err(Error::AlreadyExists(path.to_path_buf()));
+    }
+    if Keyring::exists(path) {
+        return Err(Error::AlreadyExists(Keyring::path_for(path)));
+    }
+    let tmp = crate::security::backup::temporary_beside(path);
+    let (mut journal, ctx, recovery) = Journal::create_keyed(&tmp, &setup, password, clock.clone(), kdf)?;
     let filled = journal.import(&ctx, file).and_then(|summary| {
         for staff in file.staff.iter().skip(1).filter_map(|s| s.id) {
             journal.set_login(&Ctx::new(staff, clock.clone()), staff, password, kdf)?;
         }
         Ok(summary)
     });
-    match filled {
-        Ok(summary) => Ok(Demo { journal, ctx, recovery, summary }),
+    drop(journal);
+    let placed = filled.and_then(|summary| {
+        std::fs::rename(Keyring::path_for(&tmp), Keyring::path_for(path))?;
+        std::fs::rename(&tmp, path)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::security::keys::sync_dir(dir)?;
+        }
+        Ok(summary)
+    });
+    match placed {
+        Ok(summary) => {
+            let (journal, ctx) = Journal::login(path, &setup.first_staff.initials, password, clock)?;
+            Ok(Demo { journal, ctx, recovery, summary })
+        }
         Err(e) => {
-            drop(journal);
-            crate::store::remove_journal_files(path, true);
+            crate::store::remove_journal_files(&tmp, true);
+            if !path.exists() {
+                let _ = std::fs::remove_file(Keyring::path_for(path));
+            }
             Err(e)
         }
     }

@@ -425,6 +425,10 @@ pub enum Error {
     /// without its `-wal` file).
     #[error("Journalen mangler indførsler, der er gemt før: {}. Adgangsloggen slutter ved nr. {found}, men nr. {expected} er skrevet. Filen er sandsynligvis kopieret uden sin -wal-fil. Brug den oprindelige journal eller en nyere sikkerhedskopi.", .path.display())]
     JournalBehind { path: PathBuf, found: i64, expected: i64 },
+    /// A backup that is not whole: refused by restore, or a new backup that
+    /// failed its check (and was not kept).
+    #[error("Sikkerhedskopien er beskadiget: {} ({problems}). Den er ikke brugt; brug en anden sikkerhedskopi, eller tag en ny.", .path.display())]
+    BackupDamaged { path: PathBuf, problems: String },
     /// Another process kept the journal busy for longer than anyone waits.
     #[error("Journalen er optaget af en anden bruger eller en indlæsning, og den blev ikke ledig inden for {minutes} minutter. Prøv igen senere.")]
     Busy { minutes: u64 },
@@ -493,6 +497,7 @@ impl Error {
             Error::JournalDamaged(_) | Error::Damaged => "journal_damaged",
             Error::JournalBehind { .. } => "journal_behind",
             Error::Busy { .. } => "busy",
+            Error::BackupDamaged { .. } => "backup_damaged",
             Error::NotEncrypted => "not_encrypted",
             Error::Forbidden { .. } => "forbidden",
             Error::LoginRequired => "login_required",

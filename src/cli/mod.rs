@@ -22,6 +22,7 @@ use tovholder::error::Error;
 
 mod bench;
 mod care;
+mod check;
 mod clients;
 mod exchange;
 mod family;
@@ -53,6 +54,7 @@ pub struct Cli {
 /// Run the parsed command line. An error is the core's (or the input's)
 /// Danish message with its code; the journal is then unchanged.
 pub fn run(cli: Cli) -> Result<(), Error> {
+    tovholder::store::on_busy_wait(|| eprintln!("{}", tovholder::store::BUSY_MESSAGE));
     let env = Env { out: Out { json: cli.json }, clock: clock()?, path: cli.journal, as_user: cli.as_user };
     cli.command.run(&env)
 }
@@ -166,4 +168,6 @@ commands! {
     Report(reports::ReportCmd),
     /// Mål søgning, journal og indlæsning på en genereret journal.
     Bench(bench::BenchArgs),
+    /// Kontrollér journalen: nøglefil, alle sider, struktur og adgangslog (leder, administrator).
+    Check(check::CheckArgs),
 }

@@ -67,18 +67,43 @@ const LAST_ENTRY_SQL: &str = "
 
 impl Journal {
     /// Write an encrypted copy of the journal (and its keyring) to `dest`.
+    /// The copy is made under a temporary name beside `dest`, checked
+    /// (every page's authentication, integrity, foreign keys) and synced, and
+    /// only then given its name: a backup reported done is whole, and a
+    /// failed one leaves no file behind.
     pub fn backup(&mut self, ctx: &Ctx, dest: &Path) -> Result<BackupInfo> {
         self.authorize(ctx, Action::Backup)?;
-        if dest.exists() {
+        if dest.exists() || Keyring::exists(dest) {
             return Err(Error::AlreadyExists(dest.to_path_buf()));
         }
-        let target = dest.to_str().ok_or(Error::AlreadyExists(dest.to_path_buf()))?.to_string();
+        if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // A missing folder is said as such, before anything is written.
+            std::fs::metadata(dir)?;
+        }
+        let tmp = temporary_beside(dest);
+        let target = tmp.to_str().ok_or(Error::AlreadyExists(dest.to_path_buf()))?.to_string();
         // The entry goes in first, so the copy holds it too.
         self.write(ctx, |w| {
             w.audit(AuditAction::Backup, None, None, Some(format!("to={}", dest.display())));
             Ok(())
         })?;
+        let made = self.backup_into(&target, &tmp, dest);
+        if made.is_err() {
+            crate::store::remove_journal_files(&tmp, true);
+            if !dest.exists() {
+                let _ = std::fs::remove_file(Keyring::path_for(dest));
+            }
+        }
+        made
+    }
+
+    fn backup_into(&mut self, target: &str, tmp: &Path, dest: &Path) -> Result<BackupInfo> {
         self.connection().execute("VACUUM INTO ?1", params![target])?;
+        std::fs::File::open(tmp)?.sync_all()?;
+        let problems = crate::store::verify_file(tmp, self.key());
+        if !problems.is_empty() {
+            return Err(Error::BackupDamaged { path: dest.to_path_buf(), problems: problems.join("; ") });
+        }
         let keyring = if self.is_encrypted() {
             let mut ring = Keyring::load(self.path())?;
             ring.save(dest)?;
@@ -86,6 +111,10 @@ impl Journal {
         } else {
             None
         };
+        std::fs::rename(tmp, dest)?;
+        if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+            super::keys::sync_dir(dir)?;
+        }
         let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
         Ok(BackupInfo { journal: dest.to_path_buf(), keyring, bytes })
     }
@@ -186,8 +215,24 @@ impl Journal {
     }
 }
 
-/// Restore a backup to `target` (which must not exist): the journal and its
-/// keyring are copied after a login to the backup proves it opens.
+/// A name for a file being made beside `path`, unique to this attempt.
+pub(crate) fn temporary_beside(path: &Path) -> PathBuf {
+    use rand::RngCore;
+    let mut rnd = [0u8; 6];
+    rand::rng().fill_bytes(&mut rnd);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = format!(".{name}.{}-{}.tmp", std::process::id(), hex::encode(rnd));
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.join(tmp),
+        _ => PathBuf::from(tmp),
+    }
+}
+
+/// Restore a backup to `target` (which must not exist). The backup is
+/// checked first, without writing to it: the login's key must open it and
+/// every page, its integrity, its foreign keys and its audit chain must be
+/// whole; a damaged backup is refused and nothing is made. The journal and
+/// its keyring are then copied under temporary names and renamed.
 pub fn restore(
     backup: &Path,
     target: &Path,
@@ -195,16 +240,55 @@ pub fn restore(
     password: &Secret,
     clock: std::sync::Arc<dyn Clock>,
 ) -> Result<Journal> {
-    if target.exists() {
+    if target.exists() || Keyring::exists(target) {
         return Err(Error::AlreadyExists(target.to_path_buf()));
     }
-    {
-        let (j, _) = Journal::login(backup, login, password, clock.clone())?;
-        drop(j);
+    if !backup.is_file() {
+        return Err(Error::NoJournal(backup.to_path_buf()));
     }
-    std::fs::copy(backup, target)?;
-    if Keyring::exists(backup) {
-        std::fs::copy(Keyring::path_for(backup), Keyring::path_for(target))?;
+    let ring = Keyring::load(backup)?;
+    let now = clock.now();
+    let wait = super::throttle::wait_seconds(backup, login, now)?;
+    if wait > 0 {
+        return Err(Error::LoginThrottled { seconds: wait });
+    }
+    let Some((key, _)) = ring.unlock_user(login, password)? else {
+        super::throttle::record_failure(backup, login, now)?;
+        return Err(Error::LoginFailed);
+    };
+    let damaged = |problems: String| Error::BackupDamaged { path: backup.to_path_buf(), problems };
+    let mut problems = ring.problems();
+    problems.extend(crate::store::verify_file(backup, Some(&key)));
+    if !problems.is_empty() {
+        return Err(damaged(problems.join("; ")));
+    }
+    {
+        let j = Journal::open_with_key(backup, &key).map_err(|e| damaged(e.to_string()))?;
+        if j.site() != ring.journal {
+            return Err(damaged("nøglefilen hører til en anden journal".into()));
+        }
+        if let Some(seq) = j.verify_audit()? {
+            return Err(damaged(format!("adgangsloggen er brudt ved indførsel nr. {seq}")));
+        }
+    }
+    let tmp = temporary_beside(target);
+    let copied = (|| -> Result<()> {
+        std::fs::copy(backup, &tmp)?;
+        std::fs::File::open(&tmp)?.sync_all()?;
+        let mut ring = ring.clone();
+        ring.save(target)?;
+        std::fs::rename(&tmp, target)?;
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            super::keys::sync_dir(dir)?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&tmp);
+        if !target.exists() {
+            let _ = std::fs::remove_file(Keyring::path_for(target));
+        }
+        return Err(e);
     }
     Ok(Journal::login(target, login, password, clock)?.0)
 }

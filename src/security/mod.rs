@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod check;
 pub mod keys;
 pub mod roles;
 pub mod scope;

@@ -400,3 +400,164 @@ fn several_processes_read_and_write_one_journal_at_once() {
         j.connection().query_row("SELECT count(*) FROM audit_log WHERE action = 'login'", [], |r| r.get(0)).unwrap();
     assert!(logins >= 1000, "every login is in the audit log: {logins}");
 }
+
+// ------------------------------------- 4 and 6. checked, and named, in Danish
+
+/// A copy of `bytes` with one bit flipped at `offset`.
+fn flipped(bytes: &[u8], offset: usize) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    b[offset] ^= 0x08;
+    b
+}
+
+/// Offsets spread over every part of a file of `len` bytes (first page,
+/// middle, last page, page boundaries).
+fn offsets(len: usize) -> Vec<usize> {
+    vec![20, 100, 4095, 4096 + 17, len / 3, len / 2, len - 4096 + 300, len - 1]
+}
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// No English library log line reached the terminal.
+fn assert_danish_only(stderr: &str) {
+    for english in ["ERROR", "CORE", "hmac", "sqlite", "SQLite", "panicked", "database "] {
+        assert!(!stderr.contains(english), "{english:?} in {stderr:?}");
+    }
+}
+
+#[test]
+fn check_finds_damage_anywhere_in_the_journal_and_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let out = cli(&path, "BH", &["check"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Journalen er i orden."), "{text}");
+    // A secretary may not run it.
+    let out = cli(&path, "PL", &["check"]);
+    assert!(!out.status.success());
+    assert!(stderr_of(&out).contains("Fejl [forbidden]"), "{}", stderr_of(&out));
+    let good = std::fs::read(&path).unwrap();
+    for offset in offsets(good.len()) {
+        std::fs::write(&path, flipped(&good, offset)).unwrap();
+        let out = cli(&path, "BH", &["check"]);
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), stderr_of(&out));
+        assert!(!out.status.success(), "offset {offset}: {stdout}");
+        assert!(stderr.contains("Fejl [journal_damaged]"), "offset {offset}: {stderr}");
+        assert!(stdout.contains("FEJL") && stdout.contains("demo.journal er beskadiget"), "offset {offset}: {stdout}");
+        assert!(stdout.contains("Gendan journalen fra den nyeste sikkerhedskopi"), "{stdout}");
+        assert_danish_only(&stderr);
+        // An ordinary command on the damaged journal names the journal too,
+        // or (when the damaged page is not read) works.
+        let out = cli(&path, "BH", &["client", "list"]);
+        let stderr = stderr_of(&out);
+        assert_danish_only(&stderr);
+        if !out.status.success() {
+            assert!(stderr.contains("Fejl [journal_damaged]"), "offset {offset}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn restore_refuses_a_damaged_backup_and_makes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let backup = dir.path().join("kopi.journal");
+    let out = cli(&path, "BH", &["backup", "--out", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let good = std::fs::read(&backup).unwrap();
+    let target = dir.path().join("genskabt.journal");
+    for offset in offsets(good.len()) {
+        std::fs::write(&backup, flipped(&good, offset)).unwrap();
+        let out = cli(&target, "BH", &["restore", backup.to_str().unwrap()]);
+        let stderr = stderr_of(&out);
+        assert!(!out.status.success(), "offset {offset} restored");
+        assert!(
+            stderr.contains("Fejl [backup_damaged]") && stderr.contains("kopi.journal"),
+            "offset {offset}: {stderr}"
+        );
+        assert_danish_only(&stderr);
+        assert!(!target.exists() && !Keyring::exists(&target), "offset {offset} left a file");
+    }
+    std::fs::write(&backup, &good).unwrap();
+    let out = cli(&target, "BH", &["restore", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(tovholder::security::check::check_journal(&target, "BH", &Secret::new("demo-adgangskode"), clock())
+        .unwrap()
+        .ok());
+    // Only the journals' own files, nothing half-made.
+    let tmp: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(tmp.is_empty(), "{tmp:?}");
+}
+
+#[test]
+fn a_failed_backup_leaves_no_file_and_a_retry_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let missing = dir.path().join("ingen-mappe").join("kopi.journal");
+    let out = cli(&path, "BH", &["backup", "--out", missing.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        stderr_of(&out).contains("Fejl [io]") && stderr_of(&out).contains("filen findes ikke"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(!missing.exists() && !Keyring::exists(&missing));
+    std::fs::create_dir(dir.path().join("ingen-mappe")).unwrap();
+    let out = cli(&path, "BH", &["backup", "--out", missing.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(missing.exists() && Keyring::exists(&missing));
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("ingen-mappe"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn a_demo_killed_half_way_leaves_nothing_or_a_whole_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, ms) in [5u64, 30, 60, 120, 250].into_iter().enumerate() {
+        let path = dir.path().join(format!("demo-{i}.journal"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tovholder"))
+            .arg("--journal")
+            .arg(&path)
+            .arg("demo")
+            .env("TOVHOLDER_NOW", "2026-11-23")
+            .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        if path.exists() {
+            // Renamed into place only when complete: it opens, every login works.
+            assert!(Keyring::exists(&path));
+            Journal::login(&path, "SK", &Secret::new("demo-adgangskode"), clock()).unwrap();
+        } else {
+            assert!(!Keyring::exists(&path), "a keyring without its journal after {ms} ms");
+            // The retry is not refused by anything left behind.
+            demo_at(&path);
+        }
+    }
+}
+
+fn demo_at(path: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tovholder"))
+        .arg("--journal")
+        .arg(path)
+        .arg("demo")
+        .env("TOVHOLDER_NOW", "2026-11-23")
+        .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

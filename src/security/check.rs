@@ -1,0 +1,118 @@
+//! `tovholder check` and the app's "Kontrollér journalen": every file of a
+//! journal checked, not assumed. The keyring's checksums, SQLCipher's
+//! authentication of every page, SQLite's integrity and foreign-key checks
+//! and the audit chain, each answered in Danish with what to do.
+//!
+//! Must not: write to a journal that may be damaged (the check reads only;
+//! its login is not audited, since the journal may not take a write), or let
+//! a role other than the leader or administrator run it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::keys::{Keyring, Secret};
+use super::roles::Action;
+use super::throttle;
+use crate::error::{Error, Result};
+use crate::model::Clock;
+use crate::store::Ctx;
+use crate::Journal;
+
+/// One part of the check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckItem {
+    /// `keyring`, `pages`, `audit`.
+    pub part: &'static str,
+    /// What was checked, in Danish.
+    pub what: &'static str,
+    pub ok: bool,
+    /// What was found (Danish), and what to do when it is not ok.
+    pub message: String,
+}
+
+/// The answer of a check: the journal checked and each part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub journal: PathBuf,
+    pub items: Vec<CheckItem>,
+}
+
+impl CheckReport {
+    /// Every part is ok.
+    pub fn ok(&self) -> bool {
+        self.items.iter().all(|i| i.ok)
+    }
+}
+
+const RESTORE: &str = "Gendan journalen fra den nyeste sikkerhedskopi (tovholder restore), og kontrollér den igen.";
+
+/// Check the encrypted journal at `path` as `login` (leader or
+/// administrator). A wrong password is refused (and throttled) as at login;
+/// a journal or keyring too damaged to open is an answer, not an error.
+pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn Clock>) -> Result<CheckReport> {
+    if !path.is_file() {
+        return Err(Error::NoJournal(path.to_path_buf()));
+    }
+    let mut items = Vec::new();
+    let ring = Keyring::load(path)?;
+    let now = clock.now();
+    let wait = throttle::wait_seconds(path, login, now)?;
+    if wait > 0 {
+        return Err(Error::LoginThrottled { seconds: wait });
+    }
+    let Some((key, staff)) = ring.unlock_user(login, password)? else {
+        throttle::record_failure(path, login, now)?;
+        return Err(Error::LoginFailed);
+    };
+    let problems = ring.problems();
+    items.push(CheckItem {
+        part: "keyring",
+        what: "Nøglefilen",
+        ok: problems.is_empty(),
+        message: if problems.is_empty() {
+            format!("Nøglefilen er intakt ({} nøgler).", ring.slots.len())
+        } else {
+            format!(
+                "Nøglefilen {} er beskadiget: {}. Gendan nøglefilen fra sikkerhedskopien; de berørte brugere kan ikke logge ind, før det er gjort.",
+                ring.file().display(),
+                problems.join("; ")
+            )
+        },
+    });
+    let pages = crate::store::verify_file(path, Some(&key));
+    items.push(CheckItem {
+        part: "pages",
+        what: "Journalens sider og struktur",
+        ok: pages.is_empty(),
+        message: if pages.is_empty() {
+            "Alle sider er intakte (kryptering, struktur og henvisninger).".to_string()
+        } else {
+            format!("Journalen {} er beskadiget: {}. {RESTORE}", path.display(), pages.join("; "))
+        },
+    });
+    if !pages.is_empty() {
+        return Ok(CheckReport { journal: path.to_path_buf(), items });
+    }
+    let journal = Journal::open_with_key(path, &key)?;
+    if journal.site() != ring.journal {
+        return Err(Error::KeyringDamaged(ring.file().to_path_buf()));
+    }
+    let ctx = Ctx::new(staff, clock);
+    journal.authorize(&ctx, Action::Backup)?;
+    let broken = journal.verify_audit()?;
+    let entries: i64 = journal.connection().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+    items.push(CheckItem {
+        part: "audit",
+        what: "Adgangsloggen",
+        ok: broken.is_none(),
+        message: match broken {
+            None => format!("Adgangsloggens kæde er intakt ({entries} indførsler)."),
+            Some(seq) => format!(
+                "Adgangsloggen er ændret eller beskadiget fra indførsel nr. {seq}. Gem journalen, som den er, til undersøgelse, og kontakt den ansvarlige for it-sikkerheden. {RESTORE}"
+            ),
+        },
+    });
+    Ok(CheckReport { journal: path.to_path_buf(), items })
+}
