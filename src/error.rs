@@ -395,6 +395,13 @@ pub enum Error {
     /// An import file is not in the journal format.
     #[error("Filen er ikke en Tovholder-journal i JSON-format (linje {line}, kolonne {column}).")]
     ImportFormat { line: usize, column: usize },
+    /// A record of an import file is valid JSON but not a valid record
+    /// (a field missing or of the wrong kind): its section and number.
+    #[error("Importen er afvist, intet er ændret. Post nr. {} i «{section}» har ikke den rigtige form{}.", .index + 1, .field.as_ref().map(|f| format!(" (feltet «{f}»)")).unwrap_or_default())]
+    ImportRecordFormat { section: String, index: usize, field: Option<String> },
+    /// A section of an import file is not what the format says it is.
+    #[error("Importen er afvist, intet er ændret. Afsnittet «{section}» har ikke den rigtige form{}.", .field.as_ref().map(|f| format!(" (feltet «{f}»)")).unwrap_or_default())]
+    ImportSection { section: String, field: Option<String> },
     /// An import file of a format version this program does not know.
     #[error("Filen har formatversion {found}; dette program læser version {known}.")]
     ImportVersion { found: u32, known: u32 },
@@ -488,7 +495,9 @@ impl Error {
             Error::NoJournal(_) => "no_journal",
             Error::UnknownUser(_) => "unknown_user",
             Error::ImportRecord { source, .. } => source.code(),
-            Error::ImportFormat { .. } => "import_format",
+            Error::ImportFormat { .. } | Error::ImportRecordFormat { .. } | Error::ImportSection { .. } => {
+                "import_format"
+            }
             Error::ImportVersion { .. } => "import_version",
             Error::LoginFailed => "login_failed",
             Error::LoginThrottled { .. } => "login_throttled",

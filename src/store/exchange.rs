@@ -30,7 +30,9 @@ pub struct ImportSummary {
 
 /// Read a journal file from JSON text. The format and its version are
 /// checked first, so a file from a newer Tovholder is named as such rather
-/// than failing on fields this program does not know.
+/// than failing on fields this program does not know. A UTF-8 byte-order
+/// mark (Windows Notepad writes one) is skipped. A record that is valid JSON
+/// but not a valid record is named by its section and number.
 pub fn parse_journal_file(text: &str) -> Result<JournalFile> {
     #[derive(serde::Deserialize)]
     struct Header {
@@ -39,15 +41,55 @@ pub fn parse_journal_file(text: &str) -> Result<JournalFile> {
         #[serde(default)]
         format_version: Option<u32>,
     }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header: Header = serde_json::from_str(text)?;
     if header.format.as_deref() != Some(JournalFile::FORMAT) {
         return Err(Error::ImportFormat { line: 1, column: 1 });
     }
     match header.format_version {
-        Some(v) if v == JournalFile::VERSION => Ok(serde_json::from_str(text)?),
+        Some(v) if v == JournalFile::VERSION => {
+            serde_json::from_str(text).map_err(|e| which_record(text).unwrap_or_else(|| Error::from(e)))
+        }
         Some(v) => Err(Error::ImportVersion { found: v, known: JournalFile::VERSION }),
         None => Err(Error::ImportFormat { line: 1, column: 1 }),
     }
+}
+
+/// The first record of a file that does not read as its section's record:
+/// each record is tried alone in an otherwise empty file of the same format.
+fn which_record(text: &str) -> Option<Error> {
+    let serde_json::Value::Object(all) = serde_json::from_str::<serde_json::Value>(text).ok()? else { return None };
+    let mut base = serde_json::Map::new();
+    for key in ["format", "format_version"] {
+        base.insert(key.to_string(), all.get(key)?.clone());
+    }
+    for (section, value) in &all {
+        let serde_json::Value::Array(records) = value else {
+            let mut one = base.clone();
+            one.insert(section.clone(), value.clone());
+            if let Err(e) = serde_json::from_value::<JournalFile>(serde_json::Value::Object(one)) {
+                return Some(Error::ImportSection { section: section.clone(), field: field_of(&e) });
+            }
+            continue;
+        };
+        for (index, record) in records.iter().enumerate() {
+            let mut one = base.clone();
+            one.insert(section.clone(), serde_json::Value::Array(vec![record.clone()]));
+            if let Err(e) = serde_json::from_value::<JournalFile>(serde_json::Value::Object(one)) {
+                return Some(Error::ImportRecordFormat { section: section.clone(), index, field: field_of(&e) });
+            }
+        }
+    }
+    None
+}
+
+/// The field a serde message names in backquotes (`missing field `name``),
+/// without repeating the English message itself.
+fn field_of(e: &serde_json::Error) -> Option<String> {
+    let m = e.to_string();
+    let start = m.find('`')? + 1;
+    let len = m[start..].find('`')?;
+    Some(m[start..start + len].to_string()).filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 impl Journal {

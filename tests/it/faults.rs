@@ -561,3 +561,68 @@ fn demo_at(path: &Path) {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+// ----------------------------------------------------------- 5. lost WAL
+
+#[test]
+fn a_closed_or_checkpointed_journal_is_whole_without_its_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(dir.path(), "LL");
+    let (mut j, ctx) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    let client = j.add_client(&ctx, &client_record("Wal Testesen", None)).unwrap();
+    for i in 0..20 {
+        j.add_note(&ctx, &note(client, TODAY, &format!("Notat {i}"))).unwrap();
+    }
+    // Copied while the app still has it open, without the -wal: the notes
+    // are only in the WAL (this is the fault the checkpoint prevents).
+    let copy = |name: &str| {
+        let to = dir.path().join(name);
+        std::fs::copy(&path, &to).unwrap();
+        std::fs::copy(Keyring::path_for(&path), Keyring::path_for(&to)).unwrap();
+        let (c, _) = Journal::login(&to, "LL", &Secret::new(PW), clock()).unwrap();
+        count(&c, "note")
+    };
+    assert_eq!(copy("before.journal"), 0);
+    // After a checkpoint (what the app does on lock, and every command on
+    // exit) the file alone has everything.
+    assert!(j.checkpoint().unwrap());
+    assert_eq!(copy("after.journal"), 20);
+    j.add_note(&ctx, &note(client, TODAY, "Notat efter")).unwrap();
+    drop(j);
+    assert_eq!(copy("closed.journal"), 21);
+    assert!(!dir.path().join("testby.journal-wal").exists());
+}
+
+// ------------------------------------------------------ 7. import messages
+
+fn import_text(text: &str) -> tovholder::Error {
+    tovholder::store::parse_journal_file(text).unwrap_err()
+}
+
+#[test]
+fn import_files_name_the_bad_record_and_accept_a_byte_order_mark() {
+    let demo = tovholder::demo::DEMO_JSON;
+    // Saved by Windows Notepad: a byte-order mark first.
+    let with_bom = format!("\u{feff}{demo}");
+    let file = tovholder::store::parse_journal_file(&with_bom).unwrap();
+    assert_eq!(file.clients.len(), tovholder::demo::demo_file().unwrap().clients.len());
+    // The third client lacks its name.
+    let mut v: serde_json::Value = serde_json::from_str(demo).unwrap();
+    v["clients"][2].as_object_mut().unwrap().remove("name");
+    let e = import_text(&serde_json::to_string(&v).unwrap());
+    assert_eq!(e.code(), "import_format");
+    assert_eq!(
+        e.to_string(),
+        "Importen er afvist, intet er ændret. Post nr. 3 i «clients» har ikke den rigtige form (feltet «name»)."
+    );
+    // A number where text belongs, in the fifth note.
+    let mut v: serde_json::Value = serde_json::from_str(demo).unwrap();
+    v["notes"][4]["text"] = serde_json::json!(42);
+    let e = import_text(&serde_json::to_string(&v).unwrap());
+    assert!(e.to_string().contains("Post nr. 5 i «notes»"), "{e}");
+    assert!(!e.to_string().contains("invalid"), "{e}");
+    // Broken JSON still names line and column.
+    let e = import_text(&demo[..demo.len() / 2]);
+    assert_eq!(e.code(), "import_format");
+    assert!(e.to_string().contains("linje"), "{e}");
+}
