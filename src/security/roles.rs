@@ -273,6 +273,7 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("create_keyed", Other),
         ("open", Other),
         ("open_with_key", Other),
+        ("checkpoint", Other),
         ("login", Other),
         ("recover", Other),
         ("backup", Other),

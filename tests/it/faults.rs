@@ -290,11 +290,11 @@ fn one_persons_typing_slows_only_that_login_name() {
     assert_eq!(e.code(), "login_throttled");
     Journal::login(&path, "BH", &Secret::new("bodils-adgangskode"), c.clone()).unwrap();
     c.advance(chrono::Duration::seconds(3));
-    let (j, _) = Journal::login(&path, "øk", &Secret::new(PW), c.clone()).unwrap();
+    drop(Journal::login(&path, "øk", &Secret::new(PW), c.clone()).unwrap());
+    let db = sql_keyed(&path, "ØK", PW);
     // Every failure reached the audit log, with the name typed (attempts
     // refused while throttled are not tried, so not failures).
-    let failed: Vec<String> = j
-        .connection()
+    let failed: Vec<String> = db
         .prepare("SELECT detail FROM audit_log WHERE action = 'login_failed' ORDER BY seq")
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -349,11 +349,12 @@ fn several_processes_read_and_write_one_journal_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let path = demo(dir.path());
     let clock: Arc<dyn Clock> = clock();
-    let (j, _) = Journal::login(&path, "BH", &Secret::new("demo-adgangskode"), clock.clone()).unwrap();
-    let notes_before = count(&j, "note");
-    let client: String =
-        j.connection().query_row("SELECT id FROM client ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
-    drop(j);
+    let db = sql_keyed(&path, "BH", "demo-adgangskode");
+    let notes =
+        |db: &rusqlite::Connection| -> i64 { db.query_row("SELECT count(*) FROM note", [], |r| r.get(0)).unwrap() };
+    let notes_before = notes(&db);
+    let client: String = db.query_row("SELECT id FROM client ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    drop(db);
     let failures = std::sync::Mutex::new(Vec::<String>::new());
     std::thread::scope(|s| {
         for (user, n) in [("BH", 150), ("SK", 150), ("MS", 150), ("BH", 150)] {
@@ -383,11 +384,11 @@ fn several_processes_read_and_write_one_journal_at_once() {
     let failures = failures.into_inner().unwrap();
     assert!(failures.is_empty(), "{} failures, first: {:?}", failures.len(), failures.first());
     let (mut j, ctx) = Journal::login(&path, "BH", &Secret::new("demo-adgangskode"), clock).unwrap();
-    assert_eq!(count(&j, "note"), notes_before + 400, "no write is lost");
+    let db = sql_keyed(&path, "BH", "demo-adgangskode");
+    assert_eq!(notes(&db), notes_before + 400, "no write is lost");
     for w in 0..2 {
         for i in 0..200 {
-            let n: i64 = j
-                .connection()
+            let n: i64 = db
                 .query_row("SELECT count(*) FROM note WHERE text = ?1", [format!("Parallel note {w}-{i}")], |r| {
                     r.get(0)
                 })
@@ -396,8 +397,7 @@ fn several_processes_read_and_write_one_journal_at_once() {
         }
     }
     assert_eq!(j.audit_check(&ctx).unwrap().first_broken, None);
-    let logins: i64 =
-        j.connection().query_row("SELECT count(*) FROM audit_log WHERE action = 'login'", [], |r| r.get(0)).unwrap();
+    let logins: i64 = db.query_row("SELECT count(*) FROM audit_log WHERE action = 'login'", [], |r| r.get(0)).unwrap();
     assert!(logins >= 1000, "every login is in the audit log: {logins}");
 }
 
@@ -579,8 +579,9 @@ fn a_closed_or_checkpointed_journal_is_whole_without_its_wal() {
         let to = dir.path().join(name);
         std::fs::copy(&path, &to).unwrap();
         std::fs::copy(Keyring::path_for(&path), Keyring::path_for(&to)).unwrap();
-        let (c, _) = Journal::login(&to, "LL", &Secret::new(PW), clock()).unwrap();
-        count(&c, "note")
+        drop(Journal::login(&to, "LL", &Secret::new(PW), clock()).unwrap());
+        let n: i64 = sql_keyed(&to, "LL", PW).query_row("SELECT count(*) FROM note", [], |r| r.get(0)).unwrap();
+        n
     };
     assert_eq!(copy("before.journal"), 0);
     // After a checkpoint (what the app does on lock, and every command on
