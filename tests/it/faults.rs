@@ -627,3 +627,32 @@ fn import_files_name_the_bad_record_and_accept_a_byte_order_mark() {
     assert_eq!(e.code(), "import_format");
     assert!(e.to_string().contains("linje"), "{e}");
 }
+
+#[test]
+fn a_command_that_must_wait_for_a_busy_journal_says_so_and_then_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let db = sql_keyed(&path, "BH", "demo-adgangskode");
+    let client: String = db.query_row("SELECT id FROM client ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    // Another process holds the write lock (as an import does, for minutes).
+    db.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
+    let (write, read) = std::thread::scope(|s| {
+        let w = s
+            .spawn(|| cli(&path, "MS", &["note", "add", "--client", &client, "--text", "Skrevet mens importen kørte"]));
+        let r = s.spawn(|| cli(&path, "BH", &["client", "list"]));
+        std::thread::sleep(std::time::Duration::from_millis(3000));
+        db.execute_batch("COMMIT").unwrap();
+        (w.join().unwrap(), r.join().unwrap())
+    });
+    assert!(started.elapsed() >= std::time::Duration::from_millis(3000));
+    for out in [&write, &read] {
+        let stderr = stderr_of(out);
+        assert!(out.status.success(), "{stderr}");
+        assert!(stderr.contains(tovholder::store::BUSY_MESSAGE), "{stderr}");
+        assert_danish_only(&stderr);
+    }
+    let n: i64 =
+        db.query_row("SELECT count(*) FROM note WHERE text = 'Skrevet mens importen kørte'", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1);
+}
