@@ -427,11 +427,6 @@ pub enum Error {
     /// A page of the open journal failed its check while it was read.
     #[error("Journalen er beskadiget. Gendan den fra sikkerhedskopien (tovholder restore), og kør «tovholder check».")]
     Damaged,
-    /// The journal holds fewer audit entries than were written to it: the
-    /// file was copied or restored without its latest writes (typically
-    /// without its `-wal` file).
-    #[error("Journalen mangler indførsler, der er gemt før: {}. Adgangsloggen slutter ved nr. {found}, men nr. {expected} er skrevet. Filen er sandsynligvis kopieret uden sin -wal-fil. Brug den oprindelige journal eller en nyere sikkerhedskopi.", .path.display())]
-    JournalBehind { path: PathBuf, found: i64, expected: i64 },
     /// A backup that is not whole: refused by restore, or a new backup that
     /// failed its check (and was not kept).
     #[error("Sikkerhedskopien er beskadiget: {} ({problems}). Den er ikke brugt; brug en anden sikkerhedskopi, eller tag en ny.", .path.display())]
@@ -504,7 +499,6 @@ impl Error {
             Error::KeyringMissing(_) => "keyring_missing",
             Error::KeyringDamaged(_) => "keyring_damaged",
             Error::JournalDamaged(_) | Error::Damaged => "journal_damaged",
-            Error::JournalBehind { .. } => "journal_behind",
             Error::Busy { .. } => "busy",
             Error::BackupDamaged { .. } => "backup_damaged",
             Error::NotEncrypted => "not_encrypted",
