@@ -73,8 +73,13 @@ impl Journal {
     /// failed one leaves no file behind.
     pub fn backup(&mut self, ctx: &Ctx, dest: &Path) -> Result<BackupInfo> {
         self.authorize(ctx, Action::Backup)?;
-        if dest.exists() || Keyring::exists(dest) {
+        if dest.exists() {
             return Err(Error::AlreadyExists(dest.to_path_buf()));
+        }
+        // A keyring alone at `dest` is refused, unless it is this journal's
+        // own, left by a backup interrupted between its last two steps.
+        if Keyring::exists(dest) && !Keyring::load(dest).is_ok_and(|r| r.journal == self.site()) {
+            return Err(Error::AlreadyExists(Keyring::path_for(dest)));
         }
         if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
             // A missing folder is said as such, before anything is written.

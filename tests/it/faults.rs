@@ -656,3 +656,84 @@ fn a_command_that_must_wait_for_a_busy_journal_says_so_and_then_works() {
         db.query_row("SELECT count(*) FROM note WHERE text = 'Skrevet mens importen kørte'", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 1);
 }
+
+// ------------------------------------------------- 8. killed half-way
+
+/// Kill a running `tovholder` after `ms` milliseconds.
+fn killed_after(journal: &Path, user: &str, args: &[&str], envs: &[(&str, &str)], ms: u64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tovholder"))
+        .arg("--journal")
+        .arg(journal)
+        .arg("--as")
+        .arg(user)
+        .args(args)
+        .env("TOVHOLDER_NOW", "2026-11-23")
+        .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+        .envs(envs.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn a_password_change_killed_at_any_moment_leaves_a_whole_keyring() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let mut current = "demo-adgangskode".to_string();
+    for i in 0..16u64 {
+        let new = format!("ny-adgangskode-{i}");
+        let ms = (i * 13) % 90;
+        killed_after(
+            &path,
+            "MS",
+            &["user", "password"],
+            &[("TOVHOLDER_PASSWORD", &current), ("TOVHOLDER_NEW_PASSWORD", &new)],
+            ms,
+        );
+        let ring = Keyring::load(&path).unwrap_or_else(|e| panic!("after {ms} ms: {e}"));
+        assert!(ring.problems().is_empty(), "after {ms} ms: {:?}", ring.problems());
+        // The old password or the new one, never neither; everyone else unchanged.
+        let old_works = ring.unlock_user("MS", &Secret::new(current.as_str())).unwrap().is_some();
+        let new_works = ring.unlock_user("MS", &Secret::new(new.as_str())).unwrap().is_some();
+        assert!(old_works != new_works, "after {ms} ms: old {old_works}, new {new_works}");
+        if new_works {
+            current = new;
+        }
+        assert!(ring.unlock_user("BH", &Secret::new("demo-adgangskode")).unwrap().is_some());
+    }
+}
+
+#[test]
+fn a_backup_killed_at_any_moment_leaves_nothing_or_a_whole_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    for i in 0..10u64 {
+        let dest = dir.path().join(format!("kopi-{i}.journal"));
+        let ms = 20 + (i * 17) % 120;
+        killed_after(
+            &path,
+            "BH",
+            &["backup", "--out", dest.to_str().unwrap()],
+            &[("TOVHOLDER_PASSWORD", "demo-adgangskode")],
+            ms,
+        );
+        if dest.exists() {
+            let report =
+                tovholder::security::check::check_journal(&dest, "BH", &Secret::new("demo-adgangskode"), clock())
+                    .unwrap();
+            assert!(report.ok(), "after {ms} ms: {report:?}");
+        } else {
+            // The retry is not refused by what the killed one left.
+            let out = cli(&path, "BH", &["backup", "--out", dest.to_str().unwrap()]);
+            assert!(out.status.success(), "after {ms} ms: {}", stderr_of(&out));
+        }
+    }
+    // The journal itself is whole after all of it.
+    assert!(tovholder::security::check::check_journal(&path, "BH", &Secret::new("demo-adgangskode"), clock())
+        .unwrap()
+        .ok());
+}
