@@ -94,7 +94,7 @@ async fn assessment_medication_by_role_evaluation_consent_and_follow_up() {
     assert_eq!(msg, "AUDIT-score skal være mellem 0 og 40.");
     assert_eq!(app.value(&format!("{f} input[name=audit_score]")).await, "41", "nothing typed is lost");
     assert_eq!(app.value(&format!("{f} textarea[name=remarks]")).await, "Genudredning efter tilbagefald i oktober.");
-    assert!(app.el(&format!("{f} input[name=side_abuse][value=benzodiazepines]")).await.is_selected().await.unwrap());
+    assert!(app.selected(&format!("{f} input[name=side_abuse][value=benzodiazepines]")).await);
     app.shot("40-udredning-fejl-audit").await;
     app.fill(&format!("{f} input[name=audit_score]"), "24").await;
     app.click(&format!("{f} button[type=submit]")).await;
