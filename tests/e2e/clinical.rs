@@ -17,7 +17,7 @@ use tovholder::{Ctx, Journal};
 use crate::harness::{d, open_as_leader, sql, App};
 
 const CLIENT: &str = "Jannik Strøm Bertelsen";
-/// Familie & PPR-Enheden, Faxe Kommune, in the demo journal.
+/// DEMO Familie & PPR-Enheden, Faxe Kommune, in the demo journal.
 const FAXE_FAMILY_UNIT: &str = "00000000-0000-4000-8000-000100000002";
 
 fn open(journal: &std::path::Path) -> (Journal, Ctx) {
@@ -176,7 +176,7 @@ async fn assessment_medication_by_role_evaluation_consent_and_follow_up() {
     let c = "[data-form=consent]";
     app.choose(&format!("{c} select[name=scope]"), "family_department").await;
     app.choose(&format!("{c} select[name=to_unit]"), FAXE_FAMILY_UNIT).await;
-    assert_eq!(app.value(&format!("{c} input[name=recipient]")).await, "Familie & PPR-Enheden, Faxe Kommune");
+    assert_eq!(app.value(&format!("{c} input[name=recipient]")).await, "DEMO Familie & PPR-Enheden, Faxe Kommune");
     app.fill(&format!("{c} input[name=given_on]"), "20-11-2026").await;
     app.fill(&format!("{c} input[name=remarks]"), "Fællessamtaler om Freja").await;
     app.shot("46-samtykke").await;
@@ -273,7 +273,7 @@ async fn assessment_medication_by_role_evaluation_consent_and_follow_up() {
     assert_eq!(
         (consent.recipient.as_str(), consent.given_on, consent.withdrawn_on, consent.remarks.as_deref()),
         (
-            "Familie & PPR-Enheden, Faxe Kommune",
+            "DEMO Familie & PPR-Enheden, Faxe Kommune",
             d("2026-11-20"),
             Some(d("2026-11-22")),
             Some("Fællessamtaler om Freja")
