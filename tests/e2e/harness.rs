@@ -292,7 +292,11 @@ impl App {
                         replaced += 1;
                         eprintln!("e2e: {css} was replaced by the page before it was used; finding it again");
                     }
-                    Err(err) => panic!("{css}: {err}"),
+                    Err(err) => {
+                        let layout = self.layout(css).await;
+                        self.shot("zz-failed").await;
+                        panic!("{css}: {err}\nwhere it was: {layout}");
+                    }
                 }
             }
             if start.elapsed() > WAIT {
@@ -300,6 +304,20 @@ impl App {
                 panic!("{css}: not on the screen after {WAIT:?} (replaced by the page {replaced} times meanwhile)");
             }
             tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Where the first element matching `css` is on the page and what else
+    /// the page shows, for the message of a failed action.
+    async fn layout(&self, css: &str) -> String {
+        let script = "const e = document.querySelector(arguments[0]); if (!e) return 'gone';
+            const r = e.getBoundingClientRect(); const a = document.activeElement;
+            const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return `rect ${r.x},${r.y} ${r.width}x${r.height}; viewport ${innerWidth}x${innerHeight}, scrolled ${scrollX},${scrollY}; `
+              + `disabled ${!!e.disabled}; at its centre ${hit ? hit.outerHTML.slice(0, 120) : 'nothing'}; focus ${a ? a.tagName + '[name=' + a.getAttribute('name') + ']' : 'none'}`;";
+        match self.d().execute(script, vec![json!(css)]).await {
+            Ok(r) => r.json().as_str().unwrap_or_default().to_string(),
+            Err(e) => format!("unknown ({e})"),
         }
     }
 
