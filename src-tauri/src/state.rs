@@ -31,6 +31,10 @@ pub struct Inner {
     pub path: Option<PathBuf>,
     /// `Some` while someone is logged in.
     pub session: Option<Session>,
+    /// The chosen journal is the fictional demo journal (chosen with the
+    /// demo button or `--demo`, or the file at the demo's place): the UI
+    /// shows the demo banner on every screen.
+    pub demo: bool,
 }
 
 impl Inner {

@@ -185,16 +185,26 @@ impl App {
     /// has just released, and then the session request fails before the
     /// app exists. Nothing the story checks has happened yet at that point.
     pub async fn launch_with(dir: &Path, journal: &Path, demo: bool, env: &[(&str, &str)]) -> App {
+        let mut args = vec!["--journal".to_string(), journal.display().to_string()];
+        if demo {
+            args.push("--demo".into());
+        }
+        App::launch_args(dir, args, env).await
+    }
+
+    /// Launch the app with no journal chosen: it starts at the start screen.
+    pub async fn launch_fresh(dir: &Path) -> App {
+        App::launch_args(dir, Vec::new(), &[]).await
+    }
+
+    /// Launch the app with these command-line arguments.
+    pub async fn launch_args(dir: &Path, args: Vec<String>, env: &[(&str, &str)]) -> App {
         let (display, xvfb) = display();
         let mut xvfb = xvfb;
         let mut last = String::new();
         for attempt in 1..=3 {
             let (tauri_driver, port) = start_tauri_driver(dir, &display, env);
             let mut app = App { driver: None, tauri_driver, xvfb: xvfb.take(), display: display.clone() };
-            let mut args = vec!["--journal".to_string(), journal.display().to_string()];
-            if demo {
-                args.push("--demo".into());
-            }
             let mut caps = Capabilities::new();
             caps.set("browserName", "wry").unwrap();
             caps.set("tauri:options", json!({ "application": application(), "args": args })).unwrap();

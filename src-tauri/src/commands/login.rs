@@ -38,7 +38,7 @@ pub async fn login_as(state: &AppState, login: String, password: Secret) -> IpcR
             }
             let (journal, ctx) = Journal::login(&path, login.trim(), &password, clock.clone())?;
             let session = Session { journal, ctx };
-            let i = info(&session)?;
+            let i = info(&session, inner.demo)?;
             inner.session = Some(session);
             Ok(i)
         })

@@ -25,6 +25,12 @@ class AppModel {
   ref = $state<ReferenceData | null>(null);
   view = $state<View>({ name: "start" });
   demoPath = $state("");
+  /** The chosen journal is the fictional demo journal (the banner says so). */
+  demo = $state(false);
+  /** Tovholder's version, for "Om Tovholder". */
+  version = $state("");
+  /** "Om Tovholder" is open. */
+  aboutOpen = $state(false);
   /** Minutes without use before the journal is locked. */
   idleMinutes = $state(10);
   /** Benchmark mode (scripts/bench-desktop): log in by itself, report when the client list is shown. */
@@ -37,6 +43,8 @@ class AppModel {
   /** Take the shell's state (at start, after choosing a journal, after locking). */
   async show(info: AppInfo) {
     this.demoPath = info.demo_path;
+    this.version = info.version;
+    this.demo = info.demo;
     this.idleMinutes = info.idle_minutes;
     this.bench = info.bench;
     if (info.journal) {
@@ -50,6 +58,7 @@ class AppModel {
   async opened(info: JournalInfo) {
     this.locked = null;
     this.journal = info;
+    this.demo = info.demo;
     this.idleMinutes = info.idle_minutes;
     // The client list needs no reference data: show it at once and read
     // the forms' choices alongside (one round trip less before the list).

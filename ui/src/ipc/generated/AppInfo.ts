@@ -12,6 +12,14 @@ journal: JournalInfo | null,
  */
 locked: string | null, 
 /**
+ * The chosen journal is the fictional demo journal.
+ */
+demo: boolean, 
+/**
+ * Tovholder's version (Cargo's, which the package and "Om Tovholder" show).
+ */
+version: string, 
+/**
  * Where "Åbn demojournalen" makes or opens the demo journal.
  */
 demo_path: string, 
