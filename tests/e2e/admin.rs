@@ -58,6 +58,7 @@ async fn an_administrator_sets_up_a_shared_workstation_with_three_users() {
     app.fill("[data-form=create] input[name=password]", ADMIN_PW).await;
     app.fill("[data-form=create] input[name=password_again]", ADMIN_PW).await;
     app.click("[data-form=create] button[type=submit]").await;
+    app.click("[data-recovery] input[name=key_stored]").await;
     app.click("[data-action=recovery-noted]").await;
     app.wait_text(".topbar .user", "Ib Iversen (II)").await;
     let role = app.attr(".topbar .user", "title").await;

@@ -414,6 +414,13 @@ impl App {
         eprintln!("e2e: fill {css}");
         self.with_el(css, |e| async move {
             e.clear().await?;
+            // Nothing to type (WebDriver refuses empty keys): the field is
+            // emptied, and told so as typing would (WebDriver's clear sends
+            // no input event).
+            if value.is_empty() {
+                let script = "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));";
+                return self.d().execute(script, vec![e.to_json()?]).await.map(|_| ());
+            }
             e.send_keys(value).await
         })
         .await
@@ -527,4 +534,30 @@ fn xwd_to_png(xwd: &[u8], path: &Path) -> Result<(), String> {
     enc.set_depth(png::BitDepth::Eight);
     let mut w = enc.write_header().map_err(|e| e.to_string())?;
     w.write_image_data(&rgb).map_err(|e| e.to_string())
+}
+
+/// axe-core (from the UI's npm packages), the accessibility engine the
+/// stories run on every main screen.
+const AXE: &str = include_str!("../../ui/node_modules/axe-core/axe.min.js");
+
+impl App {
+    /// Run axe-core on the page as it is now (WCAG 2.1 A and AA rules) and
+    /// return its serious and critical findings, each as "rule: what, where".
+    pub async fn axe_findings(&self) -> Vec<String> {
+        let loaded = self.d().execute("return typeof window.axe === 'object';", vec![]).await.unwrap();
+        if loaded.json() != &json!(true) {
+            self.d().execute(&format!("{AXE}\n;return true;"), vec![]).await.unwrap();
+        }
+        let found = self
+            .d()
+            .execute(
+                "return axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                   .then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', ')));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(found.json().clone()).unwrap()
+    }
 }

@@ -41,6 +41,8 @@ pub struct AppInfo {
     pub demo: bool,
     /// Tovholder's version (Cargo's, which the package and "Om Tovholder" show).
     pub version: String,
+    /// The platform's folders for new and saved files (in `app_info`'s answer).
+    pub folders: Option<crate::files::Folders>,
     /// Where "Åbn demojournalen" makes or opens the demo journal.
     pub demo_path: String,
     /// Minutes without use before the UI locks the journal, until someone
@@ -138,6 +140,7 @@ pub fn app_info_of(inner: &Inner, demo_path: &Path, start_error: Option<IpcError
         locked,
         demo: inner.demo && inner.path.is_some(),
         version: env!("CARGO_PKG_VERSION").to_string(),
+        folders: None,
         demo_path: demo_path.display().to_string(),
         idle_minutes: idle_minutes(),
         start_error,
@@ -187,6 +190,7 @@ pub async fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
     crate::bench::mark(crate::bench::Mark::Page);
     let start = state.take_start();
     let demo_path = state.demo_path.clone();
+    let folders = state.folders.clone();
     state
         .with_inner(move |inner, clock| {
             let mut start_error = None;
@@ -204,7 +208,7 @@ pub async fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
                     Err(e) => start_error = Some(e),
                 }
             }
-            app_info_of(inner, &demo_path, start_error)
+            Ok(AppInfo { folders: Some(folders), ..app_info_of(inner, &demo_path, start_error)? })
         })
         .await
 }
@@ -239,7 +243,11 @@ pub async fn close_journal(state: State<'_, AppState>) -> IpcResult<AppInfo> {
 
 /// Make a new encrypted journal and log in as its first user.
 #[tauri::command]
-pub async fn create_journal(state: State<'_, AppState>, mut input: CreateForm) -> IpcResult<CreatedJournal> {
+pub async fn create_journal(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    mut input: CreateForm,
+) -> IpcResult<CreatedJournal> {
     let demo_path = state.demo_path.clone();
     // Moved, not copied, into `Secret`s, which are zeroized on drop.
     let password = Secret::new(std::mem::take(&mut input.password));
@@ -284,6 +292,7 @@ pub async fn create_journal(state: State<'_, AppState>, mut input: CreateForm) -
             Ok(CreatedJournal { journal, recovery_key: recovery.expose().to_string() })
         })
         .await
+        .inspect(|created| crate::files::remember_journal(&app, Path::new(&created.journal.path)))
 }
 
 /// Choose the demo journal, making it (encrypted) when it is missing; it

@@ -2,7 +2,7 @@
 // choices the forms offer, and where the person is (a small router; no URLs
 // in a desktop app).
 import { api, onLocked } from "../ipc";
-import type { AppInfo, JournalInfo, ReferenceData, Code, ClientId, GroupId } from "../ipc";
+import type { AppInfo, Folders, JournalInfo, ReferenceData, Code, ClientId, GroupId } from "../ipc";
 
 export type Tab = "overview" | "children" | "courses" | "plan" | "sessions";
 export type View =
@@ -29,6 +29,8 @@ class AppModel {
   demo = $state(false);
   /** Tovholder's version, for "Om Tovholder". */
   version = $state("");
+  /** The platform's folders for new and saved files. */
+  folders = $state<Folders | null>(null);
   /** "Om Tovholder" is open. */
   aboutOpen = $state(false);
   /** Minutes without use before the journal is locked. */
@@ -44,6 +46,7 @@ class AppModel {
   async show(info: AppInfo) {
     this.demoPath = info.demo_path;
     this.version = info.version;
+    if (info.folders) this.folders = info.folders;
     this.demo = info.demo;
     this.idleMinutes = info.idle_minutes;
     this.bench = info.bench;
