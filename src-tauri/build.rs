@@ -27,6 +27,9 @@ fn main() {
 fn tovholder_commands() -> &'static [&'static str] {
     &[
         "app_info",
+        "open_saved",
+        "show_saved",
+        "save_recovery_key",
         "open_journal",
         "create_journal",
         "open_demo",

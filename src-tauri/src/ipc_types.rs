@@ -24,6 +24,9 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
     all!(
         IpcError,
         journal::AppInfo,
+        crate::files::Folders,
+        crate::files::SavedFile,
+        crate::files::RecoveryKeyFile,
         journal::JournalInfo,
         journal::OpenForm,
         journal::CreateForm,

@@ -8,6 +8,7 @@
 pub mod bench;
 pub mod commands;
 pub mod error;
+pub mod files;
 pub mod forms;
 pub mod ipc_types;
 pub mod pss;
@@ -55,13 +56,23 @@ pub fn run() {
         context.config_mut().identifier = TEST_IDENTIFIER.to_string();
     }
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_store::Builder::default().build())
         .setup(move |app| {
-            let demo_path = app.path().app_data_dir()?.join("demo.journal");
-            app.manage(AppState::new(state::clock_from_env(), demo_path, start));
+            let data_dir = app.path().app_data_dir()?;
+            let folders = files::Folders::of(app.handle(), &data_dir);
+            let demo_path = data_dir.join("demo.journal");
+            // No journal asked for: the one used last time, at its login screen.
+            let start = start.or_else(|| files::last_journal(app.handle()).map(|path| Start { path, demo: false }));
+            app.manage(AppState::new(state::clock_from_env(), demo_path, folders, start));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::journal::app_info,
+            files::open_saved,
+            files::show_saved,
+            files::save_recovery_key,
             commands::journal::open_journal,
             commands::journal::create_journal,
             commands::journal::open_demo,

@@ -31,6 +31,10 @@ pub struct Inner {
     pub path: Option<PathBuf>,
     /// `Some` while someone is logged in.
     pub session: Option<Session>,
+    /// The chosen journal is the fictional demo journal (chosen with the
+    /// demo button or `--demo`, or the file at the demo's place): the UI
+    /// shows the demo banner on every screen.
+    pub demo: bool,
 }
 
 impl Inner {
@@ -45,6 +49,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Where the demo journal is made when the UI asks for it.
     pub demo_path: PathBuf,
+    /// The platform's folders the UI suggests for new and saved files.
+    pub folders: crate::files::Folders,
     /// The journal to open at start, taken by the UI's first `app_info`.
     start: Mutex<Option<Start>>,
 }
@@ -59,8 +65,13 @@ pub struct Start {
 }
 
 impl AppState {
-    pub fn new(clock: Arc<dyn Clock>, demo_path: PathBuf, start: Option<Start>) -> AppState {
-        AppState { inner: Arc::new(Mutex::new(Inner::default())), clock, demo_path, start: Mutex::new(start) }
+    pub fn new(
+        clock: Arc<dyn Clock>,
+        demo_path: PathBuf,
+        folders: crate::files::Folders,
+        start: Option<Start>,
+    ) -> AppState {
+        AppState { inner: Arc::new(Mutex::new(Inner::default())), clock, demo_path, folders, start: Mutex::new(start) }
     }
 
     /// The start request, once.

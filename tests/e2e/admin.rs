@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use thirtyfour::prelude::{By, Key};
+use thirtyfour::prelude::Key;
 use tovholder::demo::DEMO_PASSWORD;
 use tovholder::model::FixedClock;
 use tovholder::security::keys::{Keyring, Secret};
@@ -58,13 +58,14 @@ async fn an_administrator_sets_up_a_shared_workstation_with_three_users() {
     app.fill("[data-form=create] input[name=password]", ADMIN_PW).await;
     app.fill("[data-form=create] input[name=password_again]", ADMIN_PW).await;
     app.click("[data-form=create] button[type=submit]").await;
+    app.click("[data-recovery] input[name=key_stored]").await;
     app.click("[data-action=recovery-noted]").await;
     app.wait_text(".topbar .user", "Ib Iversen (II)").await;
-    let role = app.el(".topbar .user").await.attr("title").await.unwrap();
+    let role = app.attr(".topbar .user", "title").await;
     assert_eq!(role.as_deref(), Some("Administrator"));
 
     // Brugere, by its keyboard shortcut.
-    app.el("body").await.send_keys(Key::Alt + "6").await.unwrap();
+    app.keys("body", Key::Alt + "6").await;
     app.wait_text("[data-table=staff] tr[data-staff=II] [data-field=role]", "Administrator").await;
     add_user(&app, "Lone Lund", "LL", "leader", "lones-kode-2026").await;
     app.wait_text("[data-done]", "LL er oprettet").await;
@@ -90,7 +91,7 @@ async fn an_administrator_sets_up_a_shared_workstation_with_three_users() {
     let msg = app.wait_text("[data-form=idle] [data-error-for=idle_minutes]", "Minutter").await;
     assert_eq!(msg, "Minutter før låsning skal være mellem 1 og 480.");
     app.shot("31-brugere-fejl").await;
-    assert_eq!(app.d().find_all(By::Css("[data-table=staff] tbody tr[data-staff]")).await.unwrap().len(), 4);
+    assert_eq!(app.count("[data-table=staff] tbody tr[data-staff]").await, 4);
     assert_eq!(std::fs::read(Keyring::path_for(&journal)).unwrap(), keys_before, "the keyring is unchanged");
 
     // The idle lock, a new password for Mads, Pia's login taken away.
@@ -152,7 +153,7 @@ async fn an_administrator_sets_up_a_shared_workstation_with_three_users() {
     // The leader logs in; the new idle time applies to everyone.
     app.login("LL", "lones-kode-2026").await;
     app.wait_text(".topbar .user", "Lone Lund (LL)").await;
-    let title = app.el("[data-action=lock]").await.attr("title").await.unwrap().unwrap_or_default();
+    let title = app.attr("[data-action=lock]", "title").await.unwrap_or_default();
     assert!(title.contains("efter 15 minutter"), "{title}");
     app.quit().await;
 
@@ -195,7 +196,7 @@ async fn the_leader_reads_the_revisionslog_and_a_citizens_access_log() {
     app.fill("input[name=search]", "Kim Halvorsen").await;
     app.click("tbody tr[data-client='Kim Halvorsen'] button").await;
     app.wait_text(".client-head", "Kim Halvorsen").await;
-    app.el("body").await.send_keys(Key::Alt + "7").await.unwrap();
+    app.keys("body", Key::Alt + "7").await;
     let refused = app.wait_text("[data-screen=audit] [data-error-for=_form]", "adgangsloggen").await;
     assert_eq!(refused, "Din rolle giver ikke adgang til at se adgangsloggen.");
     assert!(!app.present("[data-table=audit]").await);
@@ -210,7 +211,7 @@ async fn the_leader_reads_the_revisionslog_and_a_citizens_access_log() {
     app.wait_text(".topbar .user", "(BH)").await;
     app.click("[data-nav=audit]").await;
     app.wait_text("[data-audit]", "Adgangsloggen er intakt").await;
-    let first = app.el("[data-table=audit] tbody tr").await.text().await.unwrap();
+    let first = app.text("[data-table=audit] tbody tr").await;
     assert!(first.contains("BH") && first.contains("logget ind"), "newest first: {first}");
     app.wait_text("[data-table=audit] tr[data-action-code=read] [data-field=person]", "Kim Halvorsen").await;
     app.shot("36-revisionslog").await;
@@ -222,10 +223,9 @@ async fn the_leader_reads_the_revisionslog_and_a_citizens_access_log() {
     app.choose("[data-form=audit-filter] select[name=action]", "read").await;
     app.click("[data-form=audit-filter] button[type=submit]").await;
     app.wait_text("[data-table=audit] tbody", "Kim Halvorsen").await;
-    let rows = app.d().find_all(By::Css("[data-table=audit] tbody tr")).await.unwrap();
+    let rows = app.texts("[data-table=audit] tbody tr").await;
     assert!(!rows.is_empty());
-    for r in rows {
-        let t = r.text().await.unwrap();
+    for t in rows {
         assert!(t.contains("MS") && t.contains("læst") && !t.contains("logget ind"), "{t}");
     }
     app.wait_text("[data-pager]", "Side 1").await;

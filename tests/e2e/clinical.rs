@@ -17,7 +17,7 @@ use tovholder::{Ctx, Journal};
 use crate::harness::{d, open_as_leader, sql, App};
 
 const CLIENT: &str = "Jannik Strøm Bertelsen";
-/// Familie & PPR-Enheden, Faxe Kommune, in the demo journal.
+/// DEMO Familie & PPR-Enheden, Faxe Kommune, in the demo journal.
 const FAXE_FAMILY_UNIT: &str = "00000000-0000-4000-8000-000100000002";
 
 fn open(journal: &std::path::Path) -> (Journal, Ctx) {
@@ -94,7 +94,7 @@ async fn assessment_medication_by_role_evaluation_consent_and_follow_up() {
     assert_eq!(msg, "AUDIT-score skal være mellem 0 og 40.");
     assert_eq!(app.value(&format!("{f} input[name=audit_score]")).await, "41", "nothing typed is lost");
     assert_eq!(app.value(&format!("{f} textarea[name=remarks]")).await, "Genudredning efter tilbagefald i oktober.");
-    assert!(app.el(&format!("{f} input[name=side_abuse][value=benzodiazepines]")).await.is_selected().await.unwrap());
+    assert!(app.selected(&format!("{f} input[name=side_abuse][value=benzodiazepines]")).await);
     app.shot("40-udredning-fejl-audit").await;
     app.fill(&format!("{f} input[name=audit_score]"), "24").await;
     app.click(&format!("{f} button[type=submit]")).await;
@@ -176,7 +176,7 @@ async fn assessment_medication_by_role_evaluation_consent_and_follow_up() {
     let c = "[data-form=consent]";
     app.choose(&format!("{c} select[name=scope]"), "family_department").await;
     app.choose(&format!("{c} select[name=to_unit]"), FAXE_FAMILY_UNIT).await;
-    assert_eq!(app.value(&format!("{c} input[name=recipient]")).await, "Familie & PPR-Enheden, Faxe Kommune");
+    assert_eq!(app.value(&format!("{c} input[name=recipient]")).await, "DEMO Familie & PPR-Enheden, Faxe Kommune");
     app.fill(&format!("{c} input[name=given_on]"), "20-11-2026").await;
     app.fill(&format!("{c} input[name=remarks]"), "Fællessamtaler om Freja").await;
     app.shot("46-samtykke").await;
@@ -273,7 +273,7 @@ async fn assessment_medication_by_role_evaluation_consent_and_follow_up() {
     assert_eq!(
         (consent.recipient.as_str(), consent.given_on, consent.withdrawn_on, consent.remarks.as_deref()),
         (
-            "Familie & PPR-Enheden, Faxe Kommune",
+            "DEMO Familie & PPR-Enheden, Faxe Kommune",
             d("2026-11-20"),
             Some(d("2026-11-22")),
             Some("Fællessamtaler om Freja")

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use serde_json::json;
+use thirtyfour::error::WebDriverErrorInner;
 use thirtyfour::prelude::*;
 use thirtyfour::Capabilities;
 use tovholder::demo::DEMO_PASSWORD;
@@ -44,6 +45,17 @@ pub fn sql(journal: &Path) -> rusqlite::Connection {
     let c = rusqlite::Connection::open(journal).unwrap();
     c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str())).unwrap();
     c
+}
+
+/// How long a wait for the page lasts before the story fails, and how
+/// often it looks meanwhile.
+const WAIT: Duration = Duration::from_secs(15);
+const POLL: Duration = Duration::from_millis(100);
+
+/// WebDriver's answer when the element (or, in WebKitWebDriver, the page
+/// being searched) changed under the command: look again.
+fn is_stale(e: &WebDriverError) -> bool {
+    matches!(e.as_inner(), WebDriverErrorInner::StaleElementReference(_))
 }
 
 pub struct App {
@@ -96,6 +108,16 @@ fn start_tauri_driver(dir: &Path, display: &str, env: &[(&str, &str)]) -> (Child
         std::thread::sleep(Duration::from_millis(100));
     }
     (tauri_driver, port)
+}
+
+/// The app the stories drive: this build's binary, or the one named by
+/// `TOVHOLDER_E2E_APP` (the installed package's, or a copy kept apart while
+/// the workspace is rebuilt).
+pub fn application() -> PathBuf {
+    std::env::var_os("TOVHOLDER_E2E_APP")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_tovholder-desktop")))
 }
 
 /// Whether X display `n` belongs to a running server. A lock file whose
@@ -163,20 +185,29 @@ impl App {
     /// has just released, and then the session request fails before the
     /// app exists. Nothing the story checks has happened yet at that point.
     pub async fn launch_with(dir: &Path, journal: &Path, demo: bool, env: &[(&str, &str)]) -> App {
+        let mut args = vec!["--journal".to_string(), journal.display().to_string()];
+        if demo {
+            args.push("--demo".into());
+        }
+        App::launch_args(dir, args, env).await
+    }
+
+    /// Launch the app with no journal chosen: it starts at the start screen.
+    pub async fn launch_fresh(dir: &Path) -> App {
+        App::launch_args(dir, Vec::new(), &[]).await
+    }
+
+    /// Launch the app with these command-line arguments.
+    pub async fn launch_args(dir: &Path, args: Vec<String>, env: &[(&str, &str)]) -> App {
         let (display, xvfb) = display();
         let mut xvfb = xvfb;
         let mut last = String::new();
         for attempt in 1..=3 {
             let (tauri_driver, port) = start_tauri_driver(dir, &display, env);
             let mut app = App { driver: None, tauri_driver, xvfb: xvfb.take(), display: display.clone() };
-            let mut args = vec!["--journal".to_string(), journal.display().to_string()];
-            if demo {
-                args.push("--demo".into());
-            }
             let mut caps = Capabilities::new();
             caps.set("browserName", "wry").unwrap();
-            caps.set("tauri:options", json!({ "application": env!("CARGO_BIN_EXE_tovholder-desktop"), "args": args }))
-                .unwrap();
+            caps.set("tauri:options", json!({ "application": application(), "args": args })).unwrap();
             match WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
                 .request_timeout(Duration::from_secs(30))
                 .await
@@ -202,26 +233,102 @@ impl App {
     pub async fn login(&self, initials: &str, password: &str) {
         self.fill("[data-form=login] input[name=login]", initials).await;
         self.fill("[data-form=login] input[name=password]", password).await;
-        self.el("[data-form=login] input[name=password]").await.send_keys("\u{E007}").await.unwrap();
-    }
-
-    /// Whether an element matching `css` is on the screen now.
-    pub async fn present(&self, css: &str) -> bool {
-        !self.d().find_all(By::Css(css)).await.unwrap().is_empty()
+        self.keys("[data-form=login] input[name=password]", "\u{E007}").await;
     }
 
     pub fn d(&self) -> &WebDriver {
         self.driver.as_ref().unwrap()
     }
 
-    /// The first element matching `css`, waiting for it to appear.
+    /// Every element matching `css` at this moment, or `None` when the page
+    /// changed while WebKitWebDriver was looking (it then answers "stale
+    /// element reference" for the whole search): the caller looks again, at
+    /// the new page. Any other error is a real fault and fails the story.
+    async fn look(&self, css: &str) -> Option<Vec<WebElement>> {
+        match self.d().find_all(By::Css(css)).await {
+            Ok(found) => Some(found),
+            Err(e) if is_stale(&e) => None,
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
+
+    /// Whether an element matching `css` is on the screen now (asked again
+    /// when the page changed during the look, so the answer is about one page).
+    pub async fn present(&self, css: &str) -> bool {
+        self.count(css).await > 0
+    }
+
+    /// How many elements match `css` now.
+    pub async fn count(&self, css: &str) -> usize {
+        let start = Instant::now();
+        loop {
+            if let Some(found) = self.look(css).await {
+                return found.len();
+            }
+            if start.elapsed() > WAIT {
+                panic!("{css}: the page kept changing for {WAIT:?} while it was looked at");
+            }
+        }
+    }
+
+    /// Wait until an element matching `css` is on the screen. The element
+    /// is returned for a look at once only: to act on it or read it, use
+    /// `click`, `fill`, `text`, `attr`, …, which find it again when the page
+    /// has replaced it in between.
     pub async fn el(&self, css: &str) -> WebElement {
-        self.d()
-            .query(By::Css(css))
-            .wait(Duration::from_secs(15), Duration::from_millis(100))
-            .first()
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
+        self.with_el(css, |e| async move { Ok(e) }).await
+    }
+
+    /// Do `act` on the first element matching `css`, waiting up to 15 s for
+    /// it to appear. When the page re-renders between finding the element
+    /// and acting on it, WebDriver answers "stale element reference" and
+    /// the action has not happened (the spec checks staleness before it
+    /// dispatches anything): the element is then found again by `css` and
+    /// the action done on the new one. Any other error fails at once, and
+    /// an element that never appears (or is replaced for 15 s on end) fails
+    /// with a screenshot.
+    pub async fn with_el<T, F, Fut>(&self, css: &str, act: F) -> T
+    where
+        F: Fn(WebElement) -> Fut,
+        Fut: std::future::Future<Output = WebDriverResult<T>>,
+    {
+        let start = Instant::now();
+        let mut replaced = 0;
+        loop {
+            if let Some(e) = self.look(css).await.and_then(|found| found.into_iter().next()) {
+                match act(e).await {
+                    Ok(t) => return t,
+                    Err(err) if is_stale(&err) => {
+                        replaced += 1;
+                        eprintln!("e2e: {css} was replaced by the page before it was used; finding it again");
+                    }
+                    Err(err) => {
+                        let layout = self.layout(css).await;
+                        self.shot("zz-failed").await;
+                        panic!("{css}: {err}\nwhere it was: {layout}");
+                    }
+                }
+            }
+            if start.elapsed() > WAIT {
+                self.shot("zz-failed").await;
+                panic!("{css}: not on the screen after {WAIT:?} (replaced by the page {replaced} times meanwhile)");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Where the first element matching `css` is on the page and what else
+    /// the page shows, for the message of a failed action.
+    async fn layout(&self, css: &str) -> String {
+        let script = "const e = document.querySelector(arguments[0]); if (!e) return 'gone';
+            const r = e.getBoundingClientRect(); const a = document.activeElement;
+            const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return `rect ${r.x},${r.y} ${r.width}x${r.height}; viewport ${innerWidth}x${innerHeight}, scrolled ${scrollX},${scrollY}; `
+              + `disabled ${!!e.disabled}; at its centre ${hit ? hit.outerHTML.slice(0, 120) : 'nothing'}; focus ${a ? a.tagName + '[name=' + a.getAttribute('name') + ']' : 'none'}`;";
+        match self.d().execute(script, vec![json!(css)]).await {
+            Ok(r) => r.json().as_str().unwrap_or_default().to_string(),
+            Err(e) => format!("unknown ({e})"),
+        }
     }
 
     /// Wait until the text of `css` contains `want`.
@@ -230,58 +337,111 @@ impl App {
     pub async fn wait_text(&self, css: &str, want: &str) -> String {
         let start = Instant::now();
         loop {
-            let mut seen = Vec::new();
-            if let Ok(els) = self.d().find_all(By::Css(css)).await {
-                for e in els {
-                    if let Ok(t) = e.text().await {
-                        if t.contains(want) {
-                            return t;
-                        }
-                        seen.push(t);
-                    }
-                }
+            let seen = self.texts_once(css).await.unwrap_or_default();
+            if let Some(t) = seen.iter().find(|t| t.contains(want)) {
+                return t.clone();
             }
-            if start.elapsed() > Duration::from_secs(15) {
-                let mut alerts = Vec::new();
-                if let Ok(els) = self.d().find_all(By::Css("[role=alert]")).await {
-                    for e in els {
-                        alerts.push(e.text().await.unwrap_or_default());
-                    }
-                }
+            if start.elapsed() > WAIT {
+                let alerts = self.texts_once("[role=alert]").await.unwrap_or_default();
                 self.shot("zz-failed").await;
                 panic!("no «{want}» in {css}; found {seen:?}; alerts on the page: {alerts:?}");
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// The texts of every element matching `css`, all from one page: `None`
+    /// when the page changed while they were read.
+    async fn texts_once(&self, css: &str) -> Option<Vec<String>> {
+        let mut texts = Vec::new();
+        for e in self.look(css).await? {
+            match e.text().await {
+                Ok(t) => texts.push(t),
+                Err(err) if is_stale(&err) => return None,
+                Err(err) => panic!("{css}: {err}"),
+            }
+        }
+        Some(texts)
+    }
+
+    /// The texts of every element matching `css` now (read again when the
+    /// page changed while they were read).
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            if let Some(texts) = self.texts_once(css).await {
+                return texts;
+            }
+            if start.elapsed() > WAIT {
+                panic!("{css}: the page kept changing for {WAIT:?} while it was read");
+            }
+        }
+    }
+
+    /// The text of the first element matching `css`, waiting for it.
+    pub async fn text(&self, css: &str) -> String {
+        self.with_el(css, |e| async move { e.text().await }).await
+    }
+
+    /// An attribute of the first element matching `css`, waiting for it.
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.with_el(css, |e| async move { e.attr(name).await }).await
+    }
+
+    /// Whether the first checkbox or radio button matching `css` is checked.
+    pub async fn selected(&self, css: &str) -> bool {
+        self.with_el(css, |e| async move { e.is_selected().await }).await
+    }
+
+    /// Press keys in the first element matching `css` (`"\u{E007}"` is Enter,
+    /// `Key::Alt + "6"` a shortcut).
+    pub async fn keys(&self, css: &str, keys: impl Into<TypingData>) {
+        let keys: String = keys.into().as_vec().into_iter().collect();
+        self.with_el(css, |e| {
+            let keys = keys.clone();
+            async move { e.send_keys(keys).await }
+        })
+        .await
     }
 
     pub async fn click(&self, css: &str) {
         eprintln!("e2e: click {css}");
-        self.el(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.with_el(css, |e| async move { e.click().await }).await
     }
 
     /// Type into an input or textarea (replacing what is there), as a person does.
     pub async fn fill(&self, css: &str, value: &str) {
         eprintln!("e2e: fill {css}");
-        let e = self.el(css).await;
-        e.clear().await.unwrap();
-        e.send_keys(value).await.unwrap_or_else(|err| panic!("type into {css}: {err}"));
+        self.with_el(css, |e| async move {
+            e.clear().await?;
+            // Nothing to type (WebDriver refuses empty keys): the field is
+            // emptied, and told so as typing would (WebDriver's clear sends
+            // no input event).
+            if value.is_empty() {
+                let script = "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));";
+                return self.d().execute(script, vec![e.to_json()?]).await.map(|_| ());
+            }
+            e.send_keys(value).await
+        })
+        .await
     }
 
     /// Choose an option of a <select> by its code.
     pub async fn choose(&self, css: &str, code: &str) {
-        let e = self.el(css).await;
-        self.d()
-            .execute(
-                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
-                vec![e.to_json().unwrap(), json!(code)],
-            )
-            .await
-            .unwrap();
+        self.with_el(css, |e| async move {
+            self.d()
+                .execute(
+                    "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+                    vec![e.to_json()?, json!(code)],
+                )
+                .await
+                .map(|_| ())
+        })
+        .await
     }
 
     pub async fn value(&self, css: &str) -> String {
-        self.el(css).await.prop("value").await.unwrap().unwrap_or_default()
+        self.with_el(css, |e| async move { e.prop("value").await }).await.unwrap_or_default()
     }
 
     /// Save a screenshot of the window as a test artefact. On our own Xvfb
@@ -374,4 +534,30 @@ fn xwd_to_png(xwd: &[u8], path: &Path) -> Result<(), String> {
     enc.set_depth(png::BitDepth::Eight);
     let mut w = enc.write_header().map_err(|e| e.to_string())?;
     w.write_image_data(&rgb).map_err(|e| e.to_string())
+}
+
+/// axe-core (from the UI's npm packages), the accessibility engine the
+/// stories run on every main screen.
+const AXE: &str = include_str!("../../ui/node_modules/axe-core/axe.min.js");
+
+impl App {
+    /// Run axe-core on the page as it is now (WCAG 2.1 A and AA rules) and
+    /// return its serious and critical findings, each as "rule: what, where".
+    pub async fn axe_findings(&self) -> Vec<String> {
+        let loaded = self.d().execute("return typeof window.axe === 'object';", vec![]).await.unwrap();
+        if loaded.json() != &json!(true) {
+            self.d().execute(&format!("{AXE}\n;return true;"), vec![]).await.unwrap();
+        }
+        let found = self
+            .d()
+            .execute(
+                "return axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                   .then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', ')));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(found.json().clone()).unwrap()
+    }
 }

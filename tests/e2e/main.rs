@@ -14,6 +14,7 @@ mod admin;
 mod clinical;
 mod groups;
 mod harness;
+mod product;
 mod reports;
 mod scope;
 mod stories;

@@ -154,7 +154,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     // November has a course with no agreement price: named, nothing to save.
     app.fill("[data-form=settlement] input[name=month]", "2026-11").await;
     app.click("[data-action=show-settlement]").await;
-    let problem = app.el("[data-settlement-problem='Preben Prisløs']").await.text().await.unwrap();
+    let problem = app.text("[data-settlement-problem='Preben Prisløs']").await;
     assert!(problem.contains("ingen aftalepris for Alkoholbehandling (Sundhedsloven §141), døgn"), "{problem}");
     assert!(!app.present("[data-action=approve-settlement]").await && !app.present("[data-form=settlement-csv]").await);
     app.shot("18-afregning-uden-pris").await;
@@ -163,7 +163,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     let total = app.wait_text("[data-settlement-total]", "kr.").await;
     assert_eq!(total, "38.052,50 kr.");
     app.wait_text("[data-settlement-title]", "Afregning til Stevns Kommune (0336) for oktober 2026").await;
-    let amount = app.el("tr[data-settlement-line='Allan Bisgaard'] [data-amount]").await.text().await.unwrap();
+    let amount = app.text("tr[data-settlement-line='Allan Bisgaard'] [data-amount]").await;
     assert_eq!(amount, "19.483,50 kr.");
     assert!(!app.present("[data-settlement-approval]").await, "not approved yet");
 
@@ -201,7 +201,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     assert_eq!(app.value("[data-form=nab] input[name=to]").await, "23-11-2026");
     app.fill("[data-form=nab] input[name=path]", &nab.display().to_string()).await;
     app.click("[data-action=save-nab]").await;
-    let problem = app.el("[data-nab-problem='Nanna Udredningsløs']").await.text().await.unwrap();
+    let problem = app.text("[data-nab-problem='Nanna Udredningsløs']").await;
     assert!(problem.contains("udredning"), "{problem}");
     assert!(!nab.exists(), "no file while a course is incomplete");
     app.shot("21-nab-mangler").await;

@@ -426,7 +426,7 @@ async fn the_leader_sees_the_reports_and_saves_the_annual_pdf_others_are_refused
     app.login("MS", DEMO_PASSWORD).await;
     app.wait_text(".topbar .user", "Mikkel Sønderby").await;
     app.click("[data-nav=reports]").await;
-    let refused = app.el("[data-screen=reports] [data-error-for=_form]").await.text().await.unwrap();
+    let refused = app.text("[data-screen=reports] [data-error-for=_form]").await;
     assert_eq!(refused, "Din rolle giver ikke adgang til at se rapporter.");
     assert!(!app.present(".report-table").await && !app.present("[data-audit]").await);
     app.quit().await;

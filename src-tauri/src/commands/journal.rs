@@ -27,6 +27,8 @@ pub struct JournalInfo {
     /// Minutes without use before the UI locks: the journal's setting, or
     /// `TOVHOLDER_IDLE_MINUTES` when set.
     pub idle_minutes: f64,
+    /// The fictional demo journal: every screen says so.
+    pub demo: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -35,6 +37,12 @@ pub struct AppInfo {
     pub journal: Option<JournalInfo>,
     /// The journal chosen but locked: the login screen logs in to it.
     pub locked: Option<String>,
+    /// The chosen journal is the fictional demo journal.
+    pub demo: bool,
+    /// Tovholder's version (Cargo's, which the package and "Om Tovholder" show).
+    pub version: String,
+    /// The platform's folders for new and saved files (in `app_info`'s answer).
+    pub folders: Option<crate::files::Folders>,
     /// Where "Åbn demojournalen" makes or opens the demo journal.
     pub demo_path: String,
     /// Minutes without use before the UI locks the journal, until someone
@@ -105,7 +113,7 @@ pub fn idle_minutes() -> f64 {
 }
 
 /// The logged-in user's journal as the header shows it.
-pub fn info(s: &Session) -> IpcResult<JournalInfo> {
+pub fn info(s: &Session, demo: bool) -> IpcResult<JournalInfo> {
     let j = &s.journal;
     let unit = j.unit_name()?;
     let user = j
@@ -117,12 +125,12 @@ pub fn info(s: &Session) -> IpcResult<JournalInfo> {
         Some(m) => m,
         None => f64::from(j.idle_minutes()?),
     };
-    Ok(JournalInfo { path: j.path().display().to_string(), unit, user, today: s.ctx.clock.today(), idle_minutes })
+    Ok(JournalInfo { path: j.path().display().to_string(), unit, user, today: s.ctx.clock.today(), idle_minutes, demo })
 }
 
 /// The state as the UI starts from it.
 pub fn app_info_of(inner: &Inner, demo_path: &Path, start_error: Option<IpcError>) -> IpcResult<AppInfo> {
-    let journal = inner.session.as_ref().map(info).transpose()?;
+    let journal = inner.session.as_ref().map(|s| info(s, inner.demo)).transpose()?;
     let locked = match journal {
         Some(_) => None,
         None => inner.path.as_ref().map(|p| p.display().to_string()),
@@ -130,6 +138,9 @@ pub fn app_info_of(inner: &Inner, demo_path: &Path, start_error: Option<IpcError
     Ok(AppInfo {
         journal,
         locked,
+        demo: inner.demo && inner.path.is_some(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        folders: None,
         demo_path: demo_path.display().to_string(),
         idle_minutes: idle_minutes(),
         start_error,
@@ -143,6 +154,12 @@ fn path_of(s: &str) -> IpcResult<PathBuf> {
         return Err(tovholder::Invalid::Required { field: "path" }.into());
     }
     Ok(PathBuf::from(t))
+}
+
+/// Whether `path` is where the demo button makes the demo journal.
+fn is_demo_path(path: &Path, demo_path: &Path) -> bool {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    absolute(path) == absolute(demo_path)
 }
 
 /// An existing encrypted journal at `path`, or why not.
@@ -173,6 +190,7 @@ pub async fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
     crate::bench::mark(crate::bench::Mark::Page);
     let start = state.take_start();
     let demo_path = state.demo_path.clone();
+    let folders = state.folders.clone();
     state
         .with_inner(move |inner, clock| {
             let mut start_error = None;
@@ -183,11 +201,14 @@ pub async fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
                     check_encrypted(&start.path)
                 };
                 match chosen {
-                    Ok(()) => inner.path = Some(start.path),
+                    Ok(()) => {
+                        inner.demo = start.demo || is_demo_path(&start.path, &demo_path);
+                        inner.path = Some(start.path);
+                    }
                     Err(e) => start_error = Some(e),
                 }
             }
-            app_info_of(inner, &demo_path, start_error)
+            Ok(AppInfo { folders: Some(folders), ..app_info_of(inner, &demo_path, start_error)? })
         })
         .await
 }
@@ -201,6 +222,7 @@ pub async fn open_journal(state: State<'_, AppState>, input: OpenForm) -> IpcRes
             let path = path_of(&input.path)?;
             check_encrypted(&path)?;
             inner.lock();
+            inner.demo = is_demo_path(&path, &demo_path);
             inner.path = Some(path);
             app_info_of(inner, &demo_path, None)
         })
@@ -221,13 +243,25 @@ pub async fn close_journal(state: State<'_, AppState>) -> IpcResult<AppInfo> {
 
 /// Make a new encrypted journal and log in as its first user.
 #[tauri::command]
-pub async fn create_journal(state: State<'_, AppState>, mut input: CreateForm) -> IpcResult<CreatedJournal> {
+pub async fn create_journal(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    mut input: CreateForm,
+) -> IpcResult<CreatedJournal> {
+    let demo_path = state.demo_path.clone();
     // Moved, not copied, into `Secret`s, which are zeroized on drop.
     let password = Secret::new(std::mem::take(&mut input.password));
     let again = Secret::new(std::mem::take(&mut input.password_again));
     state
         .with_inner(move |inner, clock| {
             let path = path_of(&input.path)?;
+            if is_demo_path(&path, &demo_path) {
+                return Err(IpcError::new(
+                    "demo_path",
+                    "Demojournalens fil kan ikke blive en rigtig journal. Vælg en anden fil.",
+                    Some("path"),
+                ));
+            }
             if password.expose() != again.expose() {
                 let e: IpcError = tovholder::Error::PasswordMismatch.into();
                 return Err(IpcError { field: Some("password_again".into()), ..e });
@@ -251,12 +285,14 @@ pub async fn create_journal(state: State<'_, AppState>, mut input: CreateForm) -
             let (journal, ctx, recovery) =
                 Journal::create_keyed(&path, &setup, &password, clock.clone(), tovholder::demo::kdf_from_env())?;
             let session = Session { journal, ctx };
-            let journal = info(&session)?;
+            let journal = info(&session, false)?;
+            inner.demo = false;
             inner.path = Some(path);
             inner.session = Some(session);
             Ok(CreatedJournal { journal, recovery_key: recovery.expose().to_string() })
         })
         .await
+        .inspect(|created| crate::files::remember_journal(&app, Path::new(&created.journal.path)))
 }
 
 /// Choose the demo journal, making it (encrypted) when it is missing; it
@@ -273,6 +309,7 @@ pub async fn open_demo(state: State<'_, AppState>) -> IpcResult<AppInfo> {
                 create_demo(&path, clock.clone())?;
             }
             inner.path = Some(path.clone());
+            inner.demo = true;
             app_info_of(inner, &path, None)
         })
         .await

@@ -21,10 +21,15 @@ pub struct LoginForm {
 /// Log in to the chosen journal through the core (Argon2id, throttling,
 /// audit); the journal and the user's `Ctx` are kept until `lock`.
 #[tauri::command]
-pub async fn login(state: State<'_, AppState>, input: LoginForm) -> IpcResult<JournalInfo> {
+pub async fn login(app: tauri::AppHandle, state: State<'_, AppState>, input: LoginForm) -> IpcResult<JournalInfo> {
     let LoginForm { login, password } = input;
     // Moved, not copied, into a `Secret`, which is zeroized on drop.
-    login_as(&state, login, Secret::new(password)).await
+    let info = login_as(&state, login, Secret::new(password)).await?;
+    // The next start opens this journal's login screen (never the demo's).
+    if !info.demo {
+        crate::files::remember_journal(&app, std::path::Path::new(&info.path));
+    }
+    Ok(info)
 }
 
 /// The login itself, shared with the benchmark mode's `bench_login`.
@@ -38,7 +43,7 @@ pub async fn login_as(state: &AppState, login: String, password: Secret) -> IpcR
             }
             let (journal, ctx) = Journal::login(&path, login.trim(), &password, clock.clone())?;
             let session = Session { journal, ctx };
-            let i = info(&session)?;
+            let i = info(&session, inner.demo)?;
             inner.session = Some(session);
             Ok(i)
         })

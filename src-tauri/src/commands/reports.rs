@@ -68,6 +68,7 @@ pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> IpcResult<Stri
     std::fs::write(path, bytes).map_err(|e| {
         IpcError::new("io", format!("Filen kunne ikke skrives: {}", tovholder::Error::from(e)), Some("path"))
     })?;
+    crate::files::remember_saved(path);
     Ok(path.display().to_string())
 }
 

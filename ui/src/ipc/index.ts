@@ -4,6 +4,8 @@
 // thrown as CommandError so a form can put the message beside its field.
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./generated/AppInfo";
+import type { Folders } from "./generated/Folders";
+import type { RecoveryKeyFile } from "./generated/RecoveryKeyFile";
 import type { JournalInfo } from "./generated/JournalInfo";
 import type { OpenForm } from "./generated/OpenForm";
 import type { CreateForm } from "./generated/CreateForm";
@@ -88,6 +90,7 @@ import type { GroupId } from "./generated/GroupId";
 import type { GroupMemberId } from "./generated/GroupMemberId";
 
 export type * from "./types";
+export type { Folders };
 export type { StaffAccount, UserForm, IdleSetting, AuditForm, AuditPage, AccessEntry };
 export type { AuditEntry } from "./generated/AuditEntry";
 
@@ -119,6 +122,10 @@ async function call<T>(cmd: string, input?: unknown): Promise<T> {
 
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
+  // The platform's folders, and the files the app saved (files.rs).
+  openSaved: (path: string) => call<null>("open_saved", { path }),
+  showSaved: (path: string) => call<null>("show_saved", { path }),
+  saveRecoveryKey: (f: RecoveryKeyFile) => call<string>("save_recovery_key", f),
   openJournal: (f: OpenForm) => call<AppInfo>("open_journal", f),
   createJournal: (f: CreateForm) => call<CreatedJournal>("create_journal", f),
   openDemo: () => call<AppInfo>("open_demo"),

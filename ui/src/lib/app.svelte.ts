@@ -2,7 +2,7 @@
 // choices the forms offer, and where the person is (a small router; no URLs
 // in a desktop app).
 import { api, onLocked } from "../ipc";
-import type { AppInfo, JournalInfo, ReferenceData, Code, ClientId, GroupId } from "../ipc";
+import type { AppInfo, Folders, JournalInfo, ReferenceData, Code, ClientId, GroupId } from "../ipc";
 
 export type Tab = "overview" | "children" | "courses" | "plan" | "sessions";
 export type View =
@@ -25,6 +25,14 @@ class AppModel {
   ref = $state<ReferenceData | null>(null);
   view = $state<View>({ name: "start" });
   demoPath = $state("");
+  /** The chosen journal is the fictional demo journal (the banner says so). */
+  demo = $state(false);
+  /** Tovholder's version, for "Om Tovholder". */
+  version = $state("");
+  /** The platform's folders for new and saved files. */
+  folders = $state<Folders | null>(null);
+  /** "Om Tovholder" is open. */
+  aboutOpen = $state(false);
   /** Minutes without use before the journal is locked. */
   idleMinutes = $state(10);
   /** Benchmark mode (scripts/bench-desktop): log in by itself, report when the client list is shown. */
@@ -37,6 +45,9 @@ class AppModel {
   /** Take the shell's state (at start, after choosing a journal, after locking). */
   async show(info: AppInfo) {
     this.demoPath = info.demo_path;
+    this.version = info.version;
+    if (info.folders) this.folders = info.folders;
+    this.demo = info.demo;
     this.idleMinutes = info.idle_minutes;
     this.bench = info.bench;
     if (info.journal) {
@@ -50,6 +61,7 @@ class AppModel {
   async opened(info: JournalInfo) {
     this.locked = null;
     this.journal = info;
+    this.demo = info.demo;
     this.idleMinutes = info.idle_minutes;
     // The client list needs no reference data: show it at once and read
     // the forms' choices alongside (one round trip less before the list).

@@ -37,7 +37,7 @@ describe("the NAB extract panel", () => {
     });
     panel = mount(NabPanel, { target: document.body });
     await submit();
-    expect(saveNabExtract).toHaveBeenCalledWith({ from: "01-01-2026", to: "23-11-2026", institution: "3502", path: "" });
+    expect(saveNabExtract).toHaveBeenCalledWith({ from: "01-01-2026", to: "23-11-2026", institution: "3502", path: "nab-udtraek.csv" });
     const rows = [...document.querySelectorAll("[data-nab-problem]")].map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent));
     expect(rows).toEqual([["Nanna Udredningsløs", "udredning"], ["Ole Uden CPR", "CPR-nummer, AUDIT-score"]]);
     expect(document.querySelector("[data-nab-incomplete]")?.textContent).toContain("2 forløb mangler oplysninger");

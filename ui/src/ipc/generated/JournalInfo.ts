@@ -13,4 +13,8 @@ user: StaffView, today: string,
  * Minutes without use before the UI locks: the journal's setting, or
  * `TOVHOLDER_IDLE_MINUTES` when set.
  */
-idle_minutes: number, };
+idle_minutes: number, 
+/**
+ * The fictional demo journal: every screen says so.
+ */
+demo: boolean, };

@@ -1,0 +1,34 @@
+// The system's own open and save dialogs (Tauri's dialog plugin), with the
+// platform's folders as defaults, so nobody has to type a file path.
+import { open, save } from "@tauri-apps/plugin-dialog";
+import { app } from "./app.svelte";
+
+export type FileKind = "journal" | "pdf" | "csv" | "txt";
+
+const filters: Record<FileKind, { name: string; extensions: string[] }> = {
+  journal: { name: "Tovholder-journal", extensions: ["journal"] },
+  pdf: { name: "PDF", extensions: ["pdf"] },
+  csv: { name: "CSV (regneark)", extensions: ["csv"] },
+  txt: { name: "Tekst", extensions: ["txt"] },
+};
+
+/** A full default path: `name` in the app's data folder (journals) or in
+ * the user's Documents (saved files); just `name` before the shell has said
+ * where those are. */
+export function defaultPath(name: string, kind: FileKind): string {
+  const f = app.folders;
+  if (!f) return name;
+  return `${kind === "journal" ? f.journals : f.documents}${f.separator}${name}`;
+}
+
+/** Ask where to save; `null` when the person cancels. */
+export async function chooseSave(current: string, name: string, kind: FileKind): Promise<string | null> {
+  return save({ defaultPath: current || defaultPath(name, kind), filters: [filters[kind]] });
+}
+
+/** Ask which file to open; `null` when the person cancels. */
+export async function chooseOpen(kind: FileKind): Promise<string | null> {
+  const f = app.folders;
+  const chosen = await open({ defaultPath: f ? (kind === "journal" ? f.journals : f.documents) : undefined, multiple: false, directory: false, filters: [filters[kind]] });
+  return typeof chosen === "string" ? chosen : null;
+}
