@@ -47,6 +47,19 @@ impl AnnualReport {
         super::table::Cell::primary(self.people).text()
     }
 
+    /// Every table in one CSV file for a spreadsheet (one byte-order mark):
+    /// each table's title on a line of its own, its rows, an empty line.
+    pub fn to_csv(&self) -> String {
+        let mut records: Vec<Vec<String>> = Vec::new();
+        for t in &self.tables {
+            records.push(vec![t.title.clone()]);
+            records.extend(t.csv_records());
+            records.push(vec![String::new()]);
+        }
+        records.push(vec![RULE.to_string()]);
+        super::csvfile::spreadsheet(&records)
+    }
+
     pub fn to_text(&self) -> String {
         let mut s = format!("Årsrapport {}: {} personer i alkoholbehandling\n", self.year, self.people_text());
         if let Some(m) = &self.municipality {

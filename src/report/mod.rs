@@ -23,7 +23,7 @@ mod waiting;
 pub use annual::{AnnualReport, RULE};
 pub use csvfile::BOM;
 pub use export::ReportFile;
-pub use nab::{nab_csv, NabLine, NabProblem};
+pub use nab::{nab_csv, NabLine, NabProblem, NAB_HEADER};
 pub use settlement::{month_start, Settlement, SettlementApproval, SettlementLine, SettlementProblem};
 pub use table::{Cell, Shape, Table, WITHHELD};
 pub use waiting::{Waiting, WaitingReport};

@@ -6,6 +6,9 @@
 //! the children table of seed 003, the whole report beside one
 //! municipality's, and property tests on random tables.
 
+// The grids are indexed by row and column on purpose: it reads like the tables.
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
@@ -13,13 +16,15 @@ use tovholder::report::{AnnualReport, Cell, Shape, Table};
 
 use crate::support::*;
 
+/// Σ coefficient · number = rhs, or ≤ rhs when the flag is set.
+type Sum = (Vec<(usize, i64)>, bool, i64);
+
 /// A reader's knowledge: numbers with a range, and sums between them.
 #[derive(Default, Clone)]
 struct Reader {
     names: BTreeMap<String, usize>,
     range: Vec<(i64, i64)>,
-    /// Σ coefficient · number = rhs, or ≤ rhs when the flag is set.
-    sums: Vec<(Vec<(usize, i64)>, bool, i64)>,
+    sums: Vec<Sum>,
     /// The numbers published as "<5".
     small: BTreeSet<usize>,
     cap: i64,
@@ -100,7 +105,7 @@ impl Reader {
             groups.entry(r).or_default().push(v);
         }
         for vars in groups.values() {
-            let sums: Vec<&(Vec<(usize, i64)>, bool, i64)> =
+            let sums: Vec<&Sum> =
                 self.sums.iter().filter(|(t, _, _)| t.iter().any(|(v, _)| vars.contains(v))).collect();
             let mut value = vec![None; n];
             self.search(vars, 0, &sums, &mut value, &mut out);
@@ -108,14 +113,7 @@ impl Reader {
         out
     }
 
-    fn search(
-        &self,
-        vars: &[usize],
-        i: usize,
-        sums: &[&(Vec<(usize, i64)>, bool, i64)],
-        value: &mut Vec<Option<i64>>,
-        out: &mut [BTreeSet<i64>],
-    ) {
+    fn search(&self, vars: &[usize], i: usize, sums: &[&Sum], value: &mut Vec<Option<i64>>, out: &mut [BTreeSet<i64>]) {
         // Can every sum still hold, with the numbers not yet chosen anywhere in their range?
         for (terms, at_most, rhs) in sums {
             let (mut lo, mut hi) = (0, 0);
