@@ -92,7 +92,7 @@ pub struct Table {
     pub title: String,
     pub row_header: String,
     pub columns: Vec<String>,
-    /// Empty when the table cannot be published (the note says why).
+    // Empty when the table cannot be published (the note says why).
     pub rows: Vec<(String, Vec<Cell>)>,
     /// Whether the last row (and, with several columns, the last column) are totals.
     pub totals: bool,
