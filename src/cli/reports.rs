@@ -79,9 +79,7 @@ impl ReportCmd {
                 }
                 match csv {
                     Some(f) => {
-                        let text: String =
-                            report.tables.iter().map(|t| format!("{}\n{}\n", t.title, t.to_csv())).collect();
-                        std::fs::write(&f, text)?;
+                        std::fs::write(&f, report.to_csv())?;
                         out.done(&format!("Årsrapportens tabeller er skrevet til {}.", f.display()));
                     }
                     None => out.print(&report, || report.to_text()),

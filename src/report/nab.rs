@@ -153,12 +153,11 @@ impl Journal {
     }
 }
 
-/// The extract as CSV (header line first).
+/// The extract as CSV (header line first; `super::csvfile::plain`).
 pub fn nab_csv(lines: &[NabLine]) -> String {
-    let mut s = String::from(NAB_HEADER);
-    s.push('\n');
+    let mut records: Vec<Vec<String>> = vec![NAB_HEADER.split(';').map(str::to_string).collect()];
     for l in lines {
-        let fields = [
+        records.push(vec![
             l.institution.clone(),
             l.cpr.clone(),
             l.birth_date.clone(),
@@ -178,9 +177,7 @@ pub fn nab_csv(lines: &[NabLine]) -> String {
             l.pregnant.clone(),
             l.violence.clone(),
             l.psychiatric.clone(),
-        ];
-        s.push_str(&fields.join(";"));
-        s.push('\n');
+        ]);
     }
-    s
+    super::csvfile::plain(&records)
 }

@@ -36,13 +36,65 @@ fn pdf_error(_: impl std::fmt::Debug) -> Error {
     Error::Io(std::io::Error::other("pdf"))
 }
 
+/// `text` in lines of at most `width` characters, broken between words.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let last = lines.last_mut().map(|l| l.chars().count()).unwrap_or(0);
+        if last > 0 && last + 1 + word.chars().count() > width {
+            lines.push(String::new());
+        }
+        if let Some(l) = lines.last_mut() {
+            if !l.is_empty() {
+                l.push(' ');
+            }
+            l.push_str(word);
+        }
+    }
+    lines
+}
+
+/// A PDF text string (PDF 1.7 §7.9.2.2): UTF-16BE with a byte-order mark.
+/// Plain ASCII is the same in PDFDocEncoding and is left as it is.
+pub fn text_string(s: &str) -> Vec<u8> {
+    let mut out = vec![0xfe, 0xff];
+    for unit in s.encode_utf16() {
+        out.extend_from_slice(&unit.to_be_bytes());
+    }
+    out
+}
+
+/// printpdf writes the document information (title, author, subject, …) as
+/// raw UTF-8, which readers take as PDFDocEncoding ("Ã…rsrapport"): every
+/// such string that is not plain ASCII is rewritten as a text string.
+fn text_strings(pdf: Vec<u8>) -> Result<Vec<u8>> {
+    use printpdf::lopdf::{Document, Object};
+    let mut doc = Document::load_mem(&pdf).map_err(pdf_error)?;
+    let info = doc.trailer.get(b"Info").and_then(Object::as_reference).map_err(pdf_error)?;
+    let dict = doc.get_object_mut(info).and_then(Object::as_dict_mut).map_err(pdf_error)?;
+    for (_, value) in dict.iter_mut() {
+        if let Object::String(bytes, _) = value {
+            if !bytes.is_ascii() {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                *bytes = text_string(&text);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).map_err(pdf_error)?;
+    Ok(out)
+}
+
 fn rgb(r: f32, g: f32, b: f32) -> Color {
     Color::Rgb(Rgb::new(r, g, b, None))
 }
 
 impl Writer {
-    fn new(title: &str, footer: &str) -> Result<Writer> {
+    /// A document with `title` and `author` (the unit) in its metadata.
+    fn new(title: &str, footer: &str, author: &str) -> Result<Writer> {
         let (doc, page, layer) = PdfDocument::new(title, Mm(PAGE_W), Mm(PAGE_H), "Side 1");
+        let producer = concat!("Tovholder ", env!("CARGO_PKG_VERSION"));
+        let doc = doc.with_author(author).with_creator(producer).with_producer(producer).with_subject(title);
         let regular = doc.add_external_font(REGULAR).map_err(pdf_error)?;
         let bold = doc.add_external_font(BOLD).map_err(pdf_error)?;
         let layer = doc.get_page(page).get_layer(layer);
@@ -131,8 +183,10 @@ impl Writer {
             }
         }
         if let Some(n) = &t.note {
-            self.y += 5.0;
-            self.text(n, 8.0, MARGIN, false);
+            for line in wrap(n, 105) {
+                self.y += 4.0;
+                self.text(&line, 8.0, MARGIN, false);
+            }
         }
     }
 
@@ -242,14 +296,15 @@ impl Writer {
     }
 
     fn finish(self) -> Result<Vec<u8>> {
-        self.doc.save_to_bytes().map_err(pdf_error)
+        text_strings(self.doc.save_to_bytes().map_err(pdf_error)?)
     }
 }
 
 /// The annual report as a PDF: a title page section, then each table with
 /// its chart.
 pub fn annual_pdf(report: &AnnualReport, unit: &str) -> Result<Vec<u8>> {
-    let mut w = Writer::new(&format!("Årsrapport {}", report.year), &format!("{unit} · årsrapport {}", report.year))?;
+    let mut w =
+        Writer::new(&format!("Årsrapport {}", report.year), &format!("{unit} · årsrapport {}", report.year), unit)?;
     w.y += 10.0;
     w.text(&format!("Årsrapport {}", report.year), 20.0, MARGIN, true);
     w.y += 8.0;
@@ -259,16 +314,22 @@ pub fn annual_pdf(report: &AnnualReport, unit: &str) -> Result<Vec<u8>> {
         w.text(&format!("Borgere fra {m}"), 11.0, MARGIN, false);
     }
     w.y += 8.0;
-    w.text(&format!("{} personer i alkoholbehandling i {}.", report.people, report.year), 10.0, MARGIN, false);
+    w.text(&format!("{} personer i alkoholbehandling i {}.", report.people_text(), report.year), 10.0, MARGIN, false);
     w.y += 5.0;
-    w.text("Tal fra 1 til 4 vises som «<5»; «x» er skjult, så et lille tal ikke kan regnes ud.", 8.5, MARGIN, false);
+    w.text("Tal fra 1 til 4 vises som «<5»; «x» er et skjult tal på 5 eller derover, skjult så et", 8.5, MARGIN, false);
+    w.y += 4.0;
+    w.text("tal under 5 ikke kan regnes ud af resten af rapporten (se tabellernes noter).", 8.5, MARGIN, false);
     for t in &report.tables {
         let chart = t.columns.len() == 1;
         // Keep the heading, the table and its chart on one page.
         let rows = t.rows.len() as f32;
         let cols = t.columns.len() as f32;
-        let height =
-            12.0 + 5.0 * (rows + 1.0) + 8.0 + if chart { 6.0 * rows + 8.0 } else { (1.6 * cols + 2.5) * rows + 14.0 };
+        let notes = t.note.as_deref().map(|n| wrap(n, 105).len()).unwrap_or(0) as f32;
+        let height = 12.0
+            + 5.0 * (rows + 1.0)
+            + 4.0 * notes
+            + 8.0
+            + if chart { 6.0 * rows + 8.0 } else { (1.6 * cols + 2.5) * rows + 14.0 };
         w.need(height);
         w.heading(&t.title);
         w.table(t);
@@ -301,7 +362,8 @@ fn text_width(text: &str, size: f32) -> f32 {
 /// and course (name, CPR, course, period and days, amount), the total last.
 pub fn settlement_pdf(s: &Settlement, provider_name: &str) -> Result<Vec<u8>> {
     let payer = format!("{} Kommune ({})", s.payer_name, s.payer);
-    let mut w = Writer::new(&format!("Afregning {}", s.period), &format!("Afregning {} · {payer}", s.period))?;
+    let mut w =
+        Writer::new(&format!("Afregning {}", s.period), &format!("Afregning {} · {payer}", s.period), provider_name)?;
     w.y += 10.0;
     w.text(&format!("Afregning {} til {payer}", s.period), 16.0, MARGIN, true);
     w.y += 7.0;
@@ -347,7 +409,7 @@ pub fn settlement_pdf(s: &Settlement, provider_name: &str) -> Result<Vec<u8>> {
 /// for the answers, and a line for the decision.
 pub fn case_review_pdf(list: &crate::model::views::CaseReviewList, unit: &str) -> Result<Vec<u8>> {
     let on = crate::model::time::danish(list.on);
-    let mut w = Writer::new(&format!("Sagsmøde {on}"), &format!("{unit} · sagsmøde {on} · fortroligt"))?;
+    let mut w = Writer::new(&format!("Sagsmøde {on}"), &format!("{unit} · sagsmøde {on} · fortroligt"), unit)?;
     w.y += 10.0;
     w.text(&format!("Sagsmøde {on}"), 18.0, MARGIN, true);
     w.y += 7.0;

@@ -89,28 +89,46 @@ pub struct SettlementProblem {
 }
 
 impl Settlement {
-    /// CSV with ';' and Danish decimal commas, a total line last.
+    /// CSV for a Danish spreadsheet (`super::csv`): ';', decimal commas, a
+    /// total line last.
     pub fn to_csv(&self) -> String {
         let dk = |m: Money| m.storage().replace('.', ",");
-        let mut s = String::from("klient;cpr;forloeb;forloebstype;behandlingsform;fra;til;dage;pris;pr;beloeb\n");
+        let mut records: Vec<Vec<String>> = vec![[
+            "klient",
+            "cpr",
+            "forloeb",
+            "forloebstype",
+            "behandlingsform",
+            "fra",
+            "til",
+            "dage",
+            "pris",
+            "pr",
+            "beloeb",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect()];
         for l in &self.lines {
-            s.push_str(&format!(
-                "{};{};{};{};{};{};{};{};{};{};{}\n",
-                l.client.replace(';', ","),
-                l.cpr,
-                l.course_id,
-                l.course_kind,
-                l.setting,
-                l.from,
-                l.to,
-                l.days,
+            records.push(vec![
+                l.client.clone(),
+                l.cpr.clone(),
+                l.course_id.to_string(),
+                l.course_kind.clone(),
+                l.setting.clone(),
+                l.from.to_string(),
+                l.to.to_string(),
+                l.days.to_string(),
                 dk(l.price),
-                l.per.code(),
-                dk(l.amount)
-            ));
+                l.per.code().to_string(),
+                dk(l.amount),
+            ]);
         }
-        s.push_str(&format!("I alt;;;;;;;;;;{}\n", dk(self.total)));
-        s
+        let mut total = vec![String::new(); 11];
+        total[0] = "I alt".into();
+        total[10] = dk(self.total);
+        records.push(total);
+        super::csvfile::spreadsheet(&records)
     }
 
     pub fn to_text(&self) -> String {

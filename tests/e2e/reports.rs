@@ -124,7 +124,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     app.wait_text("[data-screen=reports] .report-table h2", "Afslutningsårsag 2023-2026").await;
     app.d()
         .execute(
-            "document.querySelector(\"[data-report-table='Behandlingstilbud (forløb startet i året)']\").scrollIntoView();",
+            "document.querySelector(\"[data-report-table='Behandlingstilbud (familier og pårørende med aktivitet i året)']\").scrollIntoView();",
             vec![],
         )
         .await

@@ -498,6 +498,12 @@ fn reports_from_the_command_line() {
     let annual = ok(&j, &["--as", "BH", "report", "annual", "--year", "2026"]);
     assert!(annual.starts_with("Årsrapport 2026") && annual.contains("<5"), "{annual}");
     refused(&j, &["--as", "MS", "report", "annual", "--year", "2026"], "forbidden");
+    // The tables as one spreadsheet file: one byte-order mark, first.
+    let tables = dir.path().join("tabeller.csv");
+    ok(&j, &["--as", "BH", "report", "annual", "--year", "2026", "--csv", tables.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&tables).unwrap();
+    assert!(text.starts_with('\u{feff}') && text.matches('\u{feff}').count() == 1, "{text}");
+    assert!(text.contains("\r\nAfslutningsårsag 2023-2026\r\n"), "{text}");
     let stevns = ok(&j, &["--as", "BH", "report", "annual", "--year", "2026", "--municipality", "0336"]);
     assert!(stevns.contains("Borgere fra Stevns Kommune (0336)"), "{stevns}");
     assert!(ok(&j, &["--as", "BH", "report", "waiting", "--year", "2026"]).contains("OVER 14 DAGE"));

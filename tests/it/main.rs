@@ -4,6 +4,7 @@
 mod audit;
 mod bad_input;
 mod cli;
+mod disclosure;
 mod exchange;
 mod faults;
 mod migration;
