@@ -34,7 +34,12 @@ pub struct AnnualReport {
     /// The paying municipality the report is limited to ("Stevns Kommune
     /// (0336)"), or `None` for every citizen the unit treated.
     pub municipality: Option<String>,
+    /// The number of people, raw: never sent to a screen or a file
+    /// (`people_shown` is what is published).
+    #[serde(skip)]
     pub people: i64,
+    /// The number of people as published: "<5" from 1 to 4.
+    pub people_shown: String,
     pub tables: Vec<Table>,
 }
 
@@ -356,7 +361,13 @@ impl Journal {
             columns,
             Some("Hvert år vises, som det vises i årets egen rapport; derfor ingen total over årene.".into()),
         ));
-        Ok(AnnualReport { year, municipality: None, people: n, tables })
+        Ok(AnnualReport {
+            year,
+            municipality: None,
+            people: n,
+            people_shown: super::table::Cell::primary(n).text(),
+            tables,
+        })
     }
 
     /// NAB courses ended in `year`: end reason, start (none: ended before
