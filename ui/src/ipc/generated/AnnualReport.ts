@@ -6,4 +6,8 @@ export type AnnualReport = { year: number,
  * The paying municipality the report is limited to ("Stevns Kommune
  * (0336)"), or `None` for every citizen the unit treated.
  */
-municipality: string | null, people: number, tables: Array<Table>, };
+municipality: string | null, 
+/**
+ * The number of people as published: "<5" from 1 to 4.
+ */
+people_shown: string, tables: Array<Table>, };
