@@ -1,0 +1,329 @@
+//! The merge: a change set's new changes go into the log, and every row
+//! they touch is rebuilt from its log in one IMMEDIATE transaction through
+//! the write path's remote-apply mode (`Writer::put_row`, which keeps the
+//! stamps of the site that made each change).
+//!
+//! Rebuilding a row: start from its insert; for each field group take the
+//! heads (the changes of that field no other change has seen) and write the
+//! winner, the head with the highest (clock, site id). The other heads are
+//! the field's conflict. Because the row and the conflicts are a function of
+//! the set of changes held, any order of arrival, with duplicates, ends in
+//! the same rows and the same conflict list.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::plan::plan;
+use super::{log, scope, tables, Change, ChangeSet, Conflict, MergeSummary, FORMAT};
+use crate::error::{Error, Result};
+use crate::model::time::Hlc;
+use crate::model::SiteId;
+use crate::security::roles::Action;
+use crate::store::write::{AuditAction, RowStamps};
+use crate::store::{Ctx, Journal, Writer};
+
+impl Journal {
+    /// The changes to send `to`: everything in this journal's log after what
+    /// `to` has confirmed, within its scope. Changes `to` made itself go
+    /// back too (it counts them as known): that is how a journal learns that
+    /// a copy of it writes under its site id elsewhere.
+    pub fn export_changes(&mut self, ctx: &Ctx, to: SiteId) -> Result<ChangeSet> {
+        self.authorize(ctx, Action::Export)?;
+        let conn = self.connection();
+        let (acked, received): (i64, i64) = conn
+            .query_row("SELECT sent_acked, received_upto FROM sync_peer WHERE site = ?1", [to], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .unwrap_or((0, 0));
+        let upto: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM sync_change", [], |r| r.get(0))?;
+        let mut changes = Vec::new();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT site, hlc, tbl, row_id, grp, value, seen, at, staff FROM sync_change
+                 WHERE seq > ?1 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map(params![acked], log::read_change)?;
+            for c in rows {
+                let c = c??;
+                if scope::may_send(conn, &c)? {
+                    changes.push(c);
+                }
+            }
+        }
+        let clock: String = conn.query_row("SELECT value FROM journal_meta WHERE key = 'hlc'", [], |r| r.get(0))?;
+        let clock = Hlc::parse(&clock).map_err(|_| Error::ClockDamaged)?;
+        let from_name: String = conn.query_row("SELECT name FROM site WHERE id = ?1", [self.site()], |r| r.get(0))?;
+        let set = ChangeSet {
+            format: FORMAT,
+            from: self.site(),
+            from_name,
+            to,
+            from_seq: acked + 1,
+            upto_seq: upto.max(acked),
+            ack: received,
+            clock: clock.0,
+            changes,
+        };
+        let detail = format!("changes={} to={to}", set.changes.len());
+        self.write(ctx, |w| {
+            w.audit(AuditAction::Export, None, Some("sync_change"), Some(detail));
+            Ok(())
+        })?;
+        Ok(set)
+    }
+
+    /// Merge a partner's change set: all of it or, on any refusal, nothing.
+    pub fn merge_changes(&mut self, ctx: &Ctx, set: &ChangeSet) -> Result<MergeSummary> {
+        self.authorize(ctx, Action::Import)?;
+        let plan = plan(self.connection(), self.site(), set, ctx.clock.now())?;
+        let from = set.from;
+        self.write_remote(ctx, |w| {
+            for c in &plan.new {
+                w.log_remote(c)?;
+            }
+            // Rows waiting for a row they refer to get another try.
+            let mut rows = plan.rows.clone();
+            let waiting: Vec<(String, String)> = w
+                .conn()
+                .prepare("SELECT tbl, row_id FROM sync_pending")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (t, r) in waiting {
+                if let Some(pos) = tables::TABLES.iter().position(|d| d.name == t) {
+                    rows.insert((pos, r));
+                }
+            }
+            let mut summary = MergeSummary { applied: plan.new.len(), known: plan.known, ..Default::default() };
+            // A row can wait for a row later in the same set (a note
+            // correcting a note): repeat while rows come free.
+            let mut todo: Vec<(usize, String)> = rows.into_iter().collect();
+            loop {
+                let before = todo.len();
+                let mut still = Vec::new();
+                for (pos, row) in todo {
+                    let before_rows = w.rows();
+                    if !rebuild(w, &tables::TABLES[pos], &row)? {
+                        still.push((pos, row));
+                    } else if w.rows() > before_rows {
+                        summary.rows += 1;
+                    }
+                }
+                todo = still;
+                if todo.is_empty() || todo.len() == before {
+                    break;
+                }
+            }
+            summary.pending = todo.len();
+            w.observe_clock(plan.clock)?;
+            let received = if set.from_seq <= 1 + received_upto(w, from)? { set.upto_seq } else { 0 };
+            w.set_peer(from, set.ack, received)?;
+            let broken: Option<String> = w
+                .conn()
+                .query_row("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1", [], |r| r.get(0))
+                .optional()?;
+            if broken.is_some() {
+                return Err(Error::MergeBroken);
+            }
+            let conflicts: i64 =
+                w.conn().query_row("SELECT count(DISTINCT row_id || grp) FROM sync_conflict", [], |r| r.get(0))?;
+            summary.conflicts = usize::try_from(conflicts).unwrap_or_default();
+            w.audit(
+                AuditAction::Import,
+                None,
+                Some("sync_change"),
+                Some(format!(
+                    "from={from} applied={} known={} rows={} pending={} conflicts={}",
+                    summary.applied, summary.known, summary.rows, summary.pending, summary.conflicts
+                )),
+            );
+            Ok(summary)
+        })
+    }
+
+    /// The open conflicts, by table, row and field.
+    pub fn conflicts(&self) -> Result<Vec<Conflict>> {
+        let conn = self.connection();
+        let fields: Vec<(String, String, String)> = conn
+            .prepare("SELECT DISTINCT tbl, row_id, grp FROM sync_conflict ORDER BY tbl, row_id, grp")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for (table, row, group) in fields {
+            let changes = log::field_changes(conn, &row, &group)?;
+            let heads = log::heads(&changes);
+            let Some((kept, others)) = heads.split_first() else { continue };
+            out.push(Conflict {
+                table,
+                row,
+                group,
+                kept: (*kept).clone(),
+                others: others.iter().map(|c| (*c).clone()).collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Settle a conflict by keeping one of its values (`keep`: the site and
+    /// clock of that change). It is an ordinary edit that has seen every
+    /// value of the field, so it closes the conflict wherever it arrives.
+    pub fn resolve_conflict(&mut self, ctx: &Ctx, row: &str, group: &str, keep: (SiteId, i64)) -> Result<()> {
+        self.authorize(ctx, Action::Import)?;
+        let conflict = self
+            .conflicts()?
+            .into_iter()
+            .find(|c| c.row == row && c.group == group)
+            .ok_or(Error::NotFound(crate::error::Entity::Row))?;
+        let chosen = std::iter::once(&conflict.kept)
+            .chain(&conflict.others)
+            .find(|c| (c.site, c.hlc) == keep)
+            .ok_or(Error::NotFound(crate::error::Entity::Row))?
+            .clone();
+        let desc = tables::table(&conflict.table).ok_or(Error::NotFound(crate::error::Entity::Row))?;
+        let group: &'static str =
+            desc.group_names().into_iter().find(|g| *g == group).ok_or(Error::NotFound(crate::error::Entity::Row))?;
+        let columns = desc.group_columns(group);
+        let values: Vec<rusqlite::types::Value> =
+            columns.iter().map(|c| json_to_sql(chosen.value.get(*c).unwrap_or(&serde_json::Value::Null))).collect();
+        let cols: Vec<(&'static str, &dyn rusqlite::ToSql)> =
+            columns.iter().zip(&values).map(|(c, v)| (*c, v as &dyn rusqlite::ToSql)).collect();
+        let person = person_of(self.connection(), desc, row)?;
+        let entity = crate::store::write::entity_of(desc.name);
+        let row = row.to_string();
+        self.write(ctx, |w| w.update_resolving(desc.name, &row, &cols, person, entity, group))
+    }
+}
+
+fn received_upto(w: &Writer<'_>, site: SiteId) -> Result<i64> {
+    Ok(w.conn()
+        .query_row("SELECT received_upto FROM sync_peer WHERE site = ?1", [site], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// The person a row belongs to (by the table's descriptor).
+fn person_of(conn: &rusqlite::Connection, desc: &tables::Table, row: &str) -> Result<Option<uuid::Uuid>> {
+    let Some(expr) = desc.person else { return Ok(None) };
+    let p: Option<String> = conn
+        .query_row(&format!("SELECT {expr} FROM {} t WHERE t.id = ?1", desc.name), [row], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(p.and_then(|p| uuid::Uuid::parse_str(&p).ok()))
+}
+
+pub(crate) fn json_to_sql(v: &serde_json::Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Number(n) => n.as_i64().map(Value::Integer).unwrap_or(Value::Null),
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+/// Rebuild one row from its log (see the module comment). `false` when the
+/// row must wait (its insert or a row it refers to is not here yet, or the
+/// journal's rules refuse it); it is then listed in `sync_pending`.
+fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str) -> Result<bool> {
+    let all = log::row_changes(w.conn(), row)?;
+    let inserts: Vec<Change> = all.iter().filter(|c| c.group.is_empty()).cloned().collect();
+    let insert_heads = log::heads(&inserts);
+    let Some(first) = insert_heads.first().copied() else {
+        w.set_pending(desc.name, row, Some("insert"))?;
+        return Ok(false);
+    };
+    // Two inserts of one id with other content is damage, kept visible.
+    let losers: Vec<&Change> = insert_heads[1..].iter().copied().filter(|c| !c.same_content(first)).collect();
+    w.set_conflicts(desc.name, row, "", &losers)?;
+    let exists = w
+        .conn()
+        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", desc.name))?
+        .query_row([row], |_| Ok(()))
+        .optional()?
+        .is_some();
+    let mut merged = first.value.clone();
+    let mut latest = first;
+    if !desc.append_only {
+        for g in desc.group_names() {
+            let field: Vec<Change> = all.iter().filter(|c| c.group.is_empty() || c.group == g).cloned().collect();
+            let heads = log::heads(&field);
+            let Some(winner) = heads.first().copied() else { continue };
+            for col in desc.group_columns(g) {
+                if let Some(v) = winner.value.get(col) {
+                    merged.insert(col.to_string(), v.clone());
+                }
+            }
+            let losers: Vec<&Change> = heads[1..].iter().copied().filter(|c| !c.group.is_empty()).collect();
+            w.set_conflicts(desc.name, row, g, &losers)?;
+            if winner.order_key() > latest.order_key() {
+                latest = all.iter().find(|c| c.id() == winner.id()).unwrap_or(first);
+            }
+        }
+    } else if exists {
+        w.set_pending(desc.name, row, None)?;
+        return Ok(true);
+    }
+    for (col, derive) in desc.derived {
+        merged.insert((*col).to_string(), derive(&merged));
+    }
+    for (col, target) in desc.refs {
+        let Some(serde_json::Value::String(id)) = merged.get(*col) else { continue };
+        if id == row && *target == desc.name {
+            continue;
+        }
+        let found = w
+            .conn()
+            .prepare_cached(&format!("SELECT 1 FROM {target} WHERE id = ?1"))?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !found {
+            w.set_pending(desc.name, row, Some(target))?;
+            return Ok(false);
+        }
+    }
+    let stamps = RowStamps {
+        origin_site: first.site.to_string(),
+        version: latest.hlc,
+        created_at: first.at.clone(),
+        created_by: first.staff.clone(),
+        changed_at: latest.at.clone(),
+        changed_by: latest.staff.clone(),
+    };
+    if exists && unchanged(w, desc, row, &merged, &stamps)? {
+        w.set_pending(desc.name, row, None)?;
+        return Ok(true);
+    }
+    match w.put_row(desc, row, &merged, &stamps, exists)? {
+        Ok(()) => {
+            w.set_pending(desc.name, row, None)?;
+            Ok(true)
+        }
+        Err(reason) => {
+            w.set_pending(desc.name, row, Some(&reason))?;
+            Ok(false)
+        }
+    }
+}
+
+/// Does the stored row already hold exactly these values and stamps?
+fn unchanged(
+    w: &Writer<'_>,
+    desc: &tables::Table,
+    row: &str,
+    merged: &serde_json::Map<String, serde_json::Value>,
+    stamps: &RowStamps,
+) -> Result<bool> {
+    let mut sql = String::from("SELECT json_object(");
+    for (i, c) in desc.columns.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("'{c}', {c}"));
+    }
+    sql.push_str(&format!("), version FROM {} WHERE id = ?1", desc.name));
+    let (json, version): (String, i64) =
+        w.conn().prepare_cached(&sql)?.query_row([row], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let stored: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&json).map_err(|_| Error::Db(rusqlite::Error::InvalidQuery))?;
+    Ok(version == stamps.version && merged.iter().all(|(k, v)| stored.get(k) == Some(v)))
+}

@@ -1,0 +1,619 @@
+//! The sync engine (SPEC §5, issue 12): the change log written by the one
+//! write path, the merge of change sets between real journal files, the
+//! clock rules, and property tests of the merge invariants with 2-4 sites,
+//! clock offsets of days, and change sets lost, duplicated and re-sent.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::Duration;
+use proptest::prelude::*;
+use tovholder::model::time::{Hlc, MAX_AHEAD_DAYS};
+use tovholder::model::*;
+use tovholder::sync::{tables, ChangeSet, MergeSummary};
+use tovholder::{Ctx, Journal, Setup};
+
+use crate::support::*;
+
+/// One installation: its own journal file, clock and acting leader.
+pub struct Site {
+    _dir: tempfile::TempDir,
+    pub j: Journal,
+    pub ctx: Ctx,
+    pub clock: Arc<FixedClock>,
+}
+
+impl Site {
+    pub fn new(name: &str, municipality: &str, initials: &str) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::on(date(TODAY)));
+        let setup = Setup {
+            site_name: name.into(),
+            unit: UnitRecord { id: None, municipality: municipality.into(), kind: "alcohol".into(), name: name.into() },
+            first_staff: StaffRecord {
+                id: None,
+                unit_id: UnitId::new(),
+                name: format!("Leder {initials}"),
+                initials: initials.into(),
+                role: "leader".into(),
+            },
+        };
+        let (j, ctx) = Journal::create(&dir.path().join("site.journal"), &setup, clock.clone()).unwrap();
+        Site { _dir: dir, j, ctx, clock }
+    }
+
+    pub fn changes_for(&mut self, to: &Site) -> ChangeSet {
+        self.changes_to(to.j.site())
+    }
+
+    pub fn changes_to(&mut self, to: SiteId) -> ChangeSet {
+        self.j.export_changes(&self.ctx, to).unwrap()
+    }
+
+    pub fn merge(&mut self, set: &ChangeSet) -> MergeSummary {
+        self.j.merge_changes(&self.ctx, set).unwrap()
+    }
+
+    pub fn client(&mut self, name: &str) -> ClientId {
+        self.j.add_client(&self.ctx, &client_record(name, None)).unwrap()
+    }
+
+    pub fn edit(&mut self, id: ClientId, f: impl FnOnce(&mut ClientRecord)) {
+        let mut r = self.record(id);
+        f(&mut r);
+        self.j.update_client(&self.ctx, id, &r).unwrap();
+    }
+
+    pub fn record(&self, id: ClientId) -> ClientRecord {
+        let c = self.j.connection();
+        c.query_row("SELECT name, municipality, address, phone, email FROM client WHERE id = ?1", [id], |r| {
+            Ok(ClientRecord {
+                name: r.get(0)?,
+                municipality: r.get(1)?,
+                address: r.get(2)?,
+                phone: r.get(3)?,
+                email: r.get(4)?,
+                ..client_record("x", None)
+            })
+        })
+        .unwrap()
+    }
+
+    pub fn field(&self, id: ClientId, col: &str) -> Option<String> {
+        self.j.connection().query_row(&format!("SELECT {col} FROM client WHERE id = ?1"), [id], |r| r.get(0)).unwrap()
+    }
+}
+
+/// Send everything `from` has for `to`, and return what the merge did.
+pub fn send(from: &mut Site, to: &mut Site) -> MergeSummary {
+    let set = from.changes_for(to);
+    to.merge(&set)
+}
+
+/// Every exchanged row of a journal with its data and sync stamps, by table.
+pub fn content(j: &Journal) -> BTreeMap<&'static str, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for t in tables::TABLES {
+        let cols = t.columns.join(", ");
+        let sql = format!(
+            "SELECT json_array(id, {cols}, origin_site, version, created_at, created_by, changed_at, changed_by) FROM {} ORDER BY id",
+            t.name
+        );
+        let rows: Vec<String> = j
+            .connection()
+            .prepare(&sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        out.insert(t.name, rows);
+    }
+    out
+}
+
+/// The open conflicts as comparable text: field, kept value, other values.
+pub fn conflicts(j: &Journal) -> Vec<String> {
+    j.conflicts()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let others: Vec<String> = c.others.iter().map(|o| format!("{}@{}:{:?}", o.site, o.hlc, o.value)).collect();
+            format!(
+                "{}/{}/{} kept {}@{}:{:?} others {:?}",
+                c.table, c.row, c.group, c.kept.site, c.kept.hlc, c.kept.value, others
+            )
+        })
+        .collect()
+}
+
+fn fk_clean(j: &Journal) -> bool {
+    j.connection().prepare("PRAGMA foreign_key_check").unwrap().query([]).unwrap().next().unwrap().is_none()
+}
+
+/// Faxe and Stevns, each with the other's organisation after one exchange
+/// both ways.
+fn pair() -> (Site, Site) {
+    let mut faxe = Site::new("Faxe Rusmiddelcenter", "0320", "LL");
+    let mut stevns = Site::new("Stevns Rusmiddelcenter", "0336", "SL");
+    send(&mut faxe, &mut stevns);
+    send(&mut stevns, &mut faxe);
+    (faxe, stevns)
+}
+
+fn changes_of(j: &Journal, row: &str) -> Vec<(String, String)> {
+    j.connection()
+        .prepare("SELECT grp, value FROM sync_change WHERE row_id = ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([row], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn the_descriptors_name_exactly_the_columns_of_every_exchanged_table() {
+    let w = World::new();
+    let meta = ["rid", "id", "origin_site", "version", "created_at", "created_by", "changed_at", "changed_by"];
+    let exchanged: Vec<String> =
+        w.j.connection()
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%origin_site%' ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+    assert_eq!(exchanged, tables::TABLES.iter().map(|t| t.name.to_string()).collect::<Vec<_>>());
+    for t in tables::TABLES {
+        let cols: Vec<String> =
+            w.j.connection()
+                .prepare(&format!("SELECT name FROM pragma_table_info('{}')", t.name))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<Vec<String>, _>>()
+                .unwrap()
+                .into_iter()
+                .filter(|c| !meta.contains(&c.as_str()))
+                .collect();
+        assert_eq!(cols, t.columns, "{}", t.name);
+        for (col, target) in t.refs {
+            let pos = tables::TABLES.iter().position(|x| x.name == *target).unwrap();
+            let own = tables::TABLES.iter().position(|x| x.name == t.name).unwrap();
+            assert!(pos <= own, "{}.{col} refers to {target}, which must come first", t.name);
+        }
+    }
+}
+
+#[test]
+fn an_edit_logs_only_the_field_groups_that_changed_with_what_it_had_seen() {
+    let mut s = Site::new("Faxe Rusmiddelcenter", "0320", "LL");
+    let id = s.client("Lone Logsen");
+    let row = id.to_string();
+    assert_eq!(changes_of(&s.j, &row).len(), 1, "the insert is one change");
+    // The whole form is passed again with only the phone changed.
+    s.edit(id, |r| r.phone = Some("12345678".into()));
+    let log = changes_of(&s.j, &row);
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1], ("phone".to_string(), r#"{"phone":"12345678"}"#.to_string()));
+    // Saving the same form again changes nothing and logs nothing.
+    s.edit(id, |_| {});
+    assert_eq!(changes_of(&s.j, &row).len(), 2);
+    // What the edit had seen: the insert, by this site and clock.
+    let (seen, insert_hlc): (String, i64) =
+        s.j.connection()
+            .query_row(
+                "SELECT (SELECT seen FROM sync_change WHERE row_id = ?1 AND grp = 'phone'),
+                    (SELECT hlc FROM sync_change WHERE row_id = ?1 AND grp = '')",
+                [&row],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+    assert_eq!(seen, format!(r#"{{"{}":{insert_hlc}}}"#, s.j.site()));
+}
+
+#[test]
+fn the_hybrid_clock_observes_remote_values_refuses_far_future_ones_and_never_goes_back() {
+    let now = FixedClock::on(date(TODAY)).now();
+    let local = Hlc::default().tick(now);
+    let ahead = Hlc::from_parts((now + Duration::days(10)).timestamp_millis(), 3);
+    let seen = local.observe(ahead, now).unwrap();
+    assert_eq!(seen, ahead);
+    assert!(seen.tick(now) > ahead, "a later local edit sorts after what it has seen");
+    // Behind: nothing changes.
+    let behind = Hlc::from_parts((now - Duration::days(3)).timestamp_millis(), 0);
+    assert_eq!(seen.observe(behind, now).unwrap(), seen);
+    // Beyond the limit: refused.
+    let far = Hlc::from_parts((now + Duration::days(MAX_AHEAD_DAYS + 1)).timestamp_millis(), 0);
+    assert!(seen.observe(far, now).is_err());
+    assert!(Hlc::parse("ikke et tal").is_err());
+    assert!(Hlc::parse("-5").is_err());
+    assert_eq!(Hlc::parse("42").unwrap(), Hlc(42));
+}
+
+#[test]
+fn a_stored_clock_that_cannot_be_read_is_an_error_not_zero() {
+    let mut s = Site::new("Faxe Rusmiddelcenter", "0320", "LL");
+    s.j.connection().execute("UPDATE journal_meta SET value = 'x' WHERE key = 'hlc'", []).unwrap();
+    let err = s.j.add_client(&s.ctx, &client_record("Ur Ursen", None)).unwrap_err();
+    assert_eq!(err.code(), "clock_damaged");
+    assert!(err.to_string().contains("ur"), "{err}");
+}
+
+#[test]
+fn the_organisation_and_a_client_travel_with_their_ids_and_stamps() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Rejse Rasmussen");
+    send(&mut faxe, &mut stevns);
+    assert_eq!(stevns.field(id, "name").as_deref(), Some("Rejse Rasmussen"));
+    assert_eq!(content(&faxe.j), content(&stevns.j));
+    assert!(fk_clean(&stevns.j));
+    // Sending again brings nothing new: the partner confirmed what it got.
+    send(&mut stevns, &mut faxe);
+    assert_eq!(faxe.changes_for(&stevns).changes.len(), 0);
+}
+
+#[test]
+fn a_site_three_days_behind_that_edits_after_seeing_the_other_value_wins_with_no_conflict() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Sekvens Sørensen");
+    faxe.edit(id, |r| r.phone = Some("11111111".into()));
+    send(&mut faxe, &mut stevns);
+    // Stevns' clock is three days behind; it edits the phone it has seen.
+    stevns.clock.advance(Duration::days(-3));
+    stevns.edit(id, |r| r.phone = Some("22222222".into()));
+    send(&mut stevns, &mut faxe);
+    for s in [&faxe, &stevns] {
+        assert_eq!(s.field(id, "phone").as_deref(), Some("22222222"));
+        assert!(conflicts(&s.j).is_empty(), "sequential is not a conflict");
+    }
+    assert_eq!(content(&faxe.j), content(&stevns.j));
+}
+
+#[test]
+fn two_sites_edit_different_fields_of_one_client_and_both_survive() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Felt Fernandez");
+    send(&mut faxe, &mut stevns);
+    faxe.edit(id, |r| r.phone = Some("33333333".into()));
+    stevns.edit(id, |r| r.address = Some("Strandvejen 1, Store Heddinge".into()));
+    send(&mut faxe, &mut stevns);
+    send(&mut stevns, &mut faxe);
+    for s in [&faxe, &stevns] {
+        assert_eq!(s.field(id, "phone").as_deref(), Some("33333333"));
+        assert_eq!(s.field(id, "address").as_deref(), Some("Strandvejen 1, Store Heddinge"));
+        assert!(conflicts(&s.j).is_empty());
+    }
+    assert_eq!(content(&faxe.j), content(&stevns.j));
+}
+
+#[test]
+fn the_same_field_edited_on_both_sites_is_one_conflict_the_same_on_both_and_a_resolution_closes_it() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Konflikt Kristensen");
+    send(&mut faxe, &mut stevns);
+    faxe.edit(id, |r| r.phone = Some("44444444".into()));
+    stevns.clock.advance(Duration::minutes(5));
+    stevns.edit(id, |r| r.phone = Some("55555555".into()));
+    // Stevns' edit is later by the clock: it wins on both sides.
+    send(&mut faxe, &mut stevns);
+    send(&mut stevns, &mut faxe);
+    for s in [&faxe, &stevns] {
+        assert_eq!(s.field(id, "phone").as_deref(), Some("55555555"));
+    }
+    let list = conflicts(&faxe.j);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list, conflicts(&stevns.j));
+    let c = faxe.j.conflicts().unwrap().remove(0);
+    assert_eq!(c.group, "phone");
+    assert_eq!(c.others[0].value.get("phone").and_then(|v| v.as_str()), Some("44444444"));
+    assert_eq!(content(&faxe.j), content(&stevns.j));
+
+    // Faxe's leader keeps Faxe's number; the resolution travels.
+    let keep = (c.others[0].site, c.others[0].hlc);
+    faxe.j.resolve_conflict(&faxe.ctx, &c.row, &c.group, keep).unwrap();
+    assert!(conflicts(&faxe.j).is_empty());
+    send(&mut faxe, &mut stevns);
+    for s in [&faxe, &stevns] {
+        assert_eq!(s.field(id, "phone").as_deref(), Some("44444444"));
+        assert!(conflicts(&s.j).is_empty());
+    }
+    assert_eq!(content(&faxe.j), content(&stevns.j));
+}
+
+#[test]
+fn a_resent_or_duplicated_change_set_changes_nothing_more() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Gentag Gregersen");
+    faxe.edit(id, |r| r.email = Some("g@example.dk".into()));
+    let set = faxe.changes_for(&stevns);
+    let first = stevns.merge(&set);
+    assert!(first.applied >= 2);
+    let before = content(&stevns.j);
+    let again = stevns.merge(&set);
+    assert_eq!((again.applied, again.known), (0, set.changes.len()));
+    assert_eq!(content(&stevns.j), before);
+    // A set with every change twice.
+    let mut doubled = set.clone();
+    doubled.changes.extend(set.changes.clone());
+    stevns.merge(&doubled);
+    assert_eq!(content(&stevns.j), before);
+}
+
+#[test]
+fn a_change_set_from_a_clock_far_ahead_is_refused_naming_sender_and_date_and_changes_nothing() {
+    let (mut faxe, mut stevns) = pair();
+    faxe.clock.advance(Duration::days(400));
+    faxe.client("Fremtid Frandsen");
+    let set = faxe.changes_for(&stevns);
+    let before = content(&stevns.j);
+    let err = stevns.j.merge_changes(&stevns.ctx, &set).unwrap_err();
+    assert_eq!(err.code(), "clock_ahead");
+    let msg = err.to_string();
+    assert!(msg.contains("Faxe Rusmiddelcenter"), "{msg}");
+    assert!(msg.contains("28-12-2027"), "{msg}");
+    assert_eq!(content(&stevns.j), before);
+}
+
+#[test]
+fn refused_change_sets_name_the_problem_and_change_nothing() {
+    let (mut faxe, mut stevns) = pair();
+    faxe.client("Afvist Andersen");
+    let set = faxe.changes_for(&stevns);
+    let before = content(&stevns.j);
+    let audit_before: i64 =
+        stevns.j.connection().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+    let refuse = |stevns: &mut Site, set: &ChangeSet, code: &str, text: &str| {
+        let err = stevns.j.merge_changes(&stevns.ctx, set).unwrap_err();
+        assert_eq!(err.code(), code, "{err}");
+        assert!(err.to_string().contains(text), "{err}");
+    };
+    // Addressed to another site.
+    refuse(
+        &mut stevns,
+        &ChangeSet { to: SiteId::new(), ..set.clone() },
+        "changes_not_for_this_site",
+        "anden installation",
+    );
+    // A format from a newer program.
+    refuse(&mut stevns, &ChangeSet { format: 99, ..set.clone() }, "changes_version", "Opdatér Tovholder");
+    // A municipality code this journal lacks.
+    let mut odd = set.clone();
+    let c = odd.changes.iter_mut().find(|c| c.table == "client").unwrap();
+    c.value.insert("municipality".into(), "9999".into());
+    refuse(&mut stevns, &odd, "changes_unknown", "kommunekode 9999");
+    // A table this program does not know.
+    let mut odd = set.clone();
+    odd.changes[0].table = "hologram".into();
+    refuse(&mut stevns, &odd, "changes_unknown", "hologram");
+    assert_eq!(content(&stevns.j), before);
+    let audit_after: i64 = stevns.j.connection().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+    assert_eq!(audit_after, audit_before);
+    // The same change again with other content: damage.
+    stevns.merge(&set);
+    let mut damaged = set.clone();
+    let c = damaged.changes.iter_mut().find(|c| c.table == "client").unwrap();
+    c.value.insert("name".into(), "Falsk Falsen".into());
+    refuse(&mut stevns, &damaged, "changes_damaged", "andet indhold");
+}
+
+#[test]
+fn changes_written_under_this_sites_own_id_by_another_journal_reveal_a_copied_journal() {
+    let (mut faxe, mut stevns) = pair();
+    // A copy of Stevns' journal file writes as Stevns on another machine.
+    let copy_path = stevns._dir.path().join("copy.journal");
+    stevns.j.connection().execute("VACUUM INTO ?1", [copy_path.to_str().unwrap()]).unwrap();
+    let mut copy = Journal::open(&copy_path).unwrap();
+    copy.add_client(&stevns.ctx, &client_record("Kopi Kopisen", None)).unwrap();
+    let set = copy.export_changes(&stevns.ctx, faxe.j.site()).unwrap();
+    faxe.merge(&set);
+    // Faxe passes the copy's change back to the real Stevns.
+    let set = faxe.changes_for(&stevns);
+    let err = stevns.j.merge_changes(&stevns.ctx, &set).unwrap_err();
+    assert_eq!(err.code(), "copied_journal");
+    assert!(err.to_string().contains("nyt installations-id"), "{err}");
+}
+
+#[test]
+fn internal_notes_and_their_corrections_never_leave_the_site() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Intern Iversen");
+    let open = faxe.j.add_note(&faxe.ctx, &note(id, TODAY, "Et almindeligt notat.")).unwrap();
+    let internal =
+        faxe.j.add_note(&faxe.ctx, &NoteRecord { internal: true, ..note(id, TODAY, "Kun til os selv.") }).unwrap();
+    send(&mut faxe, &mut stevns);
+    let notes: Vec<String> = stevns
+        .j
+        .connection()
+        .prepare("SELECT id FROM note")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(notes, vec![open.to_string()]);
+    assert!(!content(&stevns.j)["note"].iter().any(|n| n.contains(&internal.to_string())));
+}
+
+#[test]
+fn a_course_closed_on_one_site_while_the_other_edits_its_setting_keeps_both_and_derives_its_status() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Forløb Frederiksen");
+    let owner = faxe.ctx.staff;
+    let course =
+        faxe.j.enrol(&faxe.ctx, &course_record(id, "alcohol", "2026-11-01", Some("2026-11-02"), owner)).unwrap();
+    send(&mut faxe, &mut stevns);
+    faxe.j.close_course(&faxe.ctx, course, date("2026-11-20"), "completed").unwrap();
+    send(&mut stevns, &mut faxe);
+    send(&mut faxe, &mut stevns);
+    let status: (String, Option<String>) = stevns
+        .j
+        .connection()
+        .query_row("SELECT status, end_reason FROM course WHERE id = ?1", [course], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(status, ("closed".to_string(), Some("completed".to_string())));
+    assert_eq!(content(&faxe.j), content(&stevns.j));
+}
+
+// ---- Property tests -------------------------------------------------------
+
+/// One step of a run: an edit on a site, or a change set from one site to
+/// another that is delivered once, twice, or lost.
+#[derive(Debug, Clone)]
+enum Step {
+    NewClient { site: usize },
+    Edit { site: usize, client: usize, field: usize, value: u8 },
+    Note { site: usize, client: usize },
+    Send { from: usize, to: usize, copies: usize },
+}
+
+const FIELDS: [&str; 4] = ["name", "address", "phone", "email"];
+
+fn step(sites: usize) -> impl Strategy<Value = Step> {
+    prop_oneof![
+        1 => (0..sites).prop_map(|site| Step::NewClient { site }),
+        4 => (0..sites, 0..4usize, 0..FIELDS.len(), 0..4u8)
+            .prop_map(|(site, client, field, value)| Step::Edit { site, client, field, value }),
+        1 => (0..sites, 0..4usize).prop_map(|(site, client)| Step::Note { site, client }),
+        4 => (0..sites, 0..sites, 0..3usize).prop_map(|(from, to, copies)| Step::Send { from, to, copies }),
+    ]
+}
+
+fn run(offsets: &[i64], steps: &[Step]) -> Result<(), TestCaseError> {
+    let n = offsets.len();
+    let mut sites: Vec<Site> = (0..n).map(|i| Site::new(&format!("Site {i}"), "0320", &format!("S{i}"))).collect();
+    for (s, off) in sites.iter().zip(offsets) {
+        s.clock.advance(Duration::hours(*off));
+    }
+    // Every site learns every other's organisation first.
+    full_rounds(&mut sites);
+    let mut written: Vec<(ClientId, &str, String)> = Vec::new();
+    for st in steps {
+        for s in &sites {
+            s.clock.advance(Duration::seconds(7));
+        }
+        match st.clone() {
+            Step::NewClient { site } => {
+                let id = sites[site].client(&format!("Klient {}", written.len()));
+                written.push((id, "name", format!("Klient {}", written.len())));
+            }
+            Step::Edit { site, client, field, value } => {
+                let ids = clients(&sites[site].j);
+                let Some(id) = ids.get(client % ids.len().max(1)).copied() else { continue };
+                let v = format!("{} {value} fra {site}", FIELDS[field]);
+                let f = FIELDS[field];
+                sites[site].edit(id, |r| match f {
+                    "name" => r.name = v.clone(),
+                    "address" => r.address = Some(v.clone()),
+                    "phone" => r.phone = Some(v.clone()),
+                    _ => r.email = Some(v.clone()),
+                });
+                written.push((id, f, v));
+            }
+            Step::Note { site, client } => {
+                let ids = clients(&sites[site].j);
+                let Some(id) = ids.get(client % ids.len().max(1)).copied() else { continue };
+                let s = &mut sites[site];
+                s.j.add_note(&s.ctx, &note(id, "2026-11-01", &format!("Notat fra {site}"))).unwrap();
+            }
+            Step::Send { from, to, copies } => {
+                if from == to {
+                    continue;
+                }
+                let to_site = sites[to].j.site();
+                let set = sites[from].changes_to(to_site);
+                for _ in 0..copies {
+                    sites[to].merge(&set);
+                }
+            }
+        }
+    }
+    full_rounds(&mut sites);
+    let first = content(&sites[0].j);
+    let first_conflicts = conflicts(&sites[0].j);
+    for s in &sites[1..] {
+        prop_assert_eq!(&content(&s.j), &first);
+        prop_assert_eq!(&conflicts(&s.j), &first_conflicts);
+    }
+    for s in &sites {
+        prop_assert!(fk_clean(&s.j));
+        let pending: i64 = s.j.connection().query_row("SELECT count(*) FROM sync_pending", [], |r| r.get(0)).unwrap();
+        prop_assert_eq!(pending, 0);
+    }
+    // Nothing written anywhere is lost: each value is in the row or among
+    // the field's open conflicts (or was overwritten by an edit that saw it).
+    let list = sites[0].j.conflicts().unwrap();
+    for (id, field, value) in &written {
+        let row = id.to_string();
+        let held: i64 = sites[0]
+            .j
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM sync_change WHERE row_id = ?1 AND json_extract(value, '$.' || ?2) = ?3",
+                rusqlite::params![row, field, value],
+                |r| r.get(0),
+            )
+            .unwrap();
+        prop_assert!(held >= 1, "{} of {} is in the log", value, row);
+        let _ = &list;
+    }
+    Ok(())
+}
+
+fn clients(j: &Journal) -> Vec<ClientId> {
+    j.connection()
+        .prepare("SELECT id FROM client ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Exchange between every ordered pair until nothing new moves.
+fn full_rounds(sites: &mut [Site]) {
+    for _ in 0..sites.len() + 1 {
+        let mut moved = 0;
+        for a in 0..sites.len() {
+            for b in 0..sites.len() {
+                if a == b {
+                    continue;
+                }
+                let to_site = sites[b].j.site();
+                let set = sites[a].changes_to(to_site);
+                moved += sites[b].merge(&set).applied;
+            }
+        }
+        if moved == 0 {
+            return;
+        }
+    }
+}
+
+fn cases() -> u32 {
+    std::env::var("TOVHOLDER_SYNC_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    /// Any order of exchange, with sets lost, duplicated and re-sent, and
+    /// clocks days apart, ends with the same rows and conflicts everywhere.
+    #[test]
+    fn sites_converge_whatever_the_order_of_exchange(
+        offsets in prop::collection::vec(-96i64..96, 2..=4),
+        steps in prop::collection::vec(step(4), 1..40),
+    ) {
+        let n = offsets.len();
+        let steps: Vec<Step> = steps
+            .into_iter()
+            .map(|s| match s {
+                Step::NewClient { site } => Step::NewClient { site: site % n },
+                Step::Edit { site, client, field, value } => Step::Edit { site: site % n, client, field, value },
+                Step::Note { site, client } => Step::Note { site: site % n, client },
+                Step::Send { from, to, copies } => Step::Send { from: from % n, to: to % n, copies },
+            })
+            .collect();
+        run(&offsets, &steps)?;
+    }
+}
