@@ -441,22 +441,21 @@ impl<'c> Writer<'c> {
         }
     }
 
-    /// Replace the listed conflict of one field by the heads that lost.
+    /// Replace the listed conflicts of one row by these: `(change, reason)`,
+    /// reason "" for a head that lost to a concurrent one, else the rule
+    /// that held the change out of the row.
     pub(crate) fn set_conflicts(
         &mut self,
         table: &str,
         row: &str,
-        group: &str,
-        losers: &[&crate::sync::Change],
+        listed: &[(&crate::sync::Change, String)],
     ) -> Result<()> {
-        self.tx
-            .prepare_cached("DELETE FROM sync_conflict WHERE row_id = ?1 AND grp = ?2")?
-            .execute(params![row, group])?;
-        let mut stmt = self
-            .tx
-            .prepare_cached("INSERT INTO sync_conflict (tbl, row_id, grp, site, hlc) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-        for c in losers {
-            stmt.execute(params![table, row, group, c.site, c.hlc])?;
+        self.tx.prepare_cached("DELETE FROM sync_conflict WHERE row_id = ?1")?.execute([row])?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO sync_conflict (tbl, row_id, grp, site, hlc, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (c, reason) in listed {
+            stmt.execute(params![table, row, c.group, c.site, c.hlc, reason])?;
         }
         Ok(())
     }

@@ -13,7 +13,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::plan::plan;
-use super::{log, scope, tables, Change, ChangeSet, Conflict, MergeSummary, FORMAT};
+use super::{log, scope, tables, Change, ChangeSet, Conflict, Duplicate, MergeSummary, FORMAT};
 use crate::error::{Error, Result};
 use crate::model::time::Hlc;
 use crate::model::SiteId;
@@ -81,11 +81,12 @@ impl Journal {
             for c in &plan.new {
                 w.log_remote(c)?;
             }
-            // Rows waiting for a row they refer to get another try.
+            // Rows waiting for a row they refer to, and rows with a change held
+            // out by a rule (a later change may make it fit), get another try.
             let mut rows = plan.rows.clone();
             let waiting: Vec<(String, String)> = w
                 .conn()
-                .prepare("SELECT tbl, row_id FROM sync_pending")?
+                .prepare("SELECT tbl, row_id FROM sync_pending UNION SELECT tbl, row_id FROM sync_conflict WHERE reason <> ''")?
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             for (t, r) in waiting {
@@ -143,24 +144,67 @@ impl Journal {
     /// The open conflicts, by table, row and field.
     pub fn conflicts(&self) -> Result<Vec<Conflict>> {
         let conn = self.connection();
-        let fields: Vec<(String, String, String)> = conn
-            .prepare("SELECT DISTINCT tbl, row_id, grp FROM sync_conflict ORDER BY tbl, row_id, grp")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        let listed: Vec<(String, String, String, String, i64, String)> = conn
+            .prepare("SELECT tbl, row_id, grp, site, hlc, reason FROM sync_conflict ORDER BY tbl, row_id, grp, hlc DESC, site DESC")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut out = Vec::new();
-        for (table, row, group) in fields {
-            let changes = log::field_changes(conn, &row, &group)?;
-            let heads = log::heads(&changes);
-            let Some((kept, others)) = heads.split_first() else { continue };
-            out.push(Conflict {
-                table,
-                row,
-                group,
-                kept: (*kept).clone(),
-                others: others.iter().map(|c| (*c).clone()).collect(),
-            });
+        let mut out: Vec<Conflict> = Vec::new();
+        let mut i = 0;
+        while i < listed.len() {
+            let (table, row, group) = (&listed[i].0, &listed[i].1, &listed[i].2);
+            let mut j = i;
+            while j < listed.len() && (&listed[j].0, &listed[j].1, &listed[j].2) == (table, row, group) {
+                j += 1;
+            }
+            let field = log::field_changes(conn, row, group)?;
+            let named = |site: &str, hlc: i64| {
+                field.iter().find(|c| c.site.to_string() == site && c.hlc == hlc && c.group == *group)
+            };
+            let others: Vec<Change> = listed[i..j].iter().filter_map(|l| named(&l.3, l.4).cloned()).collect();
+            let held: Vec<&Change> =
+                listed[i..j].iter().filter(|l| !l.5.is_empty()).filter_map(|l| named(&l.3, l.4)).collect();
+            let rest: Vec<&Change> = field.iter().filter(|c| !held.iter().any(|h| h.id() == c.id())).collect();
+            let kept = log::heads_of(&rest).first().map(|c| (*c).clone());
+            if let Some(kept) = kept {
+                out.push(Conflict {
+                    table: table.clone(),
+                    row: row.clone(),
+                    group: group.clone(),
+                    rule: listed[i..j].iter().map(|l| l.5.clone()).find(|r| !r.is_empty()),
+                    kept,
+                    others,
+                });
+            }
+            i = j;
         }
         Ok(out)
+    }
+
+    /// Rows that two sites made without knowing of each other and that a
+    /// rule of local work forbids together: two open courses of one kind
+    /// for one client, one CPR number on two clients, two revisions of one
+    /// plan with the same number. Computed from the rows, so every site with
+    /// the same rows lists the same; settled by ordinary work (closing one
+    /// course, correcting a CPR number).
+    pub fn duplicates(&self) -> Result<Vec<Duplicate>> {
+        let sql = "SELECT 'course_open', group_concat(id, ' ') FROM (SELECT id, client_id, kind FROM course WHERE end_on IS NULL ORDER BY id)
+                   GROUP BY client_id, kind HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'client_cpr', group_concat(id, ' ') FROM (SELECT id, cpr FROM client WHERE cpr IS NOT NULL ORDER BY id)
+                   GROUP BY cpr HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'plan_revision', group_concat(id, ' ') FROM (SELECT id, course_id, revision FROM plan_revision ORDER BY id)
+                   GROUP BY course_id, revision HAVING count(*) > 1
+                   ORDER BY 1, 2";
+        let rows = self
+            .connection()
+            .prepare(sql)?
+            .query_map([], |r| {
+                let ids: String = r.get(1)?;
+                Ok(Duplicate { rule: r.get(0)?, rows: ids.split(' ').map(str::to_string).collect() })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     /// Settle a conflict by keeping one of its values (`keep`: the site and
@@ -222,7 +266,13 @@ pub(crate) fn json_to_sql(v: &serde_json::Value) -> rusqlite::types::Value {
 
 /// Rebuild one row from its log (see the module comment). `false` when the
 /// row must wait (its insert or a row it refers to is not here yet, or the
-/// journal's rules refuse it); it is then listed in `sync_pending`.
+/// journal's rules refuse even its insert); it is then listed in
+/// `sync_pending`.
+///
+/// When the merged row breaks a rule of the journal (a close racing an edit
+/// of the start date: the end before the start), the newest winning change
+/// is held out of the row and listed as a conflict with the rule, and the
+/// row is tried again: the same changes give the same row on every site.
 fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str) -> Result<bool> {
     let all = log::row_changes(w.conn(), row)?;
     let inserts: Vec<Change> = all.iter().filter(|c| c.group.is_empty()).cloned().collect();
@@ -232,41 +282,119 @@ fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str) -> Result<bool> 
         return Ok(false);
     };
     // Two inserts of one id with other content is damage, kept visible.
-    let losers: Vec<&Change> = insert_heads[1..].iter().copied().filter(|c| !c.same_content(first)).collect();
-    w.set_conflicts(desc.name, row, "", &losers)?;
+    let damaged: Vec<(&Change, String)> =
+        insert_heads[1..].iter().copied().filter(|c| !c.same_content(first)).map(|c| (c, String::new())).collect();
     let exists = w
         .conn()
         .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", desc.name))?
         .query_row([row], |_| Ok(()))
         .optional()?
         .is_some();
-    let mut merged = first.value.clone();
-    let mut latest = first;
-    if !desc.append_only {
-        for g in desc.group_names() {
-            let field: Vec<Change> = all.iter().filter(|c| c.group.is_empty() || c.group == g).cloned().collect();
-            let heads = log::heads(&field);
-            let Some(winner) = heads.first().copied() else { continue };
-            for col in desc.group_columns(g) {
-                if let Some(v) = winner.value.get(col) {
-                    merged.insert(col.to_string(), v.clone());
-                }
-            }
-            let losers: Vec<&Change> = heads[1..].iter().copied().filter(|c| !c.group.is_empty()).collect();
-            w.set_conflicts(desc.name, row, g, &losers)?;
-            if winner.order_key() > latest.order_key() {
-                latest = all.iter().find(|c| c.id() == winner.id()).unwrap_or(first);
-            }
-        }
-    } else if exists {
+    if desc.append_only && exists {
+        w.set_conflicts(desc.name, row, &damaged)?;
         w.set_pending(desc.name, row, None)?;
         return Ok(true);
     }
-    for (col, derive) in desc.derived {
-        merged.insert((*col).to_string(), derive(&merged));
+    let mut held_out: Vec<(&Change, String)> = Vec::new();
+    loop {
+        let m = merge_row(desc, &all, first, &held_out);
+        let mut listed = damaged.clone();
+        listed.extend(m.lost.iter().map(|c| (*c, String::new())));
+        listed.extend(held_out.iter().cloned());
+        if let Some(target) = missing_ref(w, desc, row, &m.values)? {
+            w.set_conflicts(desc.name, row, &listed)?;
+            w.set_pending(desc.name, row, Some(target))?;
+            return Ok(false);
+        }
+        let stamps = RowStamps {
+            origin_site: first.site.to_string(),
+            version: m.latest.hlc,
+            created_at: first.at.clone(),
+            created_by: first.staff.clone(),
+            changed_at: m.latest.at.clone(),
+            changed_by: m.latest.staff.clone(),
+        };
+        let outcome = if exists && unchanged(w, desc, row, &m.values, &stamps)? {
+            Ok(())
+        } else {
+            w.put_row(desc, row, &m.values, &stamps, exists)?
+        };
+        match outcome {
+            Ok(()) => {
+                w.set_conflicts(desc.name, row, &listed)?;
+                w.set_pending(desc.name, row, None)?;
+                return Ok(true);
+            }
+            Err(reason) => {
+                let newest = m.winners.iter().copied().filter(|c| !c.group.is_empty()).max_by_key(|c| c.order_key());
+                match newest {
+                    Some(c) => held_out.push((c, reason)),
+                    None => {
+                        w.set_conflicts(desc.name, row, &listed)?;
+                        w.set_pending(desc.name, row, Some(&reason))?;
+                        return Ok(false);
+                    }
+                }
+            }
+        }
     }
+}
+
+/// A row as its changes make it.
+struct Merged<'a> {
+    values: serde_json::Map<String, serde_json::Value>,
+    /// The change whose stamps the row carries as its last change.
+    latest: &'a Change,
+    /// The winner of each group.
+    winners: Vec<&'a Change>,
+    /// Heads that lost to a concurrent head.
+    lost: Vec<&'a Change>,
+}
+
+fn merge_row<'a>(
+    desc: &tables::Table,
+    all: &'a [Change],
+    first: &'a Change,
+    held_out: &[(&'a Change, String)],
+) -> Merged<'a> {
+    let mut m = Merged { values: first.value.clone(), latest: first, winners: Vec::new(), lost: Vec::new() };
+    if !desc.append_only {
+        for g in desc.group_names() {
+            let field: Vec<&'a Change> = all
+                .iter()
+                .filter(|c| c.group.is_empty() || c.group == g)
+                .filter(|c| !held_out.iter().any(|(h, _)| h.id() == c.id()))
+                .collect();
+            let heads = log::heads_of(&field);
+            let Some(winner) = heads.first().copied() else { continue };
+            for col in desc.group_columns(g) {
+                if let Some(v) = winner.value.get(col) {
+                    m.values.insert(col.to_string(), v.clone());
+                }
+            }
+            m.lost.extend(heads[1..].iter().copied().filter(|c| !c.group.is_empty()));
+            m.winners.push(winner);
+            if winner.order_key() > m.latest.order_key() {
+                m.latest = winner;
+            }
+        }
+    }
+    for (col, derive) in desc.derived {
+        let v = derive(&m.values);
+        m.values.insert((*col).to_string(), v);
+    }
+    m
+}
+
+/// The table a row refers to that does not hold the row referred to.
+fn missing_ref(
+    w: &Writer<'_>,
+    desc: &tables::Table,
+    row: &str,
+    values: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Option<&'static str>> {
     for (col, target) in desc.refs {
-        let Some(serde_json::Value::String(id)) = merged.get(*col) else { continue };
+        let Some(serde_json::Value::String(id)) = values.get(*col) else { continue };
         if id == row && *target == desc.name {
             continue;
         }
@@ -277,32 +405,10 @@ fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str) -> Result<bool> 
             .optional()?
             .is_some();
         if !found {
-            w.set_pending(desc.name, row, Some(target))?;
-            return Ok(false);
+            return Ok(Some(target));
         }
     }
-    let stamps = RowStamps {
-        origin_site: first.site.to_string(),
-        version: latest.hlc,
-        created_at: first.at.clone(),
-        created_by: first.staff.clone(),
-        changed_at: latest.at.clone(),
-        changed_by: latest.staff.clone(),
-    };
-    if exists && unchanged(w, desc, row, &merged, &stamps)? {
-        w.set_pending(desc.name, row, None)?;
-        return Ok(true);
-    }
-    match w.put_row(desc, row, &merged, &stamps, exists)? {
-        Ok(()) => {
-            w.set_pending(desc.name, row, None)?;
-            Ok(true)
-        }
-        Err(reason) => {
-            w.set_pending(desc.name, row, Some(&reason))?;
-            Ok(false)
-        }
-    }
+    Ok(None)
 }
 
 /// Does the stored row already hold exactly these values and stamps?

@@ -95,10 +95,14 @@ fn bump(seen: &mut Seen, site: &str, hlc: i64) {
 /// The heads of a field: the changes no other change of it has seen, the
 /// winner (highest clock, then highest site id) first.
 pub fn heads(changes: &[Change]) -> Vec<&Change> {
-    let mut heads: Vec<&Change> = changes
-        .iter()
-        .filter(|c| !changes.iter().any(|d| !std::ptr::eq(*c, d) && d.id() != c.id() && saw(d, c)))
-        .collect();
+    let refs: Vec<&Change> = changes.iter().collect();
+    heads_of(&refs)
+}
+
+/// `heads` over borrowed changes.
+pub fn heads_of<'a>(changes: &[&'a Change]) -> Vec<&'a Change> {
+    let mut heads: Vec<&'a Change> =
+        changes.iter().copied().filter(|c| !changes.iter().any(|d| d.id() != c.id() && saw(d, c))).collect();
     heads.sort_by_key(|c| std::cmp::Reverse(c.order_key()));
     heads.dedup_by(|a, b| a.id() == b.id());
     heads

@@ -95,15 +95,26 @@ pub struct ChangeSet {
 }
 
 /// An open conflict: a field two sites changed without knowing of each
-/// other. `kept` is the value in the row (the winner), `others` the values
-/// that lost, newest first.
+/// other, or a change held out of its row because the merged row broke a
+/// rule of the journal (`rule` names it). `kept` is the value in the row,
+/// `others` the values that lost or were held out, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Conflict {
     pub table: String,
     pub row: String,
     pub group: String,
+    pub rule: Option<String>,
     pub kept: Change,
     pub others: Vec<Change>,
+}
+
+/// Rows made on two sites that a rule of local work forbids together
+/// (`Journal::duplicates`): `rule` is `course_open`, `client_cpr` or
+/// `plan_revision`, `rows` the ids, sorted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Duplicate {
+    pub rule: String,
+    pub rows: Vec<String>,
 }
 
 /// What a merge did.

@@ -617,3 +617,62 @@ proptest! {
         run(&offsets, &steps)?;
     }
 }
+
+#[test]
+fn a_close_racing_a_start_is_held_out_by_the_rule_the_same_way_on_both_sites() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Kapløb Knudsen");
+    let owner = faxe.ctx.staff;
+    let course = faxe.j.enrol(&faxe.ctx, &course_record(id, "alcohol", "2026-11-01", None, owner)).unwrap();
+    send(&mut faxe, &mut stevns);
+    // Faxe starts the course on the 20th; Stevns, not knowing, closes it as
+    // a no-show on the 10th: together the end would lie before the start.
+    faxe.j.start_course(&faxe.ctx, course, date("2026-11-20")).unwrap();
+    stevns.clock.advance(Duration::minutes(1));
+    stevns.j.close_course(&stevns.ctx, course, date("2026-11-10"), "no_show").unwrap();
+    send(&mut faxe, &mut stevns);
+    send(&mut stevns, &mut faxe);
+    send(&mut faxe, &mut stevns);
+    assert_eq!(content(&faxe.j), content(&stevns.j));
+    assert_eq!(conflicts(&faxe.j), conflicts(&stevns.j));
+    let list = faxe.j.conflicts().unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0].group, "end_on");
+    assert!(list[0].rule.is_some(), "held out by a rule: {list:?}");
+    // The later change (Stevns' close) waits for a person; the start stands.
+    let row: (Option<String>, Option<String>, String) = faxe
+        .j
+        .connection()
+        .query_row("SELECT start_on, end_on, status FROM course WHERE id = ?1", [course], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(row, (Some("2026-11-20".into()), None, "active".into()));
+    for s in [&faxe, &stevns] {
+        assert!(fk_clean(&s.j));
+    }
+}
+
+#[test]
+fn two_open_courses_of_one_kind_or_one_cpr_on_two_clients_made_apart_are_listed_on_both_sites() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Dobbelt Dahl");
+    send(&mut faxe, &mut stevns);
+    let (fo, so) = (faxe.ctx.staff, stevns.ctx.staff);
+    faxe.j.enrol(&faxe.ctx, &course_record(id, "alcohol", "2026-11-02", None, fo)).unwrap();
+    stevns.j.enrol(&stevns.ctx, &course_record(id, "alcohol", "2026-11-03", None, so)).unwrap();
+    let cpr = Some(Cpr::parse("151291-1237").unwrap());
+    faxe.j.add_client(&faxe.ctx, &ClientRecord { cpr: cpr.clone(), ..client_record("Tvilling Tvede", None) }).unwrap();
+    stevns.j.add_client(&stevns.ctx, &ClientRecord { cpr, ..client_record("Tvilling Tvede", None) }).unwrap();
+    send(&mut faxe, &mut stevns);
+    send(&mut stevns, &mut faxe);
+    assert_eq!(content(&faxe.j), content(&stevns.j));
+    let listed = faxe.j.duplicates().unwrap();
+    assert_eq!(listed, stevns.j.duplicates().unwrap());
+    let rules: Vec<&str> = listed.iter().map(|d| d.rule.as_str()).collect();
+    assert_eq!(rules, vec!["client_cpr", "course_open"]);
+    assert!(listed.iter().all(|d| d.rows.len() == 2));
+    // Local work still refuses a second open course.
+    let err = faxe.j.enrol(&faxe.ctx, &course_record(id, "alcohol", "2026-11-04", None, fo)).unwrap_err();
+    assert_eq!(err.code(), "course_already_open");
+}

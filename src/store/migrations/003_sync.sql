@@ -30,16 +30,27 @@ CREATE TABLE sync_change (
 CREATE INDEX sync_change_row ON sync_change (row_id, grp);
 
 -- The open conflicts: for a field whose log has more than one head (changes
--- that did not know of each other), every head but the winner. Derived from
--- the log, so every site that holds the same changes lists the same.
+-- that did not know of each other), every head but the winner (reason '');
+-- and changes held out of a row because the merged row broke a rule of the
+-- journal (reason: the rule). Derived from the log, so every site that
+-- holds the same changes lists the same.
 CREATE TABLE sync_conflict (
     tbl    TEXT NOT NULL,
     row_id TEXT NOT NULL,
     grp    TEXT NOT NULL,
     site   TEXT NOT NULL,
     hlc    INTEGER NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (row_id, grp, site, hlc)
 ) STRICT, WITHOUT ROWID;
+CREATE INDEX sync_conflict_reason ON sync_conflict (reason) WHERE reason <> '';
+
+-- Two sites can each open a course of the same kind for one client without
+-- knowing of the other: a unique index would refuse the second and the
+-- merge would differ by arrival order. One open course per kind stays a
+-- rule of local work (care.rs); two that arrive together are listed.
+DROP INDEX course_one_open_per_kind;
+CREATE INDEX course_open_per_kind ON course (client_id, kind) WHERE end_on IS NULL;
 
 -- Rows whose changes are in the log but that cannot be in their table yet
 -- (a row they refer to has not arrived); rebuilt when it does.
