@@ -1060,6 +1060,16 @@ CREATE TABLE sync_pending (
     reason TEXT NOT NULL
 ) STRICT;
 
+-- The rows each partner has been sent because they are in its scope, and
+-- the position of our log when they first were: a row the partner has not
+-- confirmed receiving (since_seq after its confirmation) is sent whole again.
+CREATE TABLE sync_scope (
+    site      TEXT NOT NULL,
+    row_id    TEXT NOT NULL,
+    since_seq INTEGER NOT NULL,
+    PRIMARY KEY (site, row_id)
+) STRICT, WITHOUT ROWID;
+
 -- What has been exchanged with each partner site: the highest seq of our
 -- log the partner has confirmed (sent_acked), and the highest seq of the
 -- partner's log we hold completely (received_upto).

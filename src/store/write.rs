@@ -482,6 +482,17 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
+    /// Note rows as sent to a partner's scope from log position `seq` on.
+    pub(crate) fn add_scope_rows(&mut self, site: SiteId, rows: &[&str], seq: i64) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO sync_scope (site, row_id, since_seq) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        )?;
+        for r in rows {
+            stmt.execute(params![site, r, seq])?;
+        }
+        Ok(())
+    }
+
     /// Record what has been exchanged with a partner site (never lowered).
     pub(crate) fn set_peer(&mut self, site: SiteId, sent_acked: i64, received_upto: i64) -> Result<()> {
         self.tx

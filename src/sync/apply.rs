@@ -10,7 +10,7 @@
 //! the set of changes held, any order of arrival, with duplicates, ends in
 //! the same rows and the same conflict list.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 
 use super::plan::plan;
 use super::{log, scope, tables, Change, ChangeSet, Conflict, Duplicate, MergeSummary, FORMAT};
@@ -23,53 +23,85 @@ use crate::store::{Ctx, Journal, Writer};
 
 impl Journal {
     /// The changes to send `to`: everything in this journal's log after what
-    /// `to` has confirmed, within its scope. Changes `to` made itself go
-    /// back too (it counts them as known): that is how a journal learns that
-    /// a copy of it writes under its site id elsewhere.
+    /// `to` has confirmed, within its scope (`scope`), and every change of a
+    /// row that entered its scope since (a person who comes into scope brings
+    /// their existing record, not only what changed after). Changes `to`
+    /// made itself go back too (it counts them as known): that is how a
+    /// journal learns that a copy of it writes under its site id elsewhere.
     pub fn export_changes(&mut self, ctx: &Ctx, to: SiteId) -> Result<ChangeSet> {
         self.authorize(ctx, Action::Export)?;
-        let conn = self.connection();
-        let (acked, received): (i64, i64) = conn
-            .query_row("SELECT sent_acked, received_upto FROM sync_peer WHERE site = ?1", [to], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?
-            .unwrap_or((0, 0));
-        let upto: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM sync_change", [], |r| r.get(0))?;
-        let mut changes = Vec::new();
-        {
-            let mut stmt = conn.prepare(
-                "SELECT site, hlc, tbl, row_id, grp, value, seen, at, staff FROM sync_change
-                 WHERE seq > ?1 ORDER BY seq",
-            )?;
-            let rows = stmt.query_map(params![acked], log::read_change)?;
-            for c in rows {
-                let c = c??;
-                if scope::may_send(conn, &c)? {
-                    changes.push(c);
+        let own = self.site();
+        self.write(ctx, |w| {
+            let conn = w.conn();
+            let (acked, received): (i64, i64) = conn
+                .query_row("SELECT sent_acked, received_upto FROM sync_peer WHERE site = ?1", [to], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?
+                .unwrap_or((0, 0));
+            let upto: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM sync_change", [], |r| r.get(0))?;
+            let scope_rows = match scope::partner_municipality(conn, to)? {
+                Some(m) => Some(scope::rows_in_scope(conn, &m)?),
+                None => None,
+            };
+            let in_scope: std::collections::HashSet<&str> =
+                scope_rows.iter().flat_map(|m| m.values()).flatten().map(String::as_str).collect();
+            // Rows the partner holds for certain: sent in a set it confirmed.
+            let mut known_rows: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+            {
+                let mut stmt = conn.prepare("SELECT row_id, since_seq FROM sync_scope WHERE site = ?1")?;
+                for r in stmt.query_map([to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+                    let (row, since) = r?;
+                    known_rows.insert(row, since);
                 }
             }
-        }
-        let clock: String = conn.query_row("SELECT value FROM journal_meta WHERE key = 'hlc'", [], |r| r.get(0))?;
-        let clock = Hlc::parse(&clock).map_err(|_| Error::ClockDamaged)?;
-        let from_name: String = conn.query_row("SELECT name FROM site WHERE id = ?1", [self.site()], |r| r.get(0))?;
-        let set = ChangeSet {
-            format: FORMAT,
-            from: self.site(),
-            from_name,
-            to,
-            from_seq: acked + 1,
-            upto_seq: upto.max(acked),
-            ack: received,
-            clock: clock.0,
-            changes,
-        };
-        let detail = format!("changes={} to={to}", set.changes.len());
-        self.write(ctx, |w| {
-            w.audit(AuditAction::Export, None, Some("sync_change"), Some(detail));
-            Ok(())
-        })?;
-        Ok(set)
+            let delivered = |row: &str| known_rows.get(row).is_some_and(|since| *since <= acked);
+            let mut changes = Vec::new();
+            {
+                let mut stmt = conn.prepare(
+                    "SELECT seq, site, hlc, tbl, row_id, grp, value, seen, at, staff FROM sync_change ORDER BY seq",
+                )?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    let seq: i64 = r.get(0)?;
+                    let row: String = r.get(5)?;
+                    let entering = in_scope.contains(row.as_str()) && !delivered(&row);
+                    if seq <= acked && !entering {
+                        continue;
+                    }
+                    let c = change_at(r)?;
+                    let sent = match &scope_rows {
+                        Some(rows) => scope::reduce(&c, rows),
+                        None => scope::organisation_only(&c).then_some(c),
+                    };
+                    changes.extend(sent);
+                }
+            }
+            let added: Vec<&str> = in_scope.iter().copied().filter(|r| !known_rows.contains_key(*r)).collect();
+            w.add_scope_rows(to, &added, upto)?;
+            let clock: String =
+                w.conn().query_row("SELECT value FROM journal_meta WHERE key = 'hlc'", [], |r| r.get(0))?;
+            let clock = Hlc::parse(&clock).map_err(|_| Error::ClockDamaged)?;
+            let from_name: String = w.conn().query_row("SELECT name FROM site WHERE id = ?1", [own], |r| r.get(0))?;
+            let set = ChangeSet {
+                format: FORMAT,
+                from: own,
+                from_name,
+                to,
+                from_seq: acked + 1,
+                upto_seq: upto.max(acked),
+                ack: received,
+                clock: clock.0,
+                changes,
+            };
+            w.audit(
+                AuditAction::Export,
+                None,
+                Some("sync_change"),
+                Some(format!("changes={} to={to}", set.changes.len())),
+            );
+            Ok(set)
+        })
     }
 
     /// Merge a partner's change set: all of it or, on any refusal, nothing.
@@ -235,6 +267,26 @@ impl Journal {
         let row = row.to_string();
         self.write(ctx, |w| w.update_resolving(desc.name, &row, &cols, person, entity, group))
     }
+}
+
+/// A change read from a `SELECT seq, site, …` row (the log's columns after
+/// a leading seq).
+fn change_at(r: &rusqlite::Row<'_>) -> Result<Change> {
+    let bad = || Error::Db(rusqlite::Error::InvalidQuery);
+    let site: String = r.get(1)?;
+    let value: String = r.get(6)?;
+    let seen: String = r.get(7)?;
+    Ok(Change {
+        site: site.parse().map_err(|_| bad())?,
+        hlc: r.get(2)?,
+        table: r.get(3)?,
+        row: r.get(4)?,
+        group: r.get(5)?,
+        value: serde_json::from_str(&value).map_err(|_| bad())?,
+        seen: serde_json::from_str(&seen).map_err(|_| bad())?,
+        at: r.get(8)?,
+        staff: r.get(9)?,
+    })
 }
 
 fn received_upto(w: &Writer<'_>, site: SiteId) -> Result<i64> {

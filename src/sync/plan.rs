@@ -63,6 +63,9 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
         seen_in_set.insert((c.site, c.hlc, c.group.clone()), c);
         let held = lookup.query_row(params![c.site, c.hlc, c.group], super::log::read_change).optional()?;
         match held {
+            // Our own change, echoed: we are its authority (a partner may
+            // hold it reduced to its scope).
+            Some(_) if c.site == own => out.known += 1,
             Some(held) => {
                 if !held?.same_content(c) {
                     return Err(Error::ChangesDamaged { sender: set.from_name.clone() });

@@ -54,8 +54,39 @@ impl Site {
         self.j.merge_changes(&self.ctx, set).unwrap()
     }
 
+    /// A client shared with every unit this journal knows (a consent to
+    /// each), so it is in every partner's scope.
     pub fn client(&mut self, name: &str) -> ClientId {
-        self.j.add_client(&self.ctx, &client_record(name, None)).unwrap()
+        let id = self.j.add_client(&self.ctx, &client_record(name, None)).unwrap();
+        self.consent_to_all(id);
+        id
+    }
+
+    pub fn consent_to_all(&mut self, id: ClientId) -> Vec<ConsentId> {
+        let units: Vec<UnitId> = self
+            .j
+            .connection()
+            .prepare("SELECT id FROM unit ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        units.into_iter().map(|u| self.consent(id, u)).collect()
+    }
+
+    pub fn consent(&mut self, id: ClientId, unit: UnitId) -> ConsentId {
+        let r = ConsentRecord {
+            id: None,
+            client_id: id,
+            scope: "partner_municipality".into(),
+            recipient: "Samarbejdskommunen".into(),
+            to_unit: Some(unit),
+            given_on: date("2026-11-01"),
+            withdrawn_on: None,
+            remarks: None,
+        };
+        self.j.give_consent(&self.ctx, &r).unwrap()
     }
 
     pub fn edit(&mut self, id: ClientId, f: impl FnOnce(&mut ClientRecord)) {
@@ -404,7 +435,20 @@ fn changes_written_under_this_sites_own_id_by_another_journal_reveal_a_copied_jo
     let copy_path = stevns._dir.path().join("copy.journal");
     stevns.j.connection().execute("VACUUM INTO ?1", [copy_path.to_str().unwrap()]).unwrap();
     let mut copy = Journal::open(&copy_path).unwrap();
-    copy.add_client(&stevns.ctx, &client_record("Kopi Kopisen", None)).unwrap();
+    let id = copy.add_client(&stevns.ctx, &client_record("Kopi Kopisen", None)).unwrap();
+    let faxe_unit = faxe.j.unit();
+    let consent = ConsentRecord {
+        id: None,
+        client_id: id,
+        scope: "partner_municipality".into(),
+        recipient: "Faxe".into(),
+        to_unit: Some(faxe_unit),
+        given_on: date("2026-11-01"),
+        withdrawn_on: None,
+        remarks: None,
+    };
+    copy.give_consent(&stevns.ctx, &consent).unwrap();
+    copy.give_consent(&stevns.ctx, &ConsentRecord { to_unit: Some(stevns.j.unit()), ..consent }).unwrap();
     let set = copy.export_changes(&stevns.ctx, faxe.j.site()).unwrap();
     faxe.merge(&set);
     // Faxe passes the copy's change back to the real Stevns.
@@ -591,7 +635,7 @@ fn full_rounds(sites: &mut [Site]) {
 }
 
 fn cases() -> u32 {
-    std::env::var("TOVHOLDER_SYNC_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48)
+    std::env::var("TOVHOLDER_SYNC_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96)
 }
 
 proptest! {
@@ -662,8 +706,13 @@ fn two_open_courses_of_one_kind_or_one_cpr_on_two_clients_made_apart_are_listed_
     faxe.j.enrol(&faxe.ctx, &course_record(id, "alcohol", "2026-11-02", None, fo)).unwrap();
     stevns.j.enrol(&stevns.ctx, &course_record(id, "alcohol", "2026-11-03", None, so)).unwrap();
     let cpr = Some(Cpr::parse("151291-1237").unwrap());
-    faxe.j.add_client(&faxe.ctx, &ClientRecord { cpr: cpr.clone(), ..client_record("Tvilling Tvede", None) }).unwrap();
-    stevns.j.add_client(&stevns.ctx, &ClientRecord { cpr, ..client_record("Tvilling Tvede", None) }).unwrap();
+    let a = faxe
+        .j
+        .add_client(&faxe.ctx, &ClientRecord { cpr: cpr.clone(), ..client_record("Tvilling Tvede", None) })
+        .unwrap();
+    faxe.consent_to_all(a);
+    let b = stevns.j.add_client(&stevns.ctx, &ClientRecord { cpr, ..client_record("Tvilling Tvede", None) }).unwrap();
+    stevns.consent_to_all(b);
     send(&mut faxe, &mut stevns);
     send(&mut stevns, &mut faxe);
     assert_eq!(content(&faxe.j), content(&stevns.j));
@@ -675,4 +724,217 @@ fn two_open_courses_of_one_kind_or_one_cpr_on_two_clients_made_apart_are_listed_
     // Local work still refuses a second open course.
     let err = faxe.j.enrol(&faxe.ctx, &course_record(id, "alcohol", "2026-11-04", None, fo)).unwrap_err();
     assert_eq!(err.code(), "course_already_open");
+}
+
+// ---- Scope against an oracle ---------------------------------------------
+
+type Rows = Vec<Vec<Option<String>>>;
+
+/// Every row of a table as text columns (`cols` in order).
+fn dump(j: &Journal, table: &str, cols: &str) -> Rows {
+    let n = cols.split(',').count();
+    j.connection()
+        .prepare(&format!("SELECT {cols} FROM {table}"))
+        .unwrap()
+        .query_map([], |r| {
+            (0..n)
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => None,
+                        rusqlite::types::ValueRef::Integer(v) => Some(v.to_string()),
+                        rusqlite::types::ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                        _ => None,
+                    })
+                })
+                .collect()
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// The scope rule of SPEC §5 written again, independently of
+/// `sync::scope`: whole tables read into memory and filtered in Rust.
+fn oracle(j: &Journal, m: &str) -> BTreeMap<&'static str, std::collections::BTreeSet<String>> {
+    use std::collections::{BTreeSet, HashSet};
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let units: HashSet<String> =
+        dump(j, "unit", "id, municipality").iter().filter(|r| s(&r[1]) == m).map(|r| s(&r[0])).collect();
+    let prices: HashSet<(String, String)> = dump(j, "agreement_price", "payer, course_kind, setting")
+        .iter()
+        .filter(|r| s(&r[0]) == m)
+        .map(|r| (s(&r[1]), s(&r[2])))
+        .collect();
+    let clients = dump(j, "client", "id, municipality");
+    let courses = dump(j, "course", "id, client_id, paying_municipality, kind, setting");
+    let consents = dump(j, "consent", "client_id, to_unit, withdrawn_on");
+    let settlements = dump(j, "settlement", "id, payer, provider");
+    let lines = dump(j, "settlement_line", "id, settlement_id, client_id");
+    let paid_by: HashSet<String> = settlements.iter().filter(|r| s(&r[1]) == m).map(|r| s(&r[0])).collect();
+    let mut sc: HashSet<String> = HashSet::new();
+    for c in &clients {
+        let id = s(&c[0]);
+        let covered = s(&c[1]) == m
+            && courses.iter().any(|co| s(&co[1]) == id && s(&co[2]) == m && prices.contains(&(s(&co[3]), s(&co[4]))));
+        let consented = consents
+            .iter()
+            .any(|k| s(&k[0]) == id && k[2].is_none() && k[1].as_ref().is_some_and(|u| units.contains(u)));
+        let settled = lines.iter().any(|l| s(&l[2]) == id && paid_by.contains(&s(&l[1])));
+        if covered || consented || settled {
+            sc.insert(id);
+        }
+    }
+    let links = dump(j, "child_link", "id, child_id, client_id");
+    let sk: HashSet<String> = links.iter().filter(|l| sc.contains(&s(&l[2]))).map(|l| s(&l[1])).collect();
+    let notifications = dump(j, "notification", "id, child_id, to_unit");
+    let sn: Vec<&Vec<Option<String>>> = notifications
+        .iter()
+        .filter(|n| n[2].as_ref().is_some_and(|u| units.contains(u)) || sk.contains(&s(&n[1])))
+        .collect();
+    let sco: HashSet<String> = courses.iter().filter(|co| sc.contains(&s(&co[1]))).map(|co| s(&co[0])).collect();
+    let sessions = dump(j, "session", "id, course_id");
+    let sse: HashSet<String> =
+        sessions.iter().filter(|x| x[1].as_ref().is_some_and(|c| sco.contains(c))).map(|x| s(&x[0])).collect();
+    let members = dump(j, "group_member", "id, client_id, child_id");
+    let sgm: HashSet<String> = members
+        .iter()
+        .filter(|x| x[1].as_ref().is_some_and(|c| sc.contains(c)) || x[2].as_ref().is_some_and(|c| sk.contains(c)))
+        .map(|x| s(&x[0]))
+        .collect();
+    let sst: HashSet<String> =
+        settlements.iter().filter(|r| s(&r[1]) == m || s(&r[2]) == m).map(|r| s(&r[0])).collect();
+    let notes = dump(j, "note", "id, client_id, internal, corrects, session_id");
+    let internal: HashSet<String> = notes.iter().filter(|n| s(&n[2]) == "1").map(|n| s(&n[0])).collect();
+
+    let mut out: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    let ids = |table: &str, keep: &dyn Fn(&[Option<String>]) -> bool, cols: &str| -> BTreeSet<String> {
+        dump(j, table, cols).iter().filter(|r| keep(r)).map(|r| s(&r[0])).collect()
+    };
+    let any = |_: &[Option<String>]| true;
+    for t in ["unit", "staff", "activity_group", "agreement_price", "case_review"] {
+        out.insert(t, ids(t, &any, "id"));
+    }
+    out.insert("client", sc.iter().cloned().collect());
+    let mut children: BTreeSet<String> = sk.iter().cloned().collect();
+    children.extend(sn.iter().map(|n| s(&n[1])));
+    out.insert("child", children);
+    out.insert(
+        "child_link",
+        links.iter().filter(|l| sk.contains(&s(&l[1])) && sc.contains(&s(&l[2]))).map(|l| s(&l[0])).collect(),
+    );
+    for t in ["network_person", "emergency_plan"] {
+        out.insert(t, ids(t, &|r| sk.contains(&s(&r[1])), "id, child_id"));
+    }
+    for t in ["referral", "consent"] {
+        out.insert(t, ids(t, &|r| sc.contains(&s(&r[1])), "id, client_id"));
+    }
+    out.insert("course", sco.iter().cloned().collect());
+    for t in ["assessment", "plan_revision", "evaluation", "medication"] {
+        out.insert(t, ids(t, &|r| sco.contains(&s(&r[1])), "id, course_id"));
+    }
+    out.insert("session", sse.iter().cloned().collect());
+    out.insert(
+        "session_participant",
+        ids(
+            "session_participant",
+            &|r| {
+                sse.contains(&s(&r[1]))
+                    && r[2].as_ref().is_none_or(|c| sc.contains(c))
+                    && r[3].as_ref().is_none_or(|c| sk.contains(c))
+            },
+            "id, session_id, client_id, child_id",
+        ),
+    );
+    out.insert(
+        "note",
+        notes
+            .iter()
+            .filter(|n| {
+                sc.contains(&s(&n[1]))
+                    && s(&n[2]) == "0"
+                    && n[3].as_ref().is_none_or(|c| !internal.contains(c))
+                    && n[4].as_ref().is_none_or(|x| sse.contains(x))
+            })
+            .map(|n| s(&n[0]))
+            .collect(),
+    );
+    out.insert("notification", sn.iter().map(|n| s(&n[0])).collect());
+    out.insert("group_member", sgm.iter().cloned().collect());
+    out.insert("group_attendance", ids("group_attendance", &|r| sgm.contains(&s(&r[1])), "id, member_id"));
+    out.insert(
+        "case_review_item",
+        ids("case_review_item", &|r| sc.contains(&s(&r[1])) && sk.contains(&s(&r[2])), "id, client_id, child_id"),
+    );
+    out.insert("settlement", sst.iter().cloned().collect());
+    out.insert(
+        "settlement_line",
+        lines.iter().filter(|l| sst.contains(&s(&l[1])) && sc.contains(&s(&l[2]))).map(|l| s(&l[0])).collect(),
+    );
+    out
+}
+
+#[test]
+fn the_scope_agrees_with_an_independent_oracle_on_generated_journals() {
+    let mut totals: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for seed in [11u64, 12, 13] {
+        let file = tovholder::fixtures::generate(120, seed, date(TODAY));
+        let dir = tempfile::tempdir().unwrap();
+        let setup = Setup { site_name: "Faxe".into(), unit: file.units[0].clone(), first_staff: file.staff[0].clone() };
+        let (mut j, ctx) =
+            Journal::create(&dir.path().join("gen.journal"), &setup, Arc::new(FixedClock::on(date(TODAY)))).unwrap();
+        j.import(&ctx, &file).unwrap();
+        let stevns_family = file.units.iter().find(|u| u.municipality == "0336").unwrap().id.unwrap();
+        // Stevns pays for ambulant alcohol treatment; some clients consent
+        // to Stevns' family department, and some of those withdraw.
+        j.add_agreement_price(
+            &ctx,
+            &AgreementPriceRecord {
+                id: None,
+                payer: "0336".into(),
+                provider: "0320".into(),
+                course_kind: "alcohol".into(),
+                setting: "ambulant".into(),
+                per: PricePer::Month,
+                amount: Money::parse("4.500,00", "amount").unwrap(),
+                valid_from: date("2000-01-01"),
+                valid_to: None,
+            },
+        )
+        .unwrap();
+        let clients: Vec<ClientId> = clients(&j);
+        for (i, c) in clients.iter().enumerate() {
+            if i % 4 == 0 {
+                let r = ConsentRecord {
+                    id: None,
+                    client_id: *c,
+                    scope: "family_department".into(),
+                    recipient: "Stevns Center Familie".into(),
+                    to_unit: Some(stevns_family),
+                    given_on: date("2026-01-05"),
+                    withdrawn_on: None,
+                    remarks: None,
+                };
+                let k = j.give_consent(&ctx, &r).unwrap();
+                if i % 8 == 0 {
+                    j.withdraw_consent(&ctx, k, date("2026-06-01")).unwrap();
+                }
+            }
+        }
+        let got = tovholder::sync::scope::rows_in_scope(j.connection(), "0336").unwrap();
+        let want = oracle(&j, "0336");
+        for (t, rows) in &want {
+            assert_eq!(got.get(t), Some(rows), "seed {seed}, table {t}");
+        }
+        assert_eq!(got.len(), want.len());
+        for t in ["client", "child", "note", "notification", "session_participant"] {
+            let all: i64 = j.connection().query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).unwrap();
+            let e = totals.entry(t).or_insert((0, 0));
+            e.0 += got[t].len() as i64;
+            e.1 += all;
+        }
+    }
+    // The cases are not trivial: some of everything, never all.
+    for (t, (some, all)) in totals {
+        assert!(some > 0 && some < all, "{t}: {some} of {all} in scope");
+    }
 }
