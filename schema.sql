@@ -1070,6 +1070,15 @@ CREATE TABLE sync_scope (
     PRIMARY KEY (site, row_id)
 ) STRICT, WITHOUT ROWID;
 
+-- Rows removed because they left this site's scope (a partner's revocation),
+-- with the partner's clock when it revoked them: changes of the row up to
+-- then are ignored if an old change set brings them again.
+CREATE TABLE sync_revoked (
+    row_id TEXT PRIMARY KEY,
+    tbl    TEXT NOT NULL,
+    hlc    INTEGER NOT NULL
+) STRICT;
+
 -- What has been exchanged with each partner site: the highest seq of our
 -- log the partner has confirmed (sent_acked), and the highest seq of the
 -- partner's log we hold completely (received_upto).

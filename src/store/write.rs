@@ -482,6 +482,51 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
+    /// Remove a row a partner revoked, with its changes, conflicts and
+    /// waiting mark, and keep the marker. `false` (nothing removed) when a
+    /// row of this journal still refers to it.
+    pub(crate) fn remove_revoked(&mut self, table: &'static str, row: &str, hlc: i64) -> Result<bool> {
+        match self.tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [row]) {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                return Ok(false)
+            }
+            Err(e) => return Err(e.into()),
+        }
+        for sql in [
+            "DELETE FROM sync_change WHERE row_id = ?1",
+            "DELETE FROM sync_conflict WHERE row_id = ?1",
+            "DELETE FROM sync_pending WHERE row_id = ?1",
+        ] {
+            self.tx.prepare_cached(sql)?.execute([row])?;
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sync_revoked (row_id, tbl, hlc) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (row_id) DO UPDATE SET hlc = max(hlc, excluded.hlc)",
+            )?
+            .execute(params![row, table, hlc])?;
+        self.rows += 1;
+        Ok(true)
+    }
+
+    /// Lift the marker of a revoked row that entered scope again.
+    pub(crate) fn lift_revoked(&mut self, row: &str, newer_than: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM sync_revoked WHERE row_id = ?1 AND hlc < ?2")?
+            .execute(params![row, newer_than])?;
+        Ok(())
+    }
+
+    /// Forget rows as sent to a partner (they left its scope).
+    pub(crate) fn remove_scope_rows(&mut self, site: SiteId, rows: &[String]) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached("DELETE FROM sync_scope WHERE site = ?1 AND row_id = ?2")?;
+        for r in rows {
+            stmt.execute(params![site, r])?;
+        }
+        Ok(())
+    }
+
     /// Note rows as sent to a partner's scope from log position `seq` on.
     pub(crate) fn add_scope_rows(&mut self, site: SiteId, rows: &[&str], seq: i64) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(

@@ -13,7 +13,7 @@
 use rusqlite::OptionalExtension;
 
 use super::plan::plan;
-use super::{log, scope, tables, Change, ChangeSet, Conflict, Duplicate, MergeSummary, FORMAT};
+use super::{log, scope, tables, Change, ChangeSet, Conflict, Duplicate, MergeSummary, Revocation, FORMAT};
 use crate::error::{Error, Result};
 use crate::model::time::Hlc;
 use crate::model::SiteId;
@@ -78,7 +78,28 @@ impl Journal {
                 }
             }
             let added: Vec<&str> = in_scope.iter().copied().filter(|r| !known_rows.contains_key(*r)).collect();
+            let entering: Vec<String> =
+                in_scope.iter().copied().filter(|r| !delivered(r)).map(str::to_string).collect();
+            // Rows sent before that have left the scope: revoked.
+            let left: Vec<String> = match &scope_rows {
+                Some(_) => known_rows.keys().filter(|r| !in_scope.contains(r.as_str())).cloned().collect(),
+                None => Vec::new(),
+            };
+            let mut revoked = Vec::new();
+            for row in &left {
+                let table: Option<String> = w
+                    .conn()
+                    .query_row("SELECT tbl FROM sync_change WHERE row_id = ?1 LIMIT 1", [row], |r| r.get(0))
+                    .optional()?;
+                if let Some(table) = table {
+                    revoked.push(Revocation { table, row: row.clone() });
+                }
+            }
+            revoked.sort_by(|a, b| (&a.table, &a.row).cmp(&(&b.table, &b.row)));
+            let mut entering = entering;
+            entering.sort();
             w.add_scope_rows(to, &added, upto)?;
+            w.remove_scope_rows(to, &left)?;
             let clock: String =
                 w.conn().query_row("SELECT value FROM journal_meta WHERE key = 'hlc'", [], |r| r.get(0))?;
             let clock = Hlc::parse(&clock).map_err(|_| Error::ClockDamaged)?;
@@ -93,6 +114,8 @@ impl Journal {
                 ack: received,
                 clock: clock.0,
                 changes,
+                entering,
+                revoked,
             };
             w.audit(
                 AuditAction::Export,
@@ -109,8 +132,15 @@ impl Journal {
         self.authorize(ctx, Action::Import)?;
         let plan = plan(self.connection(), self.site(), set, ctx.clock.now())?;
         let from = set.from;
+        let own = self.site();
         self.write_remote(ctx, |w| {
+            for row in &set.entering {
+                w.lift_revoked(row, set.clock)?;
+            }
             for c in &plan.new {
+                if revoked_at(w, &c.row)?.is_some_and(|at| c.hlc <= at) {
+                    continue;
+                }
                 w.log_remote(c)?;
             }
             // Rows waiting for a row they refer to, and rows with a change held
@@ -129,7 +159,12 @@ impl Journal {
             let mut summary = MergeSummary { applied: plan.new.len(), known: plan.known, ..Default::default() };
             // A row can wait for a row later in the same set (a note
             // correcting a note): repeat while rows come free.
-            let mut todo: Vec<(usize, String)> = rows.into_iter().collect();
+            let mut todo: Vec<(usize, String)> = Vec::new();
+            for (pos, row) in rows {
+                if revoked_at(w, &row)?.is_none() {
+                    todo.push((pos, row));
+                }
+            }
             loop {
                 let before = todo.len();
                 let mut still = Vec::new();
@@ -147,6 +182,29 @@ impl Journal {
                 }
             }
             summary.pending = todo.len();
+            // Revocations, children before the rows they refer to. A row this
+            // site made itself is never removed: leaving a partner's scope
+            // is not deleting the owner's record.
+            let mut revoked: Vec<(usize, &Revocation)> = set
+                .revoked
+                .iter()
+                .filter_map(|r| tables::TABLES.iter().position(|t| t.name == r.table).map(|p| (p, r)))
+                .collect();
+            revoked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.row.cmp(&b.1.row)));
+            for (pos, r) in revoked {
+                let desc = &tables::TABLES[pos];
+                let origin: Option<String> = w
+                    .conn()
+                    .prepare_cached(&format!("SELECT origin_site FROM {} WHERE id = ?1", desc.name))?
+                    .query_row([&r.row], |row| row.get(0))
+                    .optional()?;
+                if origin.as_deref() == Some(own.to_string().as_str()) {
+                    continue;
+                }
+                if w.remove_revoked(desc.name, &r.row, set.clock)? {
+                    summary.revoked += 1;
+                }
+            }
             w.observe_clock(plan.clock)?;
             let received = if set.from_seq <= 1 + received_upto(w, from)? { set.upto_seq } else { 0 };
             w.set_peer(from, set.ack, received)?;
@@ -165,8 +223,8 @@ impl Journal {
                 None,
                 Some("sync_change"),
                 Some(format!(
-                    "from={from} applied={} known={} rows={} pending={} conflicts={}",
-                    summary.applied, summary.known, summary.rows, summary.pending, summary.conflicts
+                    "from={from} applied={} known={} rows={} pending={} conflicts={} revoked={}",
+                    summary.applied, summary.known, summary.rows, summary.pending, summary.conflicts, summary.revoked
                 )),
             );
             Ok(summary)
@@ -287,6 +345,14 @@ fn change_at(r: &rusqlite::Row<'_>) -> Result<Change> {
         at: r.get(8)?,
         staff: r.get(9)?,
     })
+}
+
+/// The clock of the partner's revocation of a row this site removed.
+fn revoked_at(w: &Writer<'_>, row: &str) -> Result<Option<i64>> {
+    Ok(w.conn()
+        .prepare_cached("SELECT hlc FROM sync_revoked WHERE row_id = ?1")?
+        .query_row([row], |r| r.get(0))
+        .optional()?)
 }
 
 fn received_upto(w: &Writer<'_>, site: SiteId) -> Result<i64> {

@@ -92,6 +92,22 @@ pub struct ChangeSet {
     /// The sender's hybrid clock when the set was made.
     pub clock: i64,
     pub changes: Vec<Change>,
+    /// Rows sent whole because they entered the recipient's scope: they lift
+    /// an earlier revocation older than `clock`.
+    #[serde(default)]
+    pub entering: Vec<String>,
+    /// Rows that left the recipient's scope (a withdrawn consent): the
+    /// recipient removes what it holds of them (never its own rows) and
+    /// keeps a marker so an older change set cannot bring them back.
+    #[serde(default)]
+    pub revoked: Vec<Revocation>,
+}
+
+/// A row the recipient may no longer hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    pub table: String,
+    pub row: String,
 }
 
 /// An open conflict: a field two sites changed without knowing of each
@@ -130,4 +146,6 @@ pub struct MergeSummary {
     pub pending: usize,
     /// Open conflicts in the journal after the merge.
     pub conflicts: usize,
+    /// Rows removed because they left this site's scope.
+    pub revoked: usize,
 }

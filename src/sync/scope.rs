@@ -96,12 +96,19 @@ pub fn rows_in_scope(conn: &Connection, municipality: &str) -> Result<BTreeMap<&
     Ok(out)
 }
 
-/// The municipality of a partner site: that of the units it owns (made).
-/// `None` while the partner's organisation has not arrived.
+/// The municipality of a partner site: that of the units it made (an
+/// insert of the unit by that site is in the log, even where another site
+/// registered the same unit first). `None` while the partner's
+/// organisation has not arrived.
 pub fn partner_municipality(conn: &Connection, site: SiteId) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn
-        .query_row("SELECT municipality FROM unit WHERE origin_site = ?1 ORDER BY id LIMIT 1", [site], |r| r.get(0))
+        .query_row(
+            "SELECT u.municipality FROM sync_change c JOIN unit u ON u.id = c.row_id
+             WHERE c.site = ?1 AND c.tbl = 'unit' AND c.grp = '' ORDER BY c.hlc LIMIT 1",
+            [site],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 

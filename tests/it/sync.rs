@@ -95,18 +95,29 @@ impl Site {
         self.j.update_client(&self.ctx, id, &r).unwrap();
     }
 
+    /// The client's form as stored (what a person edits and saves whole).
     pub fn record(&self, id: ClientId) -> ClientRecord {
         let c = self.j.connection();
-        c.query_row("SELECT name, municipality, address, phone, email FROM client WHERE id = ?1", [id], |r| {
-            Ok(ClientRecord {
-                name: r.get(0)?,
-                municipality: r.get(1)?,
-                address: r.get(2)?,
-                phone: r.get(3)?,
-                email: r.get(4)?,
-                ..client_record("x", None)
-            })
-        })
+        c.query_row(
+            "SELECT name, municipality, address, phone, email, cpr, anonymous, birth_date, sex FROM client WHERE id = ?1",
+            [id],
+            |r| {
+                let cpr: Option<String> = r.get(5)?;
+                let sex: Option<String> = r.get(8)?;
+                Ok(ClientRecord {
+                    id: None,
+                    name: r.get(0)?,
+                    municipality: r.get(1)?,
+                    address: r.get(2)?,
+                    phone: r.get(3)?,
+                    email: r.get(4)?,
+                    cpr: cpr.map(|c| Cpr::parse(&c).unwrap()),
+                    anonymous: r.get(6)?,
+                    birth_date: r.get(7)?,
+                    sex: sex.map(|s| serde_json::from_str(&format!("\"{s}\"")).unwrap()),
+                })
+            },
+        )
         .unwrap()
     }
 
@@ -937,4 +948,177 @@ fn the_scope_agrees_with_an_independent_oracle_on_generated_journals() {
     for (t, (some, all)) in totals {
         assert!(some > 0 && some < all, "{t}: {some} of {all} in scope");
     }
+}
+
+// ---- Revocation ----------------------------------------------------------
+
+fn count_rows(j: &Journal, table: &str, id: &str) -> i64 {
+    j.connection().query_row(&format!("SELECT count(*) FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_withdrawn_consent_removes_the_partners_copy_for_good_and_never_the_owners_record() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.j.add_client(&faxe.ctx, &client_record("Trukket Tilbage", None)).unwrap();
+    let stevns_unit = stevns.j.unit();
+    let consent = faxe.consent(id, stevns_unit);
+    let n = faxe.j.add_note(&faxe.ctx, &note(id, "2026-11-02", "Samtale om samarbejdet.")).unwrap();
+    let first = faxe.changes_for(&stevns);
+    stevns.merge(&first);
+    assert_eq!(count_rows(&stevns.j, "client", &id.to_string()), 1);
+    assert_eq!(count_rows(&stevns.j, "note", &n.to_string()), 1);
+
+    faxe.j.withdraw_consent(&faxe.ctx, consent, date("2026-11-20")).unwrap();
+    let set = faxe.changes_for(&stevns);
+    assert!(set.revoked.iter().any(|r| r.row == id.to_string()), "{:?}", set.revoked);
+    let s = stevns.merge(&set);
+    assert!(s.revoked >= 3, "client, consent and note: {s:?}");
+    for (t, r) in [("client", id.to_string()), ("note", n.to_string()), ("consent", consent.to_string())] {
+        assert_eq!(count_rows(&stevns.j, t, &r), 0, "{t} removed at the partner");
+        assert_eq!(count_rows(&faxe.j, t, &r), 1, "{t} kept by its owner");
+    }
+    let logged: i64 = stevns
+        .j
+        .connection()
+        .query_row("SELECT count(*) FROM sync_change WHERE row_id = ?1", [id.to_string()], |r| r.get(0))
+        .unwrap();
+    assert_eq!(logged, 0, "nothing of the person stays in the partner's log");
+    assert!(fk_clean(&stevns.j));
+
+    // An old change set sent again does not bring the person back.
+    stevns.merge(&first);
+    assert_eq!(count_rows(&stevns.j, "client", &id.to_string()), 0);
+    // The removal never travels back as a delete of the owner's record.
+    send(&mut stevns, &mut faxe);
+    assert_eq!(count_rows(&faxe.j, "client", &id.to_string()), 1);
+    assert_eq!(count_rows(&faxe.j, "note", &n.to_string()), 1);
+
+    // A new consent brings the existing record again, note included.
+    faxe.clock.advance(Duration::days(1));
+    faxe.consent(id, stevns_unit);
+    send(&mut faxe, &mut stevns);
+    assert_eq!(count_rows(&stevns.j, "client", &id.to_string()), 1);
+    assert_eq!(count_rows(&stevns.j, "note", &n.to_string()), 1);
+}
+
+#[test]
+fn a_notification_to_the_partners_department_travels_without_consent_and_without_the_client() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.j.add_client(&faxe.ctx, &client_record("Uden Samtykke", None)).unwrap();
+    let (child, link) = child_records(id, "Lille Uden", "2018-04-04", "joint", "with_client");
+    let child = faxe.j.add_child(&faxe.ctx, &child, &link).unwrap();
+    let made_by = faxe.ctx.staff;
+    let r = NotificationRecord {
+        id: None,
+        child_id: child,
+        client_id: Some(id),
+        made_on: date("2026-11-10"),
+        made_by,
+        to_unit: Some(stevns.j.unit()),
+        recipient: "Stevns Kommune, familieafdelingen".into(),
+        reason: "Bekymring for barnets trivsel.".into(),
+        answer_received_on: None,
+        answer: None,
+    };
+    let notification = faxe.j.add_notification(&faxe.ctx, &r).unwrap();
+    send(&mut faxe, &mut stevns);
+    assert_eq!(count_rows(&stevns.j, "notification", &notification.to_string()), 1);
+    assert_eq!(count_rows(&stevns.j, "child", &child.to_string()), 1);
+    assert_eq!(count_rows(&stevns.j, "client", &id.to_string()), 0, "the parent is not in scope");
+    let client_there: Option<String> = stevns
+        .j
+        .connection()
+        .query_row("SELECT client_id FROM notification WHERE id = ?1", [notification], |r| r.get(0))
+        .unwrap();
+    assert_eq!(client_there, None, "the row is reduced");
+    assert!(fk_clean(&stevns.j));
+}
+
+// ---- The demo: Faxe and Stevns -------------------------------------------
+
+/// Issue 12 "Done when": a Faxe journal made from the demo and a Stevns
+/// journal (Center Familie), edited independently and exchanging change
+/// sets both ways, end identical within Stevns' scope, with the same-field
+/// edit in both conflict lists and the different-field edits both kept.
+#[test]
+fn faxe_and_stevns_from_the_demo_converge_within_scope_with_one_conflict_and_both_different_fields_kept() {
+    let demo = tovholder::demo::demo_file().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let faxe_clock = Arc::new(FixedClock::on(date(TODAY)));
+    let setup = tovholder::demo::setup_from(&demo).unwrap();
+    let (mut fj, fctx) = Journal::create(&dir.path().join("faxe.journal"), &setup, faxe_clock.clone()).unwrap();
+    fj.import(&fctx, &demo).unwrap();
+    let mut faxe = Site { _dir: tempfile::tempdir().unwrap(), j: fj, ctx: fctx, clock: faxe_clock };
+
+    // Stevns' own journal: its family department, its administrator, and
+    // Søren Klitgaard (SK) with the id the demo gives him.
+    let stevns_unit = demo.units.iter().find(|u| u.municipality == "0336").unwrap().clone();
+    let sk = demo.staff.iter().find(|s| s.initials == "SK").unwrap().clone();
+    let stevns_clock = Arc::new(FixedClock::on(date(TODAY)));
+    stevns_clock.advance(Duration::hours(-2));
+    let admin = StaffRecord {
+        id: None,
+        unit_id: stevns_unit.id.unwrap(),
+        name: "Stevns Administrator".into(),
+        initials: "SA".into(),
+        role: "administrator".into(),
+    };
+    let stevns_setup = Setup { site_name: "Center Familie, Stevns".into(), unit: stevns_unit, first_staff: admin };
+    let (mut sj, sctx) =
+        Journal::create(&dir.path().join("stevns.journal"), &stevns_setup, stevns_clock.clone()).unwrap();
+    sj.add_staff(&sctx, &sk).unwrap();
+    let mut stevns = Site { _dir: tempfile::tempdir().unwrap(), j: sj, ctx: sctx, clock: stevns_clock.clone() };
+    let sk_ctx = Ctx::new(sk.id.unwrap(), stevns_clock.clone());
+
+    send(&mut stevns, &mut faxe);
+    send(&mut faxe, &mut stevns);
+    // A Stevns citizen with consent to Center Familie is in Stevns' scope.
+    let client: ClientId = "00000000-0000-4000-8000-000300000018".parse().unwrap();
+    assert_eq!(stevns.field(client, "name").as_deref(), Some("Michael Skovbo Rask"));
+
+    // Independently: both change the phone; Faxe the address, Stevns the email.
+    faxe.edit(client, |r| {
+        r.phone = Some("20 30 40 50".into());
+        r.address = Some("Algade 3, 4673 Rødvig Stevns".into());
+    });
+    stevns_clock.advance(Duration::hours(3));
+    let mut r = stevns.record(client);
+    r.phone = Some("60 70 80 90".into());
+    r.email = Some("michael@example.dk".into());
+    stevns.j.update_client(&sk_ctx, client, &r).unwrap();
+
+    send(&mut faxe, &mut stevns);
+    send(&mut stevns, &mut faxe);
+    send(&mut faxe, &mut stevns);
+
+    for s in [&faxe, &stevns] {
+        assert_eq!(s.field(client, "address").as_deref(), Some("Algade 3, 4673 Rødvig Stevns"));
+        assert_eq!(s.field(client, "email").as_deref(), Some("michael@example.dk"));
+        assert_eq!(s.field(client, "phone").as_deref(), Some("60 70 80 90"), "the later edit wins");
+        assert!(fk_clean(&s.j));
+    }
+    let listed = conflicts(&faxe.j);
+    assert_eq!(listed, conflicts(&stevns.j));
+    let c = faxe.j.conflicts().unwrap();
+    assert_eq!(c.len(), 1, "{listed:?}");
+    assert_eq!((c[0].row.as_str(), c[0].group.as_str()), (client.to_string().as_str(), "phone"));
+    assert_eq!(c[0].others[0].value.get("phone").and_then(|v| v.as_str()), Some("20 30 40 50"));
+
+    // Identical within scope: every row Stevns may hold is at Stevns exactly
+    // as at Faxe (a notification whose parent is out of scope is reduced).
+    let scope = tovholder::sync::scope::rows_in_scope(faxe.j.connection(), "0336").unwrap();
+    let (fc, sc) = (content(&faxe.j), content(&stevns.j));
+    for t in tables::TABLES {
+        let at_stevns: Vec<&String> = sc[t.name].iter().collect();
+        let expected: Vec<&String> = fc[t.name]
+            .iter()
+            .filter(|row| scope[t.name].iter().any(|id| row.starts_with(&format!("[\"{id}\""))))
+            .collect();
+        if t.name == "notification" {
+            assert_eq!(at_stevns.len(), expected.len());
+            continue;
+        }
+        assert_eq!(at_stevns, expected, "{}", t.name);
+    }
+    assert!(scope["client"].len() >= 3 && scope["client"].len() < demo.clients.len());
 }
