@@ -41,7 +41,7 @@ impl Journal {
                 .unwrap_or((0, 0));
             let upto: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM sync_change", [], |r| r.get(0))?;
             let scope_rows = match scope::partner_municipality(conn, to)? {
-                Some(m) => Some(scope::rows_in_scope(conn, &m)?),
+                Some(m) => Some(scope::rows_in_scope(conn, &m, to)?),
                 None => None,
             };
             let in_scope: std::collections::HashSet<&str> =
@@ -64,7 +64,7 @@ impl Journal {
                 let mut rows = stmt.query([])?;
                 while let Some(r) = rows.next()? {
                     let seq: i64 = r.get(0)?;
-                    let row: String = r.get(5)?;
+                    let row: String = r.get(4)?;
                     let entering = in_scope.contains(row.as_str()) && !delivered(&row);
                     if seq <= acked && !entering {
                         continue;
@@ -232,7 +232,8 @@ impl Journal {
     }
 
     /// The open conflicts, by table, row and field.
-    pub fn conflicts(&self) -> Result<Vec<Conflict>> {
+    pub fn conflicts(&self, ctx: &Ctx) -> Result<Vec<Conflict>> {
+        self.authorize(ctx, Action::Import)?;
         let conn = self.connection();
         let listed: Vec<(String, String, String, String, i64, String)> = conn
             .prepare("SELECT tbl, row_id, grp, site, hlc, reason FROM sync_conflict ORDER BY tbl, row_id, grp, hlc DESC, site DESC")?
@@ -276,7 +277,8 @@ impl Journal {
     /// plan with the same number. Computed from the rows, so every site with
     /// the same rows lists the same; settled by ordinary work (closing one
     /// course, correcting a CPR number).
-    pub fn duplicates(&self) -> Result<Vec<Duplicate>> {
+    pub fn duplicates(&self, ctx: &Ctx) -> Result<Vec<Duplicate>> {
+        self.authorize(ctx, Action::Import)?;
         let sql = "SELECT 'course_open', group_concat(id, ' ') FROM (SELECT id, client_id, kind FROM course WHERE end_on IS NULL ORDER BY id)
                    GROUP BY client_id, kind HAVING count(*) > 1
                    UNION ALL
@@ -303,7 +305,7 @@ impl Journal {
     pub fn resolve_conflict(&mut self, ctx: &Ctx, row: &str, group: &str, keep: (SiteId, i64)) -> Result<()> {
         self.authorize(ctx, Action::Import)?;
         let conflict = self
-            .conflicts()?
+            .conflicts(ctx)?
             .into_iter()
             .find(|c| c.row == row && c.group == group)
             .ok_or(Error::NotFound(crate::error::Entity::Row))?;

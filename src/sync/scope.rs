@@ -9,6 +9,7 @@
 //! - clients with a recorded, not withdrawn consent to a unit of the partner
 //!   municipality (a consent with no recipient unit matches no partner);
 //! - clients on a settlement the partner pays;
+//! - people the partner registered itself (their record goes back to it);
 //! - the children linked to those clients;
 //! - notifications addressed to a unit of the partner, with the child they
 //!   concern, whether or not there is a consent (SPEC §4.4);
@@ -29,7 +30,7 @@ use crate::error::Result;
 use crate::model::SiteId;
 
 /// The persons and units in scope, as SQL tables over `?1` (the partner's
-/// municipality code).
+/// municipality code) and `?2` (its site id).
 const SCOPE_CTE: &str = "WITH
   pu(id) AS (SELECT id FROM unit WHERE municipality = ?1),
   sc(id) AS (
@@ -41,8 +42,10 @@ const SCOPE_CTE: &str = "WITH
       OR EXISTS (SELECT 1 FROM consent k WHERE k.client_id = c.id AND k.withdrawn_on IS NULL
                    AND k.to_unit IN (SELECT id FROM pu))
       OR EXISTS (SELECT 1 FROM settlement_line sl JOIN settlement s ON s.id = sl.settlement_id
-                   WHERE sl.client_id = c.id AND s.payer = ?1)),
-  sk(id) AS (SELECT child_id FROM child_link WHERE client_id IN (SELECT id FROM sc)),
+                   WHERE sl.client_id = c.id AND s.payer = ?1)
+      OR EXISTS (SELECT 1 FROM sync_change x WHERE x.row_id = c.id AND x.grp = '' AND x.site = ?2)),
+  sk(id) AS (SELECT child_id FROM child_link WHERE client_id IN (SELECT id FROM sc)
+             UNION SELECT row_id FROM sync_change WHERE tbl = 'child' AND grp = '' AND site = ?2),
   sn(id) AS (SELECT id FROM notification WHERE to_unit IN (SELECT id FROM pu) OR child_id IN (SELECT id FROM sk)),
   sco(id) AS (SELECT id FROM course WHERE client_id IN (SELECT id FROM sc)),
   sse(id) AS (SELECT id FROM session WHERE course_id IN (SELECT id FROM sco)),
@@ -84,13 +87,21 @@ fn condition(table: &str) -> &'static str {
     }
 }
 
-/// The rows of every exchanged table a partner in `municipality` may hold.
-pub fn rows_in_scope(conn: &Connection, municipality: &str) -> Result<BTreeMap<&'static str, BTreeSet<String>>> {
+/// The rows of every exchanged table the partner site `site` in
+/// `municipality` may hold.
+pub fn rows_in_scope(
+    conn: &Connection,
+    municipality: &str,
+    site: SiteId,
+) -> Result<BTreeMap<&'static str, BTreeSet<String>>> {
     let mut out = BTreeMap::new();
+    let site = site.to_string();
     for t in tables::TABLES {
         let sql = format!("{SCOPE_CTE} SELECT t.id FROM {} t WHERE {}", t.name, condition(t.name));
-        let ids: BTreeSet<String> =
-            conn.prepare(&sql)?.query_map([municipality], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: BTreeSet<String> = conn
+            .prepare(&sql)?
+            .query_map([municipality, site.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         out.insert(t.name, ids);
     }
     Ok(out)

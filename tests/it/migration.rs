@@ -80,8 +80,7 @@ fn a_version_1_journal_is_upgraded_to_the_fresh_schema_and_keeps_its_data() {
     assert_eq!(found.len(), 1);
     // The sync upgrade logged every row the journal held as the insert that
     // made it, stamped with its origin site and version, so it can travel.
-    let logged: Vec<(String, i64, String)> = j
-        .connection()
+    let logged: Vec<(String, i64, String)> = sql(&j)
         .prepare("SELECT tbl, hlc, json_extract(value, '$.name') FROM sync_change WHERE grp = '' ORDER BY hlc")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<String>>(2)?.unwrap_or_default())))
