@@ -162,7 +162,7 @@ pub fn conflicts(s: &Site) -> Vec<String> {
 }
 
 fn fk_clean(j: &Journal) -> bool {
-    sql(&j).prepare("PRAGMA foreign_key_check").unwrap().query([]).unwrap().next().unwrap().is_none()
+    sql(j).prepare("PRAGMA foreign_key_check").unwrap().query([]).unwrap().next().unwrap().is_none()
 }
 
 /// Faxe and Stevns, each with the other's organisation after one exchange
@@ -176,7 +176,7 @@ fn pair() -> (Site, Site) {
 }
 
 fn changes_of(j: &Journal, row: &str) -> Vec<(String, String)> {
-    sql(&j)
+    sql(j)
         .prepare("SELECT grp, value FROM sync_change WHERE row_id = ?1 ORDER BY seq")
         .unwrap()
         .query_map([row], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -296,7 +296,7 @@ fn a_site_three_days_behind_that_edits_after_seeing_the_other_value_wins_with_no
     send(&mut stevns, &mut faxe);
     for s in [&faxe, &stevns] {
         assert_eq!(s.field(id, "phone").as_deref(), Some("22222222"));
-        assert!(conflicts(&s).is_empty(), "sequential is not a conflict");
+        assert!(conflicts(s).is_empty(), "sequential is not a conflict");
     }
     assert_eq!(content(&faxe.j), content(&stevns.j));
 }
@@ -313,7 +313,7 @@ fn two_sites_edit_different_fields_of_one_client_and_both_survive() {
     for s in [&faxe, &stevns] {
         assert_eq!(s.field(id, "phone").as_deref(), Some("33333333"));
         assert_eq!(s.field(id, "address").as_deref(), Some("Strandvejen 1, Store Heddinge"));
-        assert!(conflicts(&s).is_empty());
+        assert!(conflicts(s).is_empty());
     }
     assert_eq!(content(&faxe.j), content(&stevns.j));
 }
@@ -347,7 +347,7 @@ fn the_same_field_edited_on_both_sites_is_one_conflict_the_same_on_both_and_a_re
     send(&mut faxe, &mut stevns);
     for s in [&faxe, &stevns] {
         assert_eq!(s.field(id, "phone").as_deref(), Some("44444444"));
-        assert!(conflicts(&s).is_empty());
+        assert!(conflicts(s).is_empty());
     }
     assert_eq!(content(&faxe.j), content(&stevns.j));
 }
@@ -572,7 +572,7 @@ fn run(offsets: &[i64], steps: &[Step]) -> Result<(), TestCaseError> {
     let first_conflicts = conflicts(&sites[0]);
     for s in &sites[1..] {
         prop_assert_eq!(&content(&s.j), &first);
-        prop_assert_eq!(&conflicts(&s), &first_conflicts);
+        prop_assert_eq!(&conflicts(s), &first_conflicts);
     }
     for s in &sites {
         prop_assert!(fk_clean(&s.j));
@@ -598,7 +598,7 @@ fn run(offsets: &[i64], steps: &[Step]) -> Result<(), TestCaseError> {
 }
 
 fn clients(j: &Journal) -> Vec<ClientId> {
-    sql(&j)
+    sql(j)
         .prepare("SELECT id FROM client ORDER BY id")
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -724,7 +724,7 @@ type Rows = Vec<Vec<Option<String>>>;
 /// Every row of a table as text columns (`cols` in order).
 fn dump(j: &Journal, table: &str, cols: &str) -> Rows {
     let n = cols.split(',').count();
-    sql(&j)
+    sql(j)
         .prepare(&format!("SELECT {cols} FROM {table}"))
         .unwrap()
         .query_map([], |r| {
@@ -935,7 +935,7 @@ fn the_scope_agrees_with_an_independent_oracle_on_generated_journals() {
 // ---- Revocation ----------------------------------------------------------
 
 fn count_rows(j: &Journal, table: &str, id: &str) -> i64 {
-    sql(&j).query_row(&format!("SELECT count(*) FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).unwrap()
+    sql(j).query_row(&format!("SELECT count(*) FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).unwrap()
 }
 
 #[test]
