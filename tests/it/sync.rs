@@ -628,7 +628,7 @@ fn full_rounds(sites: &mut [Site]) {
 }
 
 fn cases() -> u32 {
-    std::env::var("TOVHOLDER_SYNC_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96)
+    std::env::var("TOVHOLDER_SYNC_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24)
 }
 
 proptest! {
