@@ -1001,3 +1001,89 @@ END;
 CREATE TRIGGER note_fts_delete AFTER DELETE ON note BEGIN
     INSERT INTO note_fts (note_fts, rowid, text) VALUES ('delete', OLD.rid, OLD.text);
 END;
+
+----------------------------------------------------------------------------
+-- Sync (added in schema version 3; docs/sync.md)
+----------------------------------------------------------------------------
+
+-- The change log: every insert and every changed field group of an
+-- exchanged table, local or received, in the order this journal learnt of
+-- it (seq, local). A change is named by (site, hlc, grp): the site that made
+-- it, its hybrid-clock value there (unique per site) and its field group
+-- ('' for the insert of the whole row). value is a JSON object of the
+-- group's columns; seen the version vector of that field the writer had
+-- seen ({site: hlc}), which is what tells a sequential edit from a
+-- concurrent one whatever order changes arrive in.
+CREATE TABLE sync_change (
+    seq    INTEGER PRIMARY KEY,
+    site   TEXT NOT NULL CHECK (length(site) = 36),
+    hlc    INTEGER NOT NULL CHECK (hlc >= 0),
+    tbl    TEXT NOT NULL,
+    row_id TEXT NOT NULL CHECK (length(row_id) = 36),
+    grp    TEXT NOT NULL,
+    value  TEXT NOT NULL CHECK (json_valid(value) AND json_type(value) = 'object'),
+    seen   TEXT NOT NULL CHECK (json_valid(seen) AND json_type(seen) = 'object'),
+    at     TEXT NOT NULL,
+    staff  TEXT NOT NULL,
+    UNIQUE (site, hlc, grp)
+) STRICT;
+CREATE INDEX sync_change_row ON sync_change (row_id, grp);
+
+-- The open conflicts: for a field whose log has more than one head (changes
+-- that did not know of each other), every head but the winner (reason '');
+-- and changes held out of a row because the merged row broke a rule of the
+-- journal (reason: the rule). Derived from the log, so every site that
+-- holds the same changes lists the same.
+CREATE TABLE sync_conflict (
+    tbl    TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    grp    TEXT NOT NULL,
+    site   TEXT NOT NULL,
+    hlc    INTEGER NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (row_id, grp, site, hlc)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sync_conflict_reason ON sync_conflict (reason) WHERE reason <> '';
+
+-- Two sites can each open a course of the same kind for one client without
+-- knowing of the other: a unique index would refuse the second and the
+-- merge would differ by arrival order. One open course per kind stays a
+-- rule of local work (care.rs); two that arrive together are listed.
+DROP INDEX course_one_open_per_kind;
+CREATE INDEX course_open_per_kind ON course (client_id, kind) WHERE end_on IS NULL;
+
+-- Rows whose changes are in the log but that cannot be in their table yet
+-- (a row they refer to has not arrived); rebuilt when it does.
+CREATE TABLE sync_pending (
+    tbl    TEXT NOT NULL,
+    row_id TEXT NOT NULL PRIMARY KEY,
+    reason TEXT NOT NULL
+) STRICT;
+
+-- The rows each partner has been sent because they are in its scope, and
+-- the position of our log when they first were: a row the partner has not
+-- confirmed receiving (since_seq after its confirmation) is sent whole again.
+CREATE TABLE sync_scope (
+    site      TEXT NOT NULL,
+    row_id    TEXT NOT NULL,
+    since_seq INTEGER NOT NULL,
+    PRIMARY KEY (site, row_id)
+) STRICT, WITHOUT ROWID;
+
+-- Rows removed because they left this site's scope (a partner's revocation),
+-- with the partner's clock when it revoked them: changes of the row up to
+-- then are ignored if an old change set brings them again.
+CREATE TABLE sync_revoked (
+    row_id TEXT PRIMARY KEY,
+    tbl    TEXT NOT NULL,
+    hlc    INTEGER NOT NULL
+) STRICT;
+
+-- What has been exchanged with each partner site: the highest seq of our
+-- log the partner has confirmed (sent_acked), and the highest seq of the
+-- partner's log we hold completely (received_upto).
+CREATE TABLE sync_peer (
+    site          TEXT PRIMARY KEY CHECK (length(site) = 36),
+    sent_acked    INTEGER NOT NULL DEFAULT 0,
+    received_upto INTEGER NOT NULL DEFAULT 0
+) STRICT;

@@ -461,6 +461,36 @@ pub enum Error {
     /// The acting user's role may not do this.
     #[error("Din rolle giver ikke adgang til at {what}.")]
     Forbidden { what: &'static str },
+    /// The journal's stored hybrid clock cannot be read (never taken as 0).
+    #[error(
+        "Journalens ur (det hybride ur) kan ikke læses; journalen er beskadiget. Gendan den fra sikkerhedskopien."
+    )]
+    ClockDamaged,
+    /// A change set whose clock lies too far ahead of this computer's clock;
+    /// nothing of it is applied.
+    #[error("Ændringerne fra «{sender}» er afvist, intet er ændret: de er dateret {date}, mere end {days} dage efter denne computers ur. Ret uret på den computer, der tager fejl, og udveksl igen.")]
+    ClockAhead { sender: String, date: String, days: i64 },
+    /// A change set addressed to another site.
+    #[error("Ændringerne er til en anden installation end denne; intet er ændret.")]
+    ChangesNotForThisSite,
+    /// A change set in a format this program does not know.
+    #[error("Ændringerne har formatversion {found}; dette program læser version {known}. Opdatér Tovholder.")]
+    ChangesVersion { found: u32, known: u32 },
+    /// A change names a table, field or code this program does not know.
+    #[error(
+        "Ændringerne bruger «{what}», som denne version af Tovholder ikke kender; intet er ændret. Opdatér Tovholder."
+    )]
+    ChangesUnknown { what: String },
+    /// The same change (site, clock, field) arrived with other content.
+    #[error("Ændringerne fra «{sender}» er afvist, intet er ændret: en ændring findes allerede med andet indhold (en kopieret eller beskadiget journal).")]
+    ChangesDamaged { sender: String },
+    /// Changes made under this journal's own site id by another journal: a
+    /// copied or restored journal is writing as a second writer.
+    #[error("Ændringerne indeholder ændringer skrevet under denne installations id, som denne journal ikke selv har lavet: journalen er kopieret eller gendannet på en anden computer. Giv kopien et nyt installations-id, før der udveksles igen; intet er ændret.")]
+    CopiedJournal,
+    /// A merge left a row pointing at a row that is not there.
+    #[error("Sammenfletningen er afvist, intet er ændret: den ville efterlade henvisninger til poster, der mangler.")]
+    MergeBroken,
     /// A file could not be read or written.
     #[error("Filen kunne ikke læses eller skrives ({kind}).", kind = io_kind_da(.0))]
     Io(#[from] std::io::Error),
@@ -510,6 +540,14 @@ impl Error {
             Error::NotExpired => "not_expired",
             Error::NabIncomplete { .. } => "nab_incomplete",
             Error::SettlementIncomplete { .. } => "settlement_incomplete",
+            Error::ClockDamaged => "clock_damaged",
+            Error::ClockAhead { .. } => "clock_ahead",
+            Error::ChangesNotForThisSite => "changes_not_for_this_site",
+            Error::ChangesVersion { .. } => "changes_version",
+            Error::ChangesUnknown { .. } => "changes_unknown",
+            Error::ChangesDamaged { .. } => "changes_damaged",
+            Error::CopiedJournal => "copied_journal",
+            Error::MergeBroken => "merge_broken",
             Error::Io(_) => "io",
             Error::Db(_) => "database",
         }

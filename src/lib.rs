@@ -13,6 +13,7 @@ pub mod model;
 pub mod report;
 pub mod security;
 pub mod store;
+pub mod sync;
 
 pub use error::{Error, Invalid, Result};
 pub use store::{Ctx, Journal, Setup};

@@ -32,6 +32,7 @@ mod organisation;
 mod reports;
 mod security;
 mod shared;
+mod sync;
 
 use shared::{clock, Env, Out};
 
@@ -160,6 +161,11 @@ commands! {
     /// Journaler ud over opbevaringsperioden (kun leder).
     #[command(subcommand)]
     Retention(security::RetentionCmd),
+    /// Åbne konflikter fra udvekslingen med partneren: vis dem, løs én.
+    Conflicts(sync::ConflictsArgs),
+    /// Ændringer til og fra en partnerinstallation som JSON (til test).
+    #[command(subcommand)]
+    Changes(sync::ChangesCmd),
     /// Alt, hvad der er registreret om én person, og hvem der har set det (indsigt).
     #[command(subcommand)]
     Person(security::PersonCmd),

@@ -159,4 +159,52 @@ impl Hlc {
             Hlc(self.0 + 1)
         }
     }
+
+    /// Take in a clock value received from another site, so that every later
+    /// local tick sorts after it. Refused, leaving `self` as it was, when the
+    /// remote value lies more than [`MAX_AHEAD_DAYS`] ahead of the local wall
+    /// clock `now`: one laptop whose clock read 2099 once must not win every
+    /// later conflict for good. The clock never goes backwards: a remote value
+    /// behind `self` changes nothing.
+    pub fn observe(self, remote: Hlc, now: DateTime<Utc>) -> Result<Hlc, ClockAhead> {
+        if remote.millis() > now.timestamp_millis().saturating_add(MAX_AHEAD_DAYS * MILLIS_PER_DAY) {
+            return Err(ClockAhead { remote, local: now });
+        }
+        Ok(self.max(remote))
+    }
+
+    /// The wall-clock instant of this value (counter dropped); `None` out of
+    /// chrono's range.
+    pub fn instant(self) -> Option<DateTime<Utc>> {
+        DateTime::from_timestamp_millis(self.millis())
+    }
+
+    /// Read a stored clock value. A value that cannot be read is an error,
+    /// never 0 (a clock restarted at 0 would let old changes win).
+    pub fn parse(text: &str) -> Result<Hlc, BadClock> {
+        match text.trim().parse::<i64>() {
+            Ok(v) if v >= 0 => Ok(Hlc(v)),
+            _ => Err(BadClock),
+        }
+    }
 }
+
+const MILLIS_PER_DAY: i64 = 86_400_000;
+
+/// How far ahead of the receiver's wall clock a received clock value may be
+/// before the whole change set is refused (docs/sync.md, "Clocks"). Bundles
+/// are exchanged monthly; a month covers every honest clock error seen on a
+/// laptop (a wrong time zone, a flat BIOS battery a few days off) while a
+/// clock years ahead is caught.
+pub const MAX_AHEAD_DAYS: i64 = 30;
+
+/// A received clock value too far ahead of the local wall clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockAhead {
+    pub remote: Hlc,
+    pub local: DateTime<Utc>,
+}
+
+/// A stored clock value that is not a non-negative integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadClock;

@@ -219,6 +219,10 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("person_report", PersonRead(ReadAudit)),
         ("expired", PersonRead(Retention)),
         ("export", PersonRead(Export)),
+        // The sync engine (src/sync): change sets and their conflicts.
+        ("export_changes", PersonRead(Export)),
+        ("conflicts", PersonRead(Import)),
+        ("duplicates", PersonRead(Import)),
         // Writes.
         ("add_unit", Write),
         ("add_staff", Write),
@@ -262,6 +266,8 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("log_report_export", Write),
         ("delete_expired", Write),
         ("import", Write),
+        ("merge_changes", Write),
+        ("resolve_conflict", Write),
         ("import_with_progress", Write),
         ("set_login", Write),
         ("remove_login", Write),

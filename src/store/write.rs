@@ -183,6 +183,9 @@ impl<'c> Writer<'c> {
             }
             other => Error::Db(other),
         })?;
+        if let Some(desc) = crate::sync::tables::table(table) {
+            self.log_local(desc, id, version, "")?;
+        }
         if self.mode == AuditMode::PerRow {
             let id = id_text(id);
             self.audit.push(PendingAudit {
@@ -197,9 +200,13 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
-    /// Change columns of an existing row, bumping its version. A missing row
-    /// is an error of the caller (it checks existence first), reported as
-    /// `not found` by `entity`.
+    /// Change columns of an existing row, bumping its version. Only columns
+    /// whose value differs from the stored one are written, audited and
+    /// logged (by field group, `sync::tables`): passing a whole form with one
+    /// field changed is one change of that field, so edits of different
+    /// fields on two sites never look like a conflict. Nothing changed is no
+    /// write at all. A missing row is an error of the caller (it checks
+    /// existence first), reported as `not found` by `entity`.
     pub fn update(
         &mut self,
         table: &'static str,
@@ -208,26 +215,92 @@ impl<'c> Writer<'c> {
         person: Person,
         entity: crate::error::Entity,
     ) -> Result<()> {
+        self.update_inner(table, id, cols, person, entity, None)
+    }
+
+    /// An edit that settles a conflict of `group`: logged as a change of that
+    /// group even when the kept value is the one already in the row, so it
+    /// closes the conflict wherever it arrives.
+    pub(crate) fn update_resolving(
+        &mut self,
+        table: &'static str,
+        id: &dyn ToSql,
+        cols: &[(&'static str, &dyn ToSql)],
+        person: Person,
+        entity: crate::error::Entity,
+        group: &'static str,
+    ) -> Result<()> {
+        self.update_inner(table, id, cols, person, entity, Some(group))
+    }
+
+    fn update_inner(
+        &mut self,
+        table: &'static str,
+        id: &dyn ToSql,
+        cols: &[(&'static str, &dyn ToSql)],
+        person: Person,
+        entity: crate::error::Entity,
+        force: Option<&'static str>,
+    ) -> Result<()> {
         self.check_scope(person)?;
+        // The stored values of the passed columns, to keep only real changes.
+        let mut select = String::with_capacity(32 + cols.len() * 16);
+        select.push_str("SELECT ");
+        for (i, (c, _)) in cols.iter().enumerate() {
+            if i > 0 {
+                select.push_str(", ");
+            }
+            select.push_str(c);
+        }
+        if cols.is_empty() {
+            select.push('1');
+        }
+        select.push_str(" FROM ");
+        select.push_str(table);
+        select.push_str(" WHERE id = ?1");
+        let stored: Option<Vec<rusqlite::types::Value>> = self
+            .tx
+            .prepare_cached(&select)?
+            .query_row([id], |r| (0..cols.len()).map(|i| r.get(i)).collect())
+            .optional()?;
+        let Some(stored) = stored else { return Err(Error::NotFound(entity)) };
+        let mut changed: Vec<(&'static str, &dyn ToSql)> = Vec::with_capacity(cols.len());
+        for ((c, v), old) in cols.iter().zip(&stored) {
+            if sql_value(*v)? != *old {
+                changed.push((*c, *v));
+            }
+        }
+        if changed.is_empty() && force.is_none() {
+            return Ok(());
+        }
         let version = self.tick();
-        let mut sql = String::with_capacity(64 + cols.len() * 24);
+        let mut sql = String::with_capacity(64 + changed.len() * 24);
         sql.push_str("UPDATE ");
         sql.push_str(table);
         sql.push_str(" SET ");
-        for (c, _) in cols {
+        for (c, _) in &changed {
             sql.push_str(c);
             sql.push_str(" = ?, ");
         }
         sql.push_str("version = ?, changed_at = ?, changed_by = ? WHERE id = ?");
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cols.len() + 4);
-        values.extend(cols.iter().map(|(_, v)| *v));
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(changed.len() + 4);
+        values.extend(changed.iter().map(|(_, v)| *v));
         values.extend([&version as &dyn ToSql, &self.now_text, &self.staff, id]);
         let n = self.tx.prepare_cached(&sql)?.execute(values.as_slice())?;
         if n != 1 {
             return Err(Error::NotFound(entity));
         }
+        if let Some(desc) = crate::sync::tables::table(table) {
+            let mut groups: Vec<&'static str> = changed.iter().filter_map(|(c, _)| desc.group_of(c)).collect();
+            groups.extend(force);
+            groups.sort_unstable();
+            groups.dedup();
+            for g in groups {
+                self.log_local(desc, id, version, g)?;
+            }
+        }
         if self.mode == AuditMode::PerRow {
-            let detail = cols.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(",");
+            let detail = changed.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(",");
             self.audit.push(PendingAudit {
                 action: AuditAction::Change,
                 person: person.map(|p| p.hyphenated().to_string()),
@@ -237,6 +310,243 @@ impl<'c> Writer<'c> {
                 detail: Some(detail),
             });
         }
+        Ok(())
+    }
+
+    /// Append a local change to the log: the insert of the whole row
+    /// (`group` "") or the new value of one field group, read back from the
+    /// row just written, with the version vector of that field this writer
+    /// has seen. A local edit has seen every change of the field the journal
+    /// holds, so it closes the field's open conflict.
+    fn log_local(&mut self, desc: &crate::sync::tables::Table, id: &dyn ToSql, hlc: i64, group: &str) -> Result<()> {
+        let columns = if group.is_empty() { desc.columns.to_vec() } else { desc.group_columns(group) };
+        let seen = if group.is_empty() {
+            "{}".to_string()
+        } else {
+            let row = id_text(id).unwrap_or_default();
+            crate::sync::log::seen_text(&self.tx, &row, group)?
+        };
+        let mut sql = String::with_capacity(160 + columns.len() * 24);
+        sql.push_str(
+            "INSERT INTO sync_change (site, hlc, tbl, row_id, grp, value, seen, at, staff) \
+             SELECT ?1, ?2, ?3, id, ?4, json_object(",
+        );
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('\'');
+            sql.push_str(c);
+            sql.push_str("', ");
+            sql.push_str(c);
+        }
+        sql.push_str("), ?5, ?6, ?7 FROM ");
+        sql.push_str(desc.name);
+        sql.push_str(" WHERE id = ?8");
+        self.tx.prepare_cached(&sql)?.execute(params![
+            self.site,
+            hlc,
+            desc.name,
+            group,
+            seen,
+            self.now_text,
+            self.staff,
+            id
+        ])?;
+        if !group.is_empty() {
+            self.tx
+                .prepare_cached("DELETE FROM sync_conflict WHERE row_id = ?1 AND grp = ?2")?
+                .execute(params![id, group])?;
+        }
+        Ok(())
+    }
+
+    // ---- Remote-apply mode (src/sync/apply.rs): writes that keep the
+    // stamps of the site that made a change instead of this site's.
+
+    /// Append a change received from another site to the log, as it came.
+    pub(crate) fn log_remote(&mut self, c: &crate::sync::Change) -> Result<()> {
+        let value = serde_json::to_string(&c.value).map_err(|_| Error::Db(rusqlite::Error::InvalidQuery))?;
+        let seen = serde_json::to_string(&c.seen).map_err(|_| Error::Db(rusqlite::Error::InvalidQuery))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sync_change (site, hlc, tbl, row_id, grp, value, seen, at, staff)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![c.site, c.hlc, c.table, c.row, c.group, value, seen, c.at, c.staff])?;
+        Ok(())
+    }
+
+    /// Write a row as its merged log says it is, with the stamps of the
+    /// changes that made it. `Ok(Err(reason))` when the journal's own rules
+    /// (a unique key, a check across columns) refuse the row: nothing of it
+    /// is written and the caller keeps it waiting.
+    pub(crate) fn put_row(
+        &mut self,
+        desc: &crate::sync::tables::Table,
+        row: &str,
+        values: &serde_json::Map<String, serde_json::Value>,
+        stamps: &RowStamps,
+        exists: bool,
+    ) -> Result<std::result::Result<(), String>> {
+        let json = serde_json::to_string(values).map_err(|_| Error::Db(rusqlite::Error::InvalidQuery))?;
+        let cols: Vec<&str> = desc.columns.iter().copied().filter(|c| values.contains_key(*c)).collect();
+        let mut sql = String::with_capacity(128 + cols.len() * 40);
+        if exists {
+            sql.push_str("UPDATE ");
+            sql.push_str(desc.name);
+            sql.push_str(" SET ");
+            for c in &cols {
+                sql.push_str(c);
+                sql.push_str(" = json_extract(?1, '$.");
+                sql.push_str(c);
+                sql.push_str("'), ");
+            }
+            sql.push_str("origin_site = ?3, version = ?4, created_at = ?5, created_by = ?6, changed_at = ?7, changed_by = ?8 WHERE id = ?2");
+        } else {
+            sql.push_str("INSERT INTO ");
+            sql.push_str(desc.name);
+            sql.push_str(" (id");
+            for c in &cols {
+                sql.push_str(", ");
+                sql.push_str(c);
+            }
+            sql.push_str(", origin_site, version, created_at, created_by, changed_at, changed_by) VALUES (?2");
+            for c in &cols {
+                sql.push_str(", json_extract(?1, '$.");
+                sql.push_str(c);
+                sql.push_str("')");
+            }
+            sql.push_str(", ?3, ?4, ?5, ?6, ?7, ?8)");
+        }
+        let result = self.tx.prepare_cached(&sql)?.execute(params![
+            json,
+            row,
+            stamps.origin_site,
+            stamps.version,
+            stamps.created_at,
+            stamps.created_by,
+            stamps.changed_at,
+            stamps.changed_by
+        ]);
+        match result {
+            Ok(_) => {
+                self.rows += 1;
+                Ok(Ok(()))
+            }
+            Err(rusqlite::Error::SqliteFailure(f, msg)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                Ok(Err(msg.unwrap_or_else(|| "constraint".into())))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Replace the listed conflicts of one row by these: `(change, reason)`,
+    /// reason "" for a head that lost to a concurrent one, else the rule
+    /// that held the change out of the row.
+    pub(crate) fn set_conflicts(
+        &mut self,
+        table: &str,
+        row: &str,
+        listed: &[(&crate::sync::Change, String)],
+    ) -> Result<()> {
+        self.tx.prepare_cached("DELETE FROM sync_conflict WHERE row_id = ?1")?.execute([row])?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO sync_conflict (tbl, row_id, grp, site, hlc, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (c, reason) in listed {
+            stmt.execute(params![table, row, c.group, c.site, c.hlc, reason])?;
+        }
+        Ok(())
+    }
+
+    /// Mark a row as waiting (with why), or, with `None`, as no longer.
+    pub(crate) fn set_pending(&mut self, table: &str, row: &str, reason: Option<&str>) -> Result<()> {
+        match reason {
+            Some(r) => self
+                .tx
+                .prepare_cached(
+                    "INSERT INTO sync_pending (tbl, row_id, reason) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (row_id) DO UPDATE SET reason = excluded.reason",
+                )?
+                .execute(params![table, row, r])?,
+            None => self.tx.prepare_cached("DELETE FROM sync_pending WHERE row_id = ?1")?.execute([row])?,
+        };
+        Ok(())
+    }
+
+    /// Take in the clock of received changes (already checked against the
+    /// limit by the plan): every later local change sorts after them.
+    pub(crate) fn observe_clock(&mut self, remote: Hlc) -> Result<()> {
+        self.hlc = self.hlc.observe(remote, self.now).map_err(|_| Error::ClockDamaged)?;
+        Ok(())
+    }
+
+    /// Remove a row a partner revoked, with its changes, conflicts and
+    /// waiting mark, and keep the marker. `false` (nothing removed) when a
+    /// row of this journal still refers to it.
+    pub(crate) fn remove_revoked(&mut self, table: &'static str, row: &str, hlc: i64) -> Result<bool> {
+        match self.tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [row]) {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                return Ok(false)
+            }
+            Err(e) => return Err(e.into()),
+        }
+        for sql in [
+            "DELETE FROM sync_change WHERE row_id = ?1",
+            "DELETE FROM sync_conflict WHERE row_id = ?1",
+            "DELETE FROM sync_pending WHERE row_id = ?1",
+        ] {
+            self.tx.prepare_cached(sql)?.execute([row])?;
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sync_revoked (row_id, tbl, hlc) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (row_id) DO UPDATE SET hlc = max(hlc, excluded.hlc)",
+            )?
+            .execute(params![row, table, hlc])?;
+        self.rows += 1;
+        Ok(true)
+    }
+
+    /// Lift the marker of a revoked row that entered scope again.
+    pub(crate) fn lift_revoked(&mut self, row: &str, newer_than: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM sync_revoked WHERE row_id = ?1 AND hlc < ?2")?
+            .execute(params![row, newer_than])?;
+        Ok(())
+    }
+
+    /// Forget rows as sent to a partner (they left its scope).
+    pub(crate) fn remove_scope_rows(&mut self, site: SiteId, rows: &[String]) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached("DELETE FROM sync_scope WHERE site = ?1 AND row_id = ?2")?;
+        for r in rows {
+            stmt.execute(params![site, r])?;
+        }
+        Ok(())
+    }
+
+    /// Note rows as sent to a partner's scope from log position `seq` on.
+    pub(crate) fn add_scope_rows(&mut self, site: SiteId, rows: &[&str], seq: i64) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO sync_scope (site, row_id, since_seq) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        )?;
+        for r in rows {
+            stmt.execute(params![site, r, seq])?;
+        }
+        Ok(())
+    }
+
+    /// Record what has been exchanged with a partner site (never lowered).
+    pub(crate) fn set_peer(&mut self, site: SiteId, sent_acked: i64, received_upto: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sync_peer (site, sent_acked, received_upto) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (site) DO UPDATE SET sent_acked = max(sent_acked, excluded.sent_acked),
+                                                  received_upto = max(received_upto, excluded.received_upto)",
+            )?
+            .execute(params![site, sent_acked, received_upto])?;
         Ok(())
     }
 
@@ -333,8 +643,19 @@ impl<'c> Writer<'c> {
     }
 }
 
+/// The stamps a merged row carries: those of the changes that made it.
+#[derive(Debug, Clone)]
+pub(crate) struct RowStamps {
+    pub origin_site: String,
+    pub version: i64,
+    pub created_at: String,
+    pub created_by: String,
+    pub changed_at: String,
+    pub changed_by: String,
+}
+
 /// The entity a table holds, for messages.
-fn entity_of(table: &str) -> crate::error::Entity {
+pub(crate) fn entity_of(table: &str) -> crate::error::Entity {
     use crate::error::Entity::*;
     match table {
         "unit" => Unit,
@@ -357,6 +678,18 @@ fn entity_of(table: &str) -> crate::error::Entity {
         "agreement_price" => AgreementPrice,
         _ => Row,
     }
+}
+
+/// The value a parameter gives SQLite, for comparing with a stored one.
+fn sql_value(v: &dyn ToSql) -> Result<rusqlite::types::Value> {
+    use rusqlite::types::ToSqlOutput;
+    Ok(match v.to_sql()? {
+        ToSqlOutput::Borrowed(r) => {
+            rusqlite::types::Value::try_from(r).map_err(|_| Error::Db(rusqlite::Error::InvalidQuery))?
+        }
+        ToSqlOutput::Owned(v) => v,
+        _ => return Err(Error::Db(rusqlite::Error::InvalidQuery)),
+    })
 }
 
 fn id_text(id: &dyn ToSql) -> Option<String> {
@@ -504,6 +837,11 @@ impl Journal {
         self.write_mode(ctx, AuditMode::PerRow, true, op)
     }
 
+    /// The merge of received changes: one transaction, one audit entry.
+    pub(crate) fn write_remote<T>(&mut self, ctx: &Ctx, op: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_mode(ctx, AuditMode::Bulk, true, op)
+    }
+
     pub(crate) fn write_bulk<T>(&mut self, ctx: &Ctx, op: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         self.write_mode(ctx, AuditMode::Bulk, true, op)
     }
@@ -542,7 +880,7 @@ impl Journal {
             staff: ctx.staff,
             now,
             now_text: now_text(now),
-            hlc: Hlc(hlc.parse().unwrap_or(0)),
+            hlc: Hlc::parse(&hlc).map_err(|_| Error::ClockDamaged)?,
             mode,
             audit: Vec::new(),
             rows: 0,

@@ -15,3 +15,4 @@ mod screens;
 mod security;
 mod stories;
 mod support;
+mod sync;

@@ -78,6 +78,24 @@ fn a_version_1_journal_is_upgraded_to_the_fresh_schema_and_keeps_its_data() {
     assert_eq!(hits[0].client_name, "Valdemar Versionsen");
     let found = j.client_list(&gb, "valde", &Default::default(), 10).unwrap();
     assert_eq!(found.len(), 1);
+    // The sync upgrade logged every row the journal held as the insert that
+    // made it, stamped with its origin site and version, so it can travel.
+    let logged: Vec<(String, i64, String)> = sql(&j)
+        .prepare("SELECT tbl, hlc, json_extract(value, '$.name') FROM sync_change WHERE grp = '' ORDER BY hlc")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<String>>(2)?.unwrap_or_default())))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        logged,
+        vec![
+            ("unit".into(), 1, "Faxe Rusmiddelcenter".into()),
+            ("staff".into(), 2, "Gammel Bruger".into()),
+            ("client".into(), 3, "Valdemar Versionsen".into()),
+            ("note".into(), 4, String::new()),
+        ]
+    );
     // And opening again is a no-op.
     drop(j);
     let j = Journal::open(&old).unwrap();

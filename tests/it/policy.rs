@@ -95,6 +95,9 @@ fn calls() -> Vec<(&'static str, Call)> {
         ("person_report", |j, c, f| each(f.clients.iter().filter_map(|x| x.id), |id| j.person_report(c, id))),
         ("expired", |j, c, _| Ok(json(j.expired(c, 10, date(TODAY))?))),
         ("export", |j, c, _| Ok(json(j.export(c)?))),
+        ("export_changes", |j, c, _| Ok(json(j.export_changes(c, SiteId::new())?))),
+        ("conflicts", |j, c, _| Ok(json(j.conflicts(c)?))),
+        ("duplicates", |j, c, _| Ok(json(j.duplicates(c)?))),
     ]
 }
 
@@ -210,7 +213,7 @@ fn may(read: &str, role: &str) -> bool {
     let roles: &[&str] = match read {
         "client_list" | "client_record" | "plan_history" | "waiting_referrals" | "groups" | "group" => &front,
         "search_notes" | "unanswered_notifications" | "case_review_list" | "case_review" => &care,
-        "export" => &["leader", "administrator"],
+        "export" | "export_changes" | "conflicts" | "duplicates" => &["leader", "administrator"],
         _ => &["leader"],
     };
     roles.contains(&role)

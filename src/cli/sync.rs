@@ -1,0 +1,145 @@
+//! The sync engine from the command line (docs/sync.md): `conflicts` lists
+//! the open conflicts and `conflicts resolve` settles one; `changes export`
+//! and `changes merge` move a change set between two journals as a plain
+//! JSON file (the encrypted, signed case bundle is a later command).
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use tovholder::error::{Error, Invalid};
+use tovholder::model::time::{danish_date, Hlc};
+use tovholder::model::SiteId;
+use tovholder::sync::{Change, ChangeSet, Conflict};
+
+use super::shared::{id, Env};
+
+#[derive(Args)]
+pub struct ConflictsArgs {
+    #[command(subcommand)]
+    cmd: Option<ConflictsCmd>,
+}
+
+#[derive(Subcommand)]
+enum ConflictsCmd {
+    /// Behold én af værdierne i en konflikt (nummeret fra listen).
+    Resolve {
+        /// Konfliktens id fra listen (RÆKKE/FELT).
+        id: String,
+        /// Værdiens nummer i listen: 1 er den, der står i journalen nu.
+        #[arg(long)]
+        keep: usize,
+    },
+}
+
+/// A conflict's id as the list shows it.
+fn conflict_id(c: &Conflict) -> String {
+    format!("{}/{}", c.row, c.group)
+}
+
+impl ConflictsArgs {
+    pub fn run(self, env: &Env) -> Result<(), Error> {
+        let (mut j, ctx) = env.open()?;
+        let staff = j.staff_list()?;
+        let who = |c: &Change| {
+            staff
+                .iter()
+                .find(|s| s.id.to_string() == c.staff)
+                .map(|s| format!("{} ({})", s.name, s.unit))
+                .unwrap_or_else(|| "ukendt medarbejder".into())
+        };
+        let when =
+            |c: &Change| Hlc(c.hlc).instant().map(|t| super::shared::d(danish_date(t))).unwrap_or_else(|| "-".into());
+        let value = |c: &Change| {
+            c.value
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let list = j.conflicts(&ctx)?;
+        match self.cmd {
+            None => env.out.print(&list, || {
+                if list.is_empty() {
+                    return "Ingen åbne konflikter.".into();
+                }
+                let mut s = String::new();
+                for c in &list {
+                    let why = match &c.rule {
+                        Some(_) => "holdt ude, fordi posten ellers bryder journalens regler",
+                        None => "ændret samme sted på to installationer uden kendskab til hinanden",
+                    };
+                    s.push_str(&format!("Konflikt {} ({} · {}): {why}\n", conflict_id(c), c.table, c.group));
+                    for (n, v) in std::iter::once(&c.kept).chain(&c.others).enumerate() {
+                        let now = if n == 0 { " — står i journalen" } else { "" };
+                        s.push_str(&format!("  {}. {} — {}, {}{now}\n", n + 1, value(v), who(v), when(v)));
+                    }
+                }
+                s.trim_end().to_string()
+            }),
+            Some(ConflictsCmd::Resolve { id: wanted, keep }) => {
+                let c = list
+                    .iter()
+                    .find(|c| conflict_id(c) == wanted)
+                    .ok_or(Error::NotFound(tovholder::error::Entity::Row))?;
+                let chosen = std::iter::once(&c.kept)
+                    .chain(&c.others)
+                    .nth(keep.wrapping_sub(1))
+                    .ok_or(Invalid::OutOfRange { field: "keep", min: 1, max: 1 + c.others.len() as i64 })?;
+                let (row, group, keep) = (c.row.clone(), c.group.clone(), (chosen.site, chosen.hlc));
+                j.resolve_conflict(&ctx, &row, &group, keep)?;
+                env.out.done("Konflikten er løst.");
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Subcommand)]
+pub enum ChangesCmd {
+    /// Skriv ændringerne til en partnerinstallation som JSON (til test; pakken kommer senere).
+    Export {
+        /// Partnerinstallationens id.
+        #[arg(long)]
+        to: String,
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Flet en partners ændringer (JSON) ind i journalen: alle eller ingen.
+    Merge { file: PathBuf },
+    /// Vis denne installations id.
+    Site,
+}
+
+impl ChangesCmd {
+    pub fn run(self, env: &Env) -> Result<(), Error> {
+        let (mut j, ctx) = env.open()?;
+        match self {
+            ChangesCmd::Export { to, out } => {
+                let to: SiteId = id(&to, "to")?;
+                let set = j.export_changes(&ctx, to)?;
+                let text =
+                    serde_json::to_string_pretty(&set).map_err(|_| Error::ImportFormat { line: 0, column: 0 })?;
+                std::fs::write(&out, text)?;
+                env.out.print(&serde_json::json!({ "changes": set.changes.len() }), || {
+                    format!("{} ændringer skrevet til {}.", set.changes.len(), out.display())
+                });
+            }
+            ChangesCmd::Merge { file } => {
+                let text = std::fs::read_to_string(&file)?;
+                let set: ChangeSet = serde_json::from_str(&text)?;
+                let s = j.merge_changes(&ctx, &set)?;
+                env.out.print(&s, || {
+                    format!(
+                        "Flettet: {} nye ændringer, {} kendte, {} poster skrevet, {} venter, {} åbne konflikter.",
+                        s.applied, s.known, s.rows, s.pending, s.conflicts
+                    )
+                });
+            }
+            ChangesCmd::Site => {
+                env.out.print(&serde_json::json!({ "site": j.site().to_string() }), || j.site().to_string())
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,555 @@
+//! The merge: a change set's new changes go into the log, and every row
+//! they touch is rebuilt from its log in one IMMEDIATE transaction through
+//! the write path's remote-apply mode (`Writer::put_row`, which keeps the
+//! stamps of the site that made each change).
+//!
+//! Rebuilding a row: start from its insert; for each field group take the
+//! heads (the changes of that field no other change has seen) and write the
+//! winner, the head with the highest (clock, site id). The other heads are
+//! the field's conflict. Because the row and the conflicts are a function of
+//! the set of changes held, any order of arrival, with duplicates, ends in
+//! the same rows and the same conflict list.
+
+use rusqlite::OptionalExtension;
+
+use super::plan::plan;
+use super::{log, scope, tables, Change, ChangeSet, Conflict, Duplicate, MergeSummary, Revocation, FORMAT};
+use crate::error::{Error, Result};
+use crate::model::time::Hlc;
+use crate::model::SiteId;
+use crate::security::roles::Action;
+use crate::store::write::{AuditAction, RowStamps};
+use crate::store::{Ctx, Journal, Writer};
+
+impl Journal {
+    /// The changes to send `to`: everything in this journal's log after what
+    /// `to` has confirmed, within its scope (`scope`), and every change of a
+    /// row that entered its scope since (a person who comes into scope brings
+    /// their existing record, not only what changed after). Changes `to`
+    /// made itself go back too (it counts them as known): that is how a
+    /// journal learns that a copy of it writes under its site id elsewhere.
+    pub fn export_changes(&mut self, ctx: &Ctx, to: SiteId) -> Result<ChangeSet> {
+        self.authorize(ctx, Action::Export)?;
+        let own = self.site();
+        self.write(ctx, |w| {
+            let conn = w.conn();
+            let (acked, received): (i64, i64) = conn
+                .query_row("SELECT sent_acked, received_upto FROM sync_peer WHERE site = ?1", [to], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?
+                .unwrap_or((0, 0));
+            let upto: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM sync_change", [], |r| r.get(0))?;
+            let scope_rows = match scope::partner_municipality(conn, to)? {
+                Some(m) => Some(scope::rows_in_scope(conn, &m, to)?),
+                None => None,
+            };
+            let in_scope: std::collections::HashSet<&str> =
+                scope_rows.iter().flat_map(|m| m.values()).flatten().map(String::as_str).collect();
+            // Rows the partner holds for certain: sent in a set it confirmed.
+            let mut known_rows: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+            {
+                let mut stmt = conn.prepare("SELECT row_id, since_seq FROM sync_scope WHERE site = ?1")?;
+                for r in stmt.query_map([to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+                    let (row, since) = r?;
+                    known_rows.insert(row, since);
+                }
+            }
+            let delivered = |row: &str| known_rows.get(row).is_some_and(|since| *since <= acked);
+            let mut changes = Vec::new();
+            {
+                let mut stmt = conn.prepare(
+                    "SELECT seq, site, hlc, tbl, row_id, grp, value, seen, at, staff FROM sync_change ORDER BY seq",
+                )?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    let seq: i64 = r.get(0)?;
+                    let row: String = r.get(4)?;
+                    let entering = in_scope.contains(row.as_str()) && !delivered(&row);
+                    if seq <= acked && !entering {
+                        continue;
+                    }
+                    let c = change_at(r)?;
+                    let sent = match &scope_rows {
+                        Some(rows) => scope::reduce(&c, rows),
+                        None => scope::organisation_only(&c).then_some(c),
+                    };
+                    changes.extend(sent);
+                }
+            }
+            let added: Vec<&str> = in_scope.iter().copied().filter(|r| !known_rows.contains_key(*r)).collect();
+            let entering: Vec<String> =
+                in_scope.iter().copied().filter(|r| !delivered(r)).map(str::to_string).collect();
+            // Rows sent before that have left the scope: revoked.
+            let left: Vec<String> = match &scope_rows {
+                Some(_) => known_rows.keys().filter(|r| !in_scope.contains(r.as_str())).cloned().collect(),
+                None => Vec::new(),
+            };
+            let mut revoked = Vec::new();
+            for row in &left {
+                let table: Option<String> = w
+                    .conn()
+                    .query_row("SELECT tbl FROM sync_change WHERE row_id = ?1 LIMIT 1", [row], |r| r.get(0))
+                    .optional()?;
+                if let Some(table) = table {
+                    revoked.push(Revocation { table, row: row.clone() });
+                }
+            }
+            revoked.sort_by(|a, b| (&a.table, &a.row).cmp(&(&b.table, &b.row)));
+            let mut entering = entering;
+            entering.sort();
+            w.add_scope_rows(to, &added, upto)?;
+            w.remove_scope_rows(to, &left)?;
+            let clock: String =
+                w.conn().query_row("SELECT value FROM journal_meta WHERE key = 'hlc'", [], |r| r.get(0))?;
+            let clock = Hlc::parse(&clock).map_err(|_| Error::ClockDamaged)?;
+            let from_name: String = w.conn().query_row("SELECT name FROM site WHERE id = ?1", [own], |r| r.get(0))?;
+            let set = ChangeSet {
+                format: FORMAT,
+                from: own,
+                from_name,
+                to,
+                from_seq: acked + 1,
+                upto_seq: upto.max(acked),
+                ack: received,
+                clock: clock.0,
+                changes,
+                entering,
+                revoked,
+            };
+            w.audit(
+                AuditAction::Export,
+                None,
+                Some("sync_change"),
+                Some(format!("changes={} to={to}", set.changes.len())),
+            );
+            Ok(set)
+        })
+    }
+
+    /// Merge a partner's change set: all of it or, on any refusal, nothing.
+    pub fn merge_changes(&mut self, ctx: &Ctx, set: &ChangeSet) -> Result<MergeSummary> {
+        self.authorize(ctx, Action::Import)?;
+        let plan = plan(self.connection(), self.site(), set, ctx.clock.now())?;
+        let from = set.from;
+        let own = self.site();
+        self.write_remote(ctx, |w| {
+            for row in &set.entering {
+                w.lift_revoked(row, set.clock)?;
+            }
+            for c in &plan.new {
+                if revoked_at(w, &c.row)?.is_some_and(|at| c.hlc <= at) {
+                    continue;
+                }
+                w.log_remote(c)?;
+            }
+            // Rows waiting for a row they refer to, and rows with a change held
+            // out by a rule (a later change may make it fit), get another try.
+            let mut rows = plan.rows.clone();
+            let waiting: Vec<(String, String)> = w
+                .conn()
+                .prepare("SELECT tbl, row_id FROM sync_pending UNION SELECT tbl, row_id FROM sync_conflict WHERE reason <> ''")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (t, r) in waiting {
+                if let Some(pos) = tables::TABLES.iter().position(|d| d.name == t) {
+                    rows.insert((pos, r));
+                }
+            }
+            let mut summary = MergeSummary { applied: plan.new.len(), known: plan.known, ..Default::default() };
+            // A row can wait for a row later in the same set (a note
+            // correcting a note): repeat while rows come free.
+            let mut todo: Vec<(usize, String)> = Vec::new();
+            for (pos, row) in rows {
+                if revoked_at(w, &row)?.is_none() {
+                    todo.push((pos, row));
+                }
+            }
+            loop {
+                let before = todo.len();
+                let mut still = Vec::new();
+                for (pos, row) in todo {
+                    let before_rows = w.rows();
+                    if !rebuild(w, &tables::TABLES[pos], &row)? {
+                        still.push((pos, row));
+                    } else if w.rows() > before_rows {
+                        summary.rows += 1;
+                    }
+                }
+                todo = still;
+                if todo.is_empty() || todo.len() == before {
+                    break;
+                }
+            }
+            summary.pending = todo.len();
+            // Revocations, children before the rows they refer to. A row this
+            // site made itself is never removed: leaving a partner's scope
+            // is not deleting the owner's record.
+            let mut revoked: Vec<(usize, &Revocation)> = set
+                .revoked
+                .iter()
+                .filter_map(|r| tables::TABLES.iter().position(|t| t.name == r.table).map(|p| (p, r)))
+                .collect();
+            revoked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.row.cmp(&b.1.row)));
+            for (pos, r) in revoked {
+                let desc = &tables::TABLES[pos];
+                let origin: Option<String> = w
+                    .conn()
+                    .prepare_cached(&format!("SELECT origin_site FROM {} WHERE id = ?1", desc.name))?
+                    .query_row([&r.row], |row| row.get(0))
+                    .optional()?;
+                if origin.as_deref() == Some(own.to_string().as_str()) {
+                    continue;
+                }
+                if w.remove_revoked(desc.name, &r.row, set.clock)? {
+                    summary.revoked += 1;
+                }
+            }
+            w.observe_clock(plan.clock)?;
+            let received = if set.from_seq <= 1 + received_upto(w, from)? { set.upto_seq } else { 0 };
+            w.set_peer(from, set.ack, received)?;
+            let broken: Option<String> = w
+                .conn()
+                .query_row("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1", [], |r| r.get(0))
+                .optional()?;
+            if broken.is_some() {
+                return Err(Error::MergeBroken);
+            }
+            let conflicts: i64 =
+                w.conn().query_row("SELECT count(DISTINCT row_id || grp) FROM sync_conflict", [], |r| r.get(0))?;
+            summary.conflicts = usize::try_from(conflicts).unwrap_or_default();
+            w.audit(
+                AuditAction::Import,
+                None,
+                Some("sync_change"),
+                Some(format!(
+                    "from={from} applied={} known={} rows={} pending={} conflicts={} revoked={}",
+                    summary.applied, summary.known, summary.rows, summary.pending, summary.conflicts, summary.revoked
+                )),
+            );
+            Ok(summary)
+        })
+    }
+
+    /// The open conflicts, by table, row and field.
+    pub fn conflicts(&self, ctx: &Ctx) -> Result<Vec<Conflict>> {
+        self.authorize(ctx, Action::Import)?;
+        let conn = self.connection();
+        let listed: Vec<(String, String, String, String, i64, String)> = conn
+            .prepare("SELECT tbl, row_id, grp, site, hlc, reason FROM sync_conflict ORDER BY tbl, row_id, grp, hlc DESC, site DESC")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out: Vec<Conflict> = Vec::new();
+        let mut i = 0;
+        while i < listed.len() {
+            let (table, row, group) = (&listed[i].0, &listed[i].1, &listed[i].2);
+            let mut j = i;
+            while j < listed.len() && (&listed[j].0, &listed[j].1, &listed[j].2) == (table, row, group) {
+                j += 1;
+            }
+            let field = log::field_changes(conn, row, group)?;
+            let named = |site: &str, hlc: i64| {
+                field.iter().find(|c| c.site.to_string() == site && c.hlc == hlc && c.group == *group)
+            };
+            let others: Vec<Change> = listed[i..j].iter().filter_map(|l| named(&l.3, l.4).cloned()).collect();
+            let held: Vec<&Change> =
+                listed[i..j].iter().filter(|l| !l.5.is_empty()).filter_map(|l| named(&l.3, l.4)).collect();
+            let rest: Vec<&Change> = field.iter().filter(|c| !held.iter().any(|h| h.id() == c.id())).collect();
+            let kept = log::heads_of(&rest).first().map(|c| (*c).clone());
+            if let Some(kept) = kept {
+                out.push(Conflict {
+                    table: table.clone(),
+                    row: row.clone(),
+                    group: group.clone(),
+                    rule: listed[i..j].iter().map(|l| l.5.clone()).find(|r| !r.is_empty()),
+                    kept,
+                    others,
+                });
+            }
+            i = j;
+        }
+        Ok(out)
+    }
+
+    /// Rows that two sites made without knowing of each other and that a
+    /// rule of local work forbids together: two open courses of one kind
+    /// for one client, one CPR number on two clients, two revisions of one
+    /// plan with the same number. Computed from the rows, so every site with
+    /// the same rows lists the same; settled by ordinary work (closing one
+    /// course, correcting a CPR number).
+    pub fn duplicates(&self, ctx: &Ctx) -> Result<Vec<Duplicate>> {
+        self.authorize(ctx, Action::Import)?;
+        let sql = "SELECT 'course_open', group_concat(id, ' ') FROM (SELECT id, client_id, kind FROM course WHERE end_on IS NULL ORDER BY id)
+                   GROUP BY client_id, kind HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'client_cpr', group_concat(id, ' ') FROM (SELECT id, cpr FROM client WHERE cpr IS NOT NULL ORDER BY id)
+                   GROUP BY cpr HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'plan_revision', group_concat(id, ' ') FROM (SELECT id, course_id, revision FROM plan_revision ORDER BY id)
+                   GROUP BY course_id, revision HAVING count(*) > 1
+                   ORDER BY 1, 2";
+        let rows = self
+            .connection()
+            .prepare(sql)?
+            .query_map([], |r| {
+                let ids: String = r.get(1)?;
+                Ok(Duplicate { rule: r.get(0)?, rows: ids.split(' ').map(str::to_string).collect() })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Settle a conflict by keeping one of its values (`keep`: the site and
+    /// clock of that change). It is an ordinary edit that has seen every
+    /// value of the field, so it closes the conflict wherever it arrives.
+    pub fn resolve_conflict(&mut self, ctx: &Ctx, row: &str, group: &str, keep: (SiteId, i64)) -> Result<()> {
+        self.authorize(ctx, Action::Import)?;
+        let conflict = self
+            .conflicts(ctx)?
+            .into_iter()
+            .find(|c| c.row == row && c.group == group)
+            .ok_or(Error::NotFound(crate::error::Entity::Row))?;
+        let chosen = std::iter::once(&conflict.kept)
+            .chain(&conflict.others)
+            .find(|c| (c.site, c.hlc) == keep)
+            .ok_or(Error::NotFound(crate::error::Entity::Row))?
+            .clone();
+        let desc = tables::table(&conflict.table).ok_or(Error::NotFound(crate::error::Entity::Row))?;
+        let group: &'static str =
+            desc.group_names().into_iter().find(|g| *g == group).ok_or(Error::NotFound(crate::error::Entity::Row))?;
+        let columns = desc.group_columns(group);
+        let values: Vec<rusqlite::types::Value> =
+            columns.iter().map(|c| json_to_sql(chosen.value.get(*c).unwrap_or(&serde_json::Value::Null))).collect();
+        let cols: Vec<(&'static str, &dyn rusqlite::ToSql)> =
+            columns.iter().zip(&values).map(|(c, v)| (*c, v as &dyn rusqlite::ToSql)).collect();
+        let person = person_of(self.connection(), desc, row)?;
+        let entity = crate::store::write::entity_of(desc.name);
+        let row = row.to_string();
+        self.write(ctx, |w| w.update_resolving(desc.name, &row, &cols, person, entity, group))
+    }
+}
+
+/// A change read from a `SELECT seq, site, …` row (the log's columns after
+/// a leading seq).
+fn change_at(r: &rusqlite::Row<'_>) -> Result<Change> {
+    let bad = || Error::Db(rusqlite::Error::InvalidQuery);
+    let site: String = r.get(1)?;
+    let value: String = r.get(6)?;
+    let seen: String = r.get(7)?;
+    Ok(Change {
+        site: site.parse().map_err(|_| bad())?,
+        hlc: r.get(2)?,
+        table: r.get(3)?,
+        row: r.get(4)?,
+        group: r.get(5)?,
+        value: serde_json::from_str(&value).map_err(|_| bad())?,
+        seen: serde_json::from_str(&seen).map_err(|_| bad())?,
+        at: r.get(8)?,
+        staff: r.get(9)?,
+    })
+}
+
+/// The clock of the partner's revocation of a row this site removed.
+fn revoked_at(w: &Writer<'_>, row: &str) -> Result<Option<i64>> {
+    Ok(w.conn()
+        .prepare_cached("SELECT hlc FROM sync_revoked WHERE row_id = ?1")?
+        .query_row([row], |r| r.get(0))
+        .optional()?)
+}
+
+fn received_upto(w: &Writer<'_>, site: SiteId) -> Result<i64> {
+    Ok(w.conn()
+        .query_row("SELECT received_upto FROM sync_peer WHERE site = ?1", [site], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// The person a row belongs to (by the table's descriptor).
+fn person_of(conn: &rusqlite::Connection, desc: &tables::Table, row: &str) -> Result<Option<uuid::Uuid>> {
+    let Some(expr) = desc.person else { return Ok(None) };
+    let p: Option<String> = conn
+        .query_row(&format!("SELECT {expr} FROM {} t WHERE t.id = ?1", desc.name), [row], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(p.and_then(|p| uuid::Uuid::parse_str(&p).ok()))
+}
+
+pub(crate) fn json_to_sql(v: &serde_json::Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Number(n) => n.as_i64().map(Value::Integer).unwrap_or(Value::Null),
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+/// Rebuild one row from its log (see the module comment). `false` when the
+/// row must wait (its insert or a row it refers to is not here yet, or the
+/// journal's rules refuse even its insert); it is then listed in
+/// `sync_pending`.
+///
+/// When the merged row breaks a rule of the journal (a close racing an edit
+/// of the start date: the end before the start), the newest winning change
+/// is held out of the row and listed as a conflict with the rule, and the
+/// row is tried again: the same changes give the same row on every site.
+fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str) -> Result<bool> {
+    let all = log::row_changes(w.conn(), row)?;
+    let inserts: Vec<Change> = all.iter().filter(|c| c.group.is_empty()).cloned().collect();
+    let insert_heads = log::heads(&inserts);
+    let Some(first) = insert_heads.first().copied() else {
+        w.set_pending(desc.name, row, Some("insert"))?;
+        return Ok(false);
+    };
+    // Two inserts of one id with other content is damage, kept visible.
+    let damaged: Vec<(&Change, String)> =
+        insert_heads[1..].iter().copied().filter(|c| !c.same_content(first)).map(|c| (c, String::new())).collect();
+    let exists = w
+        .conn()
+        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", desc.name))?
+        .query_row([row], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if desc.append_only && exists {
+        w.set_conflicts(desc.name, row, &damaged)?;
+        w.set_pending(desc.name, row, None)?;
+        return Ok(true);
+    }
+    let mut held_out: Vec<(&Change, String)> = Vec::new();
+    loop {
+        let m = merge_row(desc, &all, first, &held_out);
+        let mut listed = damaged.clone();
+        listed.extend(m.lost.iter().map(|c| (*c, String::new())));
+        listed.extend(held_out.iter().cloned());
+        if let Some(target) = missing_ref(w, desc, row, &m.values)? {
+            w.set_conflicts(desc.name, row, &listed)?;
+            w.set_pending(desc.name, row, Some(target))?;
+            return Ok(false);
+        }
+        let stamps = RowStamps {
+            origin_site: first.site.to_string(),
+            version: m.latest.hlc,
+            created_at: first.at.clone(),
+            created_by: first.staff.clone(),
+            changed_at: m.latest.at.clone(),
+            changed_by: m.latest.staff.clone(),
+        };
+        let outcome = if exists && unchanged(w, desc, row, &m.values, &stamps)? {
+            Ok(())
+        } else {
+            w.put_row(desc, row, &m.values, &stamps, exists)?
+        };
+        match outcome {
+            Ok(()) => {
+                w.set_conflicts(desc.name, row, &listed)?;
+                w.set_pending(desc.name, row, None)?;
+                return Ok(true);
+            }
+            Err(reason) => {
+                let newest = m.winners.iter().copied().filter(|c| !c.group.is_empty()).max_by_key(|c| c.order_key());
+                match newest {
+                    Some(c) => held_out.push((c, reason)),
+                    None => {
+                        w.set_conflicts(desc.name, row, &listed)?;
+                        w.set_pending(desc.name, row, Some(&reason))?;
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A row as its changes make it.
+struct Merged<'a> {
+    values: serde_json::Map<String, serde_json::Value>,
+    /// The change whose stamps the row carries as its last change.
+    latest: &'a Change,
+    /// The winner of each group.
+    winners: Vec<&'a Change>,
+    /// Heads that lost to a concurrent head.
+    lost: Vec<&'a Change>,
+}
+
+fn merge_row<'a>(
+    desc: &tables::Table,
+    all: &'a [Change],
+    first: &'a Change,
+    held_out: &[(&'a Change, String)],
+) -> Merged<'a> {
+    let mut m = Merged { values: first.value.clone(), latest: first, winners: Vec::new(), lost: Vec::new() };
+    if !desc.append_only {
+        for g in desc.group_names() {
+            let field: Vec<&'a Change> = all
+                .iter()
+                .filter(|c| c.group.is_empty() || c.group == g)
+                .filter(|c| !held_out.iter().any(|(h, _)| h.id() == c.id()))
+                .collect();
+            let heads = log::heads_of(&field);
+            let Some(winner) = heads.first().copied() else { continue };
+            for col in desc.group_columns(g) {
+                if let Some(v) = winner.value.get(col) {
+                    m.values.insert(col.to_string(), v.clone());
+                }
+            }
+            m.lost.extend(heads[1..].iter().copied().filter(|c| !c.group.is_empty()));
+            m.winners.push(winner);
+            if winner.order_key() > m.latest.order_key() {
+                m.latest = winner;
+            }
+        }
+    }
+    for (col, derive) in desc.derived {
+        let v = derive(&m.values);
+        m.values.insert((*col).to_string(), v);
+    }
+    m
+}
+
+/// The table a row refers to that does not hold the row referred to.
+fn missing_ref(
+    w: &Writer<'_>,
+    desc: &tables::Table,
+    row: &str,
+    values: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Option<&'static str>> {
+    for (col, target) in desc.refs {
+        let Some(serde_json::Value::String(id)) = values.get(*col) else { continue };
+        if id == row && *target == desc.name {
+            continue;
+        }
+        let found = w
+            .conn()
+            .prepare_cached(&format!("SELECT 1 FROM {target} WHERE id = ?1"))?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !found {
+            return Ok(Some(target));
+        }
+    }
+    Ok(None)
+}
+
+/// Does the stored row already hold exactly these values and stamps?
+fn unchanged(
+    w: &Writer<'_>,
+    desc: &tables::Table,
+    row: &str,
+    merged: &serde_json::Map<String, serde_json::Value>,
+    stamps: &RowStamps,
+) -> Result<bool> {
+    let mut sql = String::from("SELECT json_object(");
+    for (i, c) in desc.columns.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("'{c}', {c}"));
+    }
+    sql.push_str(&format!("), version FROM {} WHERE id = ?1", desc.name));
+    let (json, version): (String, i64) =
+        w.conn().prepare_cached(&sql)?.query_row([row], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let stored: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&json).map_err(|_| Error::Db(rusqlite::Error::InvalidQuery))?;
+    Ok(version == stamps.version && merged.iter().all(|(k, v)| stored.get(k) == Some(v)))
+}

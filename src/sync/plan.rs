@@ -1,0 +1,153 @@
+//! The first step of a merge, a pure function of the journal and the change
+//! set: it writes nothing. It refuses a set that must not be applied at all
+//! (another recipient, an unknown format, a clock too far ahead, a table,
+//! field or code this program does not know, a change already held with
+//! other content, changes written under this site's own id by another
+//! journal) and sorts the rest into new and already known changes.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{tables, Change, ChangeSet, FORMAT};
+use crate::error::{Error, Result};
+use crate::model::time::{danish, danish_date, Hlc, MAX_AHEAD_DAYS};
+use crate::model::SiteId;
+
+/// What applying a change set will do.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Changes this journal does not hold yet, in the set's order.
+    pub new: Vec<Change>,
+    /// Changes it already holds (counted, then ignored).
+    pub known: usize,
+    /// The rows the new changes touch: `(position in TABLES, row id)`.
+    pub rows: BTreeSet<(usize, String)>,
+    /// The highest clock value in the set, to observe.
+    pub clock: Hlc,
+}
+
+pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>) -> Result<Plan> {
+    if set.format != FORMAT {
+        return Err(Error::ChangesVersion { found: set.format, known: FORMAT });
+    }
+    if set.to != own {
+        return Err(Error::ChangesNotForThisSite);
+    }
+    let clock = set.changes.iter().map(|c| Hlc(c.hlc)).chain([Hlc(set.clock)]).max().unwrap_or_default();
+    if let Err(e) = Hlc::default().observe(clock, now) {
+        let date = e.remote.instant().map(|t| danish(danish_date(t))).unwrap_or_else(|| "en ukendt dato".into());
+        return Err(Error::ClockAhead { sender: set.from_name.clone(), date, days: MAX_AHEAD_DAYS });
+    }
+    let mut codes = CodeRefs::default();
+    let mut seen_in_set: HashMap<(SiteId, i64, String), &Change> = HashMap::new();
+    let mut out = Plan { clock, ..Plan::default() };
+    let mut lookup = conn.prepare_cached(
+        "SELECT site, hlc, tbl, row_id, grp, value, seen, at, staff FROM sync_change WHERE site = ?1 AND hlc = ?2 AND grp = ?3",
+    )?;
+    for c in &set.changes {
+        let Some(pos) = tables::TABLES.iter().position(|t| t.name == c.table) else {
+            return Err(Error::ChangesUnknown { what: c.table.clone() });
+        };
+        let desc = &tables::TABLES[pos];
+        check_shape(desc, c)?;
+        codes.check(conn, desc, c)?;
+        if let Some(prev) = seen_in_set.get(&(c.site, c.hlc, c.group.clone())) {
+            if !prev.same_content(c) {
+                return Err(Error::ChangesDamaged { sender: set.from_name.clone() });
+            }
+            out.known += 1;
+            continue;
+        }
+        seen_in_set.insert((c.site, c.hlc, c.group.clone()), c);
+        let held = lookup.query_row(params![c.site, c.hlc, c.group], super::log::read_change).optional()?;
+        match held {
+            // Our own change, echoed: we are its authority (a partner may
+            // hold it reduced to its scope).
+            Some(_) if c.site == own => out.known += 1,
+            Some(held) => {
+                if !held?.same_content(c) {
+                    return Err(Error::ChangesDamaged { sender: set.from_name.clone() });
+                }
+                out.known += 1;
+            }
+            None if c.site == own => return Err(Error::CopiedJournal),
+            None => {
+                out.rows.insert((pos, c.row.clone()));
+                out.new.push(c.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A change names only columns of its table, and a group change exactly the
+/// columns of its group.
+fn check_shape(desc: &tables::Table, c: &Change) -> Result<()> {
+    let unknown = |what: String| Err(Error::ChangesUnknown { what });
+    if uuid::Uuid::parse_str(&c.row).is_err() || c.hlc < 0 {
+        return unknown(format!("{}.id", desc.name));
+    }
+    for k in c.value.keys() {
+        if !desc.columns.contains(&k.as_str()) {
+            return unknown(format!("{}.{k}", desc.name));
+        }
+    }
+    if !c.group.is_empty() {
+        let cols = desc.group_columns(&c.group);
+        if cols.is_empty() || cols.first().copied() != desc.group_of(&c.group) {
+            return unknown(format!("{}.{}", desc.name, c.group));
+        }
+        if cols.len() != c.value.len() || cols.iter().any(|k| !c.value.contains_key(*k)) {
+            return unknown(format!("{}.{}", desc.name, c.group));
+        }
+    }
+    for v in c.value.values() {
+        if !(v.is_null() || v.is_string() || v.is_i64()) {
+            return unknown(format!("{}: {v}", desc.name));
+        }
+    }
+    Ok(())
+}
+
+/// The code-list and municipality columns of each table (from the schema's
+/// foreign keys), to refuse a code this journal lacks by name.
+#[derive(Default)]
+struct CodeRefs {
+    by_table: HashMap<&'static str, Vec<(String, String, String)>>,
+}
+
+impl CodeRefs {
+    fn check(&mut self, conn: &Connection, desc: &'static tables::Table, c: &Change) -> Result<()> {
+        if !self.by_table.contains_key(desc.name) {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list('{}')",
+                desc.name
+            ))?;
+            let refs = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .filter(|(t, _, _)| t.starts_with("code_") || t == "municipality")
+                .collect();
+            self.by_table.insert(desc.name, refs);
+        }
+        for (target, from, to) in self.by_table.get(desc.name).map(Vec::as_slice).unwrap_or_default() {
+            let Some(serde_json::Value::String(code)) = c.value.get(from) else { continue };
+            let found = conn
+                .prepare_cached(&format!("SELECT 1 FROM {target} WHERE {to} = ?1"))?
+                .query_row([code], |_| Ok(()))
+                .optional()?;
+            if found.is_none() {
+                let what = if target == "municipality" {
+                    format!("kommunekode {code}")
+                } else {
+                    format!("koden {code} ({target})")
+                };
+                return Err(Error::ChangesUnknown { what });
+            }
+        }
+        Ok(())
+    }
+}
