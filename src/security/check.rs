@@ -12,9 +12,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::keys::{Keyring, Secret};
+use super::keys::Secret;
 use super::roles::Action;
-use super::throttle;
 use crate::error::{Error, Result};
 use crate::model::Clock;
 use crate::store::Ctx;
@@ -52,20 +51,9 @@ const RESTORE: &str = "Gendan journalen fra den nyeste sikkerhedskopi (tovholder
 /// administrator). A wrong password is refused (and throttled) as at login;
 /// a journal or keyring too damaged to open is an answer, not an error.
 pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn Clock>) -> Result<CheckReport> {
-    if !path.is_file() {
-        return Err(Error::NoJournal(path.to_path_buf()));
-    }
     let mut items = Vec::new();
-    let ring = Keyring::load(path)?;
     let now = clock.now();
-    let wait = throttle::wait_seconds(path, login, now)?;
-    if wait > 0 {
-        return Err(Error::LoginThrottled { seconds: wait });
-    }
-    let Some((key, staff)) = ring.unlock_user(login, password)? else {
-        throttle::record_failure(path, login, now)?;
-        return Err(Error::LoginFailed);
-    };
+    let (ring, key, staff) = super::unlock(path, login, password, now)?;
     let problems = ring.problems();
     items.push(CheckItem {
         part: "keyring",

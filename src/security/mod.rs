@@ -76,19 +76,8 @@ impl Journal {
     /// must wait longer each time (`throttle`), no one else. The keyring is
     /// read, never written.
     pub fn login(path: &Path, login: &str, password: &Secret, clock: Arc<dyn Clock>) -> Result<(Journal, Ctx)> {
-        if !path.is_file() {
-            return Err(Error::NoJournal(path.to_path_buf()));
-        }
-        let ring = Keyring::load(path)?;
         let now = clock.now();
-        let wait = throttle::wait_seconds(path, login, now)?;
-        if wait > 0 {
-            return Err(Error::LoginThrottled { seconds: wait });
-        }
-        let Some((key, staff)) = ring.unlock_user(login, password)? else {
-            throttle::record_failure(path, login, now)?;
-            return Err(Error::LoginFailed);
-        };
+        let (ring, key, staff) = unlock(path, login, password, now)?;
         // The key came out of an authenticated slot, so a journal it cannot
         // read is damaged (or the keyring belongs to another journal).
         let mut journal = Journal::open_with_key(path, &key).map_err(|e| match e {
@@ -244,6 +233,30 @@ impl Journal {
         let sql = format!("SELECT {}", roles::client_shared("?1", "?2"));
         Ok(self.connection().prepare_cached(&sql)?.query_row(rusqlite::params![client, unit], |r| r.get(0))?)
     }
+}
+
+/// The first steps of a login (and of `check`): the journal is there, the
+/// name is not throttled, and the password opens its slot; a wrong one
+/// counts against that name alone.
+pub(crate) fn unlock(
+    path: &Path,
+    login: &str,
+    password: &Secret,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Keyring, DbKey, StaffId)> {
+    if !path.is_file() {
+        return Err(Error::NoJournal(path.to_path_buf()));
+    }
+    let ring = Keyring::load(path)?;
+    let wait = throttle::wait_seconds(path, login, now)?;
+    if wait > 0 {
+        return Err(Error::LoginThrottled { seconds: wait });
+    }
+    let Some((key, staff)) = ring.unlock_user(login, password)? else {
+        throttle::record_failure(path, login, now)?;
+        return Err(Error::LoginFailed);
+    };
+    Ok((ring, key, staff))
 }
 
 /// The raw database key, from the recovery key: for opening the journal with
