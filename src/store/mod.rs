@@ -208,6 +208,21 @@ fn user_version(conn: &Connection) -> Result<i64> {
 }
 
 impl Journal {
+    /// The handle over an open, migrated connection, with its code lists read.
+    fn assemble(conn: Connection, path: &Path, site: SiteId, unit: UnitId, key: Option<DbKey>) -> Result<Journal> {
+        let mut journal = Journal {
+            conn,
+            path: path.to_path_buf(),
+            site,
+            unit,
+            codes: Arc::new(Codes::default()),
+            key,
+            shared_cache: Default::default(),
+        };
+        journal.load_codes()?;
+        Ok(journal)
+    }
+
     /// Make a new, unencrypted journal file at `path` (refused if a file is
     /// there). For tests and measurements; a unit's journal is made with
     /// `create_keyed` (src/security).
@@ -248,16 +263,7 @@ impl Journal {
             )?;
             tx.commit()?;
         }
-        let mut journal = Journal {
-            conn,
-            path: path.to_path_buf(),
-            site,
-            unit,
-            codes: Arc::new(Codes::default()),
-            key,
-            shared_cache: Default::default(),
-        };
-        journal.load_codes()?;
+        let mut journal = Journal::assemble(conn, path, site, unit, key)?;
         let ctx = Ctx::new(staff, clock);
         let unit_rec = UnitRecord { id: Some(unit), ..setup.unit.clone() };
         let staff_rec = StaffRecord { id: Some(staff), unit_id: unit, ..setup.first_staff.clone() };
@@ -339,16 +345,7 @@ impl Journal {
             .ok_or(Error::NotAJournal)?;
         let site: SiteId = site.parse().map_err(|_| Error::NotAJournal)?;
         let unit: UnitId = conn.query_row("SELECT unit_id FROM site WHERE id = ?1", [site], |r| r.get(0))?;
-        let mut journal = Journal {
-            conn,
-            path: path.to_path_buf(),
-            site,
-            unit,
-            codes: Arc::new(Codes::default()),
-            key,
-            shared_cache: Default::default(),
-        };
-        journal.load_codes()?;
+        let journal = Journal::assemble(conn, path, site, unit, key)?;
         Ok(journal)
     }
 
