@@ -488,6 +488,9 @@ pub enum Error {
     /// copied or restored journal is writing as a second writer.
     #[error("Ændringerne indeholder ændringer skrevet under denne installations id, som denne journal ikke selv har lavet: journalen er kopieret eller gendannet på en anden computer. Giv kopien et nyt installations-id, før der udveksles igen; intet er ændret.")]
     CopiedJournal,
+    /// A site card, partner registration or case bundle was refused.
+    #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
     /// A merge left a row pointing at a row that is not there.
     #[error("Sammenfletningen er afvist, intet er ændret: den ville efterlade henvisninger til poster, der mangler.")]
     MergeBroken,
@@ -548,6 +551,7 @@ impl Error {
             Error::ChangesDamaged { .. } => "changes_damaged",
             Error::CopiedJournal => "copied_journal",
             Error::MergeBroken => "merge_broken",
+            Error::Bundle(b) => b.code(),
             Error::Io(_) => "io",
             Error::Db(_) => "database",
         }

@@ -6,6 +6,7 @@
 //! Tauri, windows or JSON-over-IPC. See ARCHITECTURE.md for the map.
 
 pub mod bench;
+pub mod bundle;
 pub mod demo;
 pub mod error;
 pub mod fixtures;

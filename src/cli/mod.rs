@@ -21,6 +21,7 @@ use clap::{Parser, Subcommand};
 use tovholder::error::Error;
 
 mod bench;
+mod bundle;
 mod care;
 mod check;
 mod clients;
@@ -163,6 +164,15 @@ commands! {
     Retention(security::RetentionCmd),
     /// Åbne konflikter fra udvekslingen med partneren: vis dem, løs én.
     Conflicts(sync::ConflictsArgs),
+    /// Denne installation: stedkortet til partneren, nøglen til en nødåbning.
+    #[command(subcommand)]
+    Site(bundle::SiteCmd),
+    /// Partnerinstallationer: registrér en fra dens stedkort, vis dem.
+    #[command(subcommand)]
+    Partner(bundle::PartnerCmd),
+    /// Bundter til og fra partneren (den månedlige overlevering på USB-stik).
+    #[command(subcommand)]
+    Bundle(bundle::BundleCmd),
     /// Ændringer til og fra en partnerinstallation som JSON (til test).
     #[command(subcommand)]
     Changes(sync::ChangesCmd),

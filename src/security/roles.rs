@@ -77,12 +77,15 @@ pub enum Action {
     /// List and delete records past their retention period.
     Retention,
     Backup,
-    /// This installation's local security settings (the idle lock).
+    /// This installation's local security settings (the idle lock) and its
+    /// partners (site cards).
     Settings,
+    /// Write and read the case bundles of the monthly hand-off.
+    Exchange,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::RegisterClient,
         Action::BookSession,
         Action::RecordSession,
@@ -103,6 +106,7 @@ impl Action {
         Action::Retention,
         Action::Backup,
         Action::Settings,
+        Action::Exchange,
     ];
 
     /// Danish, for the refusal message.
@@ -127,7 +131,8 @@ impl Action {
             Action::Import => "importere data",
             Action::Retention => "slette journaler efter opbevaringsperioden",
             Action::Backup => "tage sikkerhedskopi",
-            Action::Settings => "ændre indstillingerne for låsning",
+            Action::Settings => "ændre installationens indstillinger og partnere",
+            Action::Exchange => "udveksle bundter med partnerkommunen",
         }
     }
 }
@@ -149,6 +154,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
         ManageStaff => role == Administrator,
         Reports | ReadAudit | Retention => role == Leader,
         Export | Import | Backup | Settings => matches!(role, Leader | Administrator),
+        Exchange => matches!(role, Leader | AlcoholConsultant | Administrator),
     }
 }
 
@@ -223,6 +229,16 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("export_changes", PersonRead(Export)),
         ("conflicts", PersonRead(Import)),
         ("duplicates", PersonRead(Import)),
+        // Case bundles (src/bundle).
+        ("site_card", Other),
+        ("add_partner", Write),
+        ("partners", Other),
+        ("partner_named", Other),
+        ("write_site_identity", Other),
+        ("export_bundle", Write),
+        ("import_bundle", Write),
+        ("import_bundle_dir", Write),
+        ("bundle_status", Other),
         // Writes.
         ("add_unit", Write),
         ("add_staff", Write),

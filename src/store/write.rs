@@ -87,6 +87,8 @@ pub struct Writer<'c> {
     scope: Option<UnitId>,
     /// Rows made in this transaction (a new client is in scope of its maker).
     created: std::collections::HashSet<String>,
+    /// Roll back instead of committing (a dry run: `discard`).
+    discard: bool,
 }
 
 /// The person whose record a row belongs to, for the audit log.
@@ -635,7 +637,16 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
+    /// End this transaction without keeping anything (a dry run): the
+    /// operation's result is returned, its writes and audit entries are not.
+    pub(crate) fn discard(&mut self) {
+        self.discard = true;
+    }
+
     fn finish(self) -> Result<()> {
+        if self.discard {
+            return Ok(());
+        }
         self.tx.execute("UPDATE journal_meta SET value = ?1 WHERE key = 'hlc'", [self.hlc.0.to_string()])?;
         append_audit(&self.tx, self.site, self.staff, &self.now_text, &self.audit)?;
         self.tx.commit()?;
@@ -886,6 +897,7 @@ impl Journal {
             rows: 0,
             scope,
             created: std::collections::HashSet::new(),
+            discard: false,
         };
         let out = op(&mut w)?;
         w.finish()?;

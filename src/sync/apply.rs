@@ -30,6 +30,12 @@ impl Journal {
     /// journal learns that a copy of it writes under its site id elsewhere.
     pub fn export_changes(&mut self, ctx: &Ctx, to: SiteId) -> Result<ChangeSet> {
         self.authorize(ctx, Action::Export)?;
+        self.export_set(ctx, to)
+    }
+
+    /// `export_changes` for a caller that has authorized the export itself
+    /// (the case bundle, `src/bundle`).
+    pub(crate) fn export_set(&mut self, ctx: &Ctx, to: SiteId) -> Result<ChangeSet> {
         let own = self.site();
         self.write(ctx, |w| {
             let conn = w.conn();
@@ -130,6 +136,18 @@ impl Journal {
     /// Merge a partner's change set: all of it or, on any refusal, nothing.
     pub fn merge_changes(&mut self, ctx: &Ctx, set: &ChangeSet) -> Result<MergeSummary> {
         self.authorize(ctx, Action::Import)?;
+        Ok(self.merge_set(ctx, set, |_, _| Ok(()))?.0)
+    }
+
+    /// The merge for a caller that has authorized it itself; `after` runs in
+    /// the same transaction once the set is applied (the case bundle records
+    /// the bundle there, or discards the transaction for a dry run).
+    pub(crate) fn merge_set<T>(
+        &mut self,
+        ctx: &Ctx,
+        set: &ChangeSet,
+        after: impl FnOnce(&mut Writer<'_>, &MergeSummary) -> Result<T>,
+    ) -> Result<(MergeSummary, T)> {
         let plan = plan(self.connection(), self.site(), set, ctx.clock.now())?;
         let from = set.from;
         let own = self.site();
@@ -227,7 +245,8 @@ impl Journal {
                     summary.applied, summary.known, summary.rows, summary.pending, summary.conflicts, summary.revoked
                 )),
             );
-            Ok(summary)
+            let extra = after(w, &summary)?;
+            Ok((summary, extra))
         })
     }
 

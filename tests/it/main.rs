@@ -3,6 +3,7 @@
 
 mod audit;
 mod bad_input;
+mod bundle;
 mod cli;
 mod disclosure;
 mod exchange;

@@ -285,6 +285,7 @@ const POLICY: &[(Action, [u8; 6])] = &[
     (Action::Retention, [1, 0, 0, 0, 0, 0]),
     (Action::Backup, [1, 0, 0, 0, 0, 1]),
     (Action::Settings, [1, 0, 0, 0, 0, 1]),
+    (Action::Exchange, [1, 1, 0, 0, 0, 1]),
 ];
 
 const ROLES: [(&str, Role); 6] = [
@@ -438,6 +439,7 @@ fn attempt(
             w.j.backup(ctx, &dest).map(drop)
         }
         Action::Settings => j.set_idle_minutes(ctx, 15),
+        Action::Exchange => j.bundle_status(ctx).map(drop),
     }
 }
 

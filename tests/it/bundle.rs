@@ -1,0 +1,385 @@
+//! Case bundles (SPEC §5, issue 13): site cards and partners, bundles
+//! written to a folder and read back, every refusal leaving the journal's
+//! files byte-for-byte as they were, and Debian's `age` opening a bundle
+//! with the site's identity file.
+
+use std::path::{Path, PathBuf};
+
+use tovholder::bundle::{ImportStatus, PartnerAdded, SiteCard};
+
+use crate::support::*;
+use crate::sync::{conflicts, content, Site};
+
+/// Register each site's card at the other, as the two leaders do by phone.
+fn partners(a: &mut Site, b: &mut Site) {
+    let card_a = a.j.site_card(&a.ctx).unwrap();
+    let card_b = b.j.site_card(&b.ctx).unwrap();
+    assert_eq!(b.j.add_partner(&b.ctx, &card_a, &card_a.fingerprint()).unwrap(), PartnerAdded::Added);
+    assert_eq!(a.j.add_partner(&a.ctx, &card_b, &card_b.fingerprint()).unwrap(), PartnerAdded::Added);
+}
+
+/// Write a bundle from `from` to `to` into `dir`; its path.
+fn export(from: &mut Site, to: &Site, dir: &Path) -> PathBuf {
+    from.j.export_bundle(&from.ctx, to.j.site(), dir).unwrap().path
+}
+
+/// Faxe and Stevns as partners, each holding the other's organisation.
+fn pair(dir: &Path) -> (Site, Site) {
+    let mut faxe = Site::new("Faxe Rusmiddelcenter", "0320", "BH");
+    let mut stevns = Site::new("Stevns Rusmiddelcenter", "0336", "SL");
+    partners(&mut faxe, &mut stevns);
+    let f = export(&mut faxe, &stevns, dir);
+    stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+    let s = export(&mut stevns, &faxe, dir);
+    faxe.j.import_bundle(&faxe.ctx, &s, false).unwrap();
+    (faxe, stevns)
+}
+
+/// The bytes of every file of a journal (the file, its WAL and keyring).
+fn files(j: &tovholder::Journal) -> Vec<(String, Vec<u8>)> {
+    let path = j.path();
+    let mut out = Vec::new();
+    for suffix in ["", "-wal", ".keys"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        if let Ok(b) = std::fs::read(&p) {
+            out.push((suffix.to_string(), b));
+        }
+    }
+    out
+}
+
+fn code(e: tovholder::Error) -> &'static str {
+    e.code()
+}
+
+fn refusal(r: tovholder::Result<PartnerAdded>) -> (String, String) {
+    let e = r.unwrap_err();
+    (e.code().to_string(), e.to_string())
+}
+
+#[test]
+fn a_partner_is_registered_from_its_card_only_with_the_fingerprint_read_aloud() {
+    let mut faxe = Site::new("Faxe Rusmiddelcenter", "0320", "BH");
+    let mut stevns = Site::new("Stevns Rusmiddelcenter", "0336", "SL");
+    let card = stevns.j.site_card(&stevns.ctx).unwrap();
+    // The card file read back is the same card, and its fingerprint is five
+    // groups of four digits, the same on both sides.
+    let read = SiteCard::parse(card.to_json().as_bytes()).unwrap();
+    assert_eq!(read, card);
+    let fp = card.fingerprint();
+    assert_eq!(fp.len(), 24, "{fp}");
+    assert!(fp.split(' ').all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_digit())), "{fp}");
+    assert_eq!(stevns.j.site_card(&stevns.ctx).unwrap().fingerprint(), fp, "the keys are made once");
+
+    // An edited card fails its self-signature.
+    let edited = card.to_json().replace("Stevns Rusmiddelcenter", "Stevns Falsk Center");
+    assert_eq!(code(SiteCard::parse(edited.as_bytes()).unwrap_err()), "card_signature");
+    assert_eq!(code(SiteCard::parse(b"{\"not\": \"a card\"}").unwrap_err()), "card_format");
+    assert_eq!(code(SiteCard::parse(b"\xff\xfe").unwrap_err()), "card_format");
+
+    // A wrong or missing fingerprint registers nothing.
+    let before = files(&faxe.j);
+    let (c, e) = refusal(faxe.j.add_partner(&faxe.ctx, &card, "1234 5678 9012 3456 7890"));
+    assert_eq!(c, "fingerprint_mismatch");
+    assert!(e.contains(&fp), "the message shows the card's fingerprint: {e}");
+    assert_eq!(code(faxe.j.add_partner(&faxe.ctx, &card, "").unwrap_err()), "partner_not_confirmed");
+    assert_eq!(files(&faxe.j), before);
+    assert!(faxe.j.partners(&faxe.ctx).unwrap().is_empty());
+
+    // Its own card is not a partner.
+    let own = faxe.j.site_card(&faxe.ctx).unwrap();
+    assert_eq!(code(faxe.j.add_partner(&faxe.ctx, &own, &own.fingerprint()).unwrap_err()), "card_own");
+
+    // Typed with other spacing, the right fingerprint registers the partner once.
+    let typed = fp.replace(' ', "-");
+    assert_eq!(faxe.j.add_partner(&faxe.ctx, &card, &typed).unwrap(), PartnerAdded::Added);
+    assert_eq!(faxe.j.add_partner(&faxe.ctx, &card, &fp).unwrap(), PartnerAdded::AlreadyRegistered);
+    let list = faxe.j.partners(&faxe.ctx).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].name.as_str(), list[0].municipality.as_str()), ("Stevns Rusmiddelcenter", "0336"));
+    assert_eq!(list[0].fingerprint, fp);
+    assert_eq!(faxe.j.partner_named(&faxe.ctx, "stevns").unwrap().site, stevns.j.site());
+}
+
+#[test]
+fn a_month_of_independent_work_exchanged_through_a_folder_ends_identical_within_scope() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    // Faxe registers two shared clients; they travel.
+    let a = faxe.client("Rejse Rasmussen");
+    let b = faxe.client("Agnete Bundgaard");
+    let f1 = export(&mut faxe, &stevns, stick.path());
+    let r = stevns.j.import_bundle(&stevns.ctx, &f1, false).unwrap();
+    assert_eq!(r.status, ImportStatus::Applied);
+    assert_eq!(stevns.field(a, "name").as_deref(), Some("Rejse Rasmussen"));
+
+    // A month apart: the same field on both sides, and different fields.
+    faxe.edit(a, |r| r.phone = Some("11111111".into()));
+    faxe.edit(b, |r| r.phone = Some("33333333".into()));
+    stevns.clock.advance(chrono::Duration::minutes(5));
+    stevns.edit(a, |r| r.phone = Some("22222222".into()));
+    stevns.edit(b, |r| r.address = Some("Strandvejen 1, Store Heddinge".into()));
+    let c = stevns.client("Carl Christoffersen");
+
+    // Both write to the stick; each reads the whole folder (its own old
+    // files and the other's are there too).
+    export(&mut faxe, &stevns, stick.path());
+    export(&mut stevns, &faxe, stick.path());
+    for site in [&mut faxe, &mut stevns] {
+        let results = site.j.import_bundle_dir(&site.ctx, stick.path(), false).unwrap();
+        assert!(results.iter().all(|(_, r)| r.is_ok()), "{results:?}");
+    }
+    // One more round carries the acknowledgements and Faxe's merge result.
+    export(&mut faxe, &stevns, stick.path());
+    stevns.j.import_bundle_dir(&stevns.ctx, stick.path(), false).unwrap();
+
+    assert_eq!(content(&faxe.j), content(&stevns.j), "both journals hold the same shared content");
+    assert_eq!(conflicts(&faxe), conflicts(&stevns));
+    let list = conflicts(&faxe);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert!(list[0].contains("/phone"), "{list:?}");
+    // The different-field edits both survive; Stevns' client arrived.
+    for s in [&faxe, &stevns] {
+        assert_eq!(s.field(b, "phone").as_deref(), Some("33333333"));
+        assert_eq!(s.field(b, "address").as_deref(), Some("Strandvejen 1, Store Heddinge"));
+        assert_eq!(s.field(c, "name").as_deref(), Some("Carl Christoffersen"));
+    }
+    // The status shows what went each way.
+    let st = faxe.j.bundle_status(&faxe.ctx).unwrap();
+    assert_eq!(st.len(), 1);
+    assert_eq!(st[0].last_sent.as_ref().map(|b| b.seq), Some(4));
+    assert!(st[0].last_sent.as_ref().unwrap().written);
+    assert_eq!(st[0].last_received.as_ref().map(|b| b.seq), Some(2));
+    assert_eq!(st[0].acknowledged, Some(2), "Stevns wrote its bundle 2 after reading Faxe's bundle 2");
+}
+
+#[test]
+fn the_same_bundle_twice_or_an_older_one_changes_nothing() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    faxe.client("Rejse Rasmussen");
+    let f2 = export(&mut faxe, &stevns, stick.path());
+    faxe.client("Agnete Bundgaard");
+    let f3 = export(&mut faxe, &stevns, stick.path());
+    stevns.j.import_bundle(&stevns.ctx, &f2, false).unwrap();
+    stevns.j.import_bundle(&stevns.ctx, &f3, false).unwrap();
+    let before = files(&stevns.j);
+    for f in [&f2, &f3] {
+        let r = stevns.j.import_bundle(&stevns.ctx, f, false).unwrap();
+        assert_eq!(r.status, ImportStatus::AlreadyImported);
+    }
+    assert_eq!(files(&stevns.j), before);
+}
+
+#[test]
+fn a_dry_run_shows_the_people_and_conflicts_and_writes_nothing() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    let a = faxe.client("Rejse Rasmussen");
+    let f = export(&mut faxe, &stevns, stick.path());
+    stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+    faxe.edit(a, |r| r.phone = Some("11111111".into()));
+    stevns.edit(a, |r| r.phone = Some("22222222".into()));
+    let f = export(&mut faxe, &stevns, stick.path());
+    stevns.j.checkpoint().unwrap();
+    let before = content(&stevns.j);
+    let audit_before = count(&stevns.j, "audit_log");
+    let r = stevns.j.import_bundle(&stevns.ctx, &f, true).unwrap();
+    assert_eq!(r.status, ImportStatus::DryRun);
+    assert_eq!(r.people.len(), 1);
+    assert_eq!(r.people[0].name.as_deref(), Some("Rejse Rasmussen"));
+    assert_eq!(r.new_conflicts.len(), 1, "{:?}", r.new_conflicts);
+    assert_eq!(r.new_conflicts[0].group, "phone");
+    assert_eq!(content(&stevns.j), before, "nothing was merged");
+    assert!(conflicts(&stevns).is_empty());
+    // The preview showed a name: one read is logged, nothing else.
+    assert_eq!(count(&stevns.j, "audit_log"), audit_before + 1);
+    // And the bundle still imports for real afterwards.
+    let r = stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+    assert_eq!(r.status, ImportStatus::Applied);
+    assert_eq!(conflicts(&stevns).len(), 1);
+}
+
+#[test]
+fn every_single_byte_change_and_every_truncation_of_a_bundle_is_refused_and_changes_nothing() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    faxe.client("Rejse Rasmussen");
+    let f = export(&mut faxe, &stevns, stick.path());
+    let good = std::fs::read(&f).unwrap();
+    stevns.j.checkpoint().unwrap();
+    let before = files(&stevns.j);
+    let bad = stick.path().join("bad.tovholder");
+    let mut codes = std::collections::BTreeSet::new();
+    for pos in 0..good.len() {
+        let mut b = good.clone();
+        b[pos] ^= 0x01;
+        std::fs::write(&bad, &b).unwrap();
+        let e = stevns.j.import_bundle(&stevns.ctx, &bad, false).unwrap_err();
+        codes.insert(e.code());
+    }
+    for len in 0..good.len() {
+        std::fs::write(&bad, &good[..len]).unwrap();
+        let e = stevns.j.import_bundle(&stevns.ctx, &bad, false).unwrap_err();
+        codes.insert(e.code());
+    }
+    assert_eq!(files(&stevns.j), before, "the journal's files are byte-for-byte unchanged");
+    let allowed = ["bundle_format", "bundle_damaged", "bundle_not_for_this_site"];
+    assert!(codes.iter().all(|c| allowed.contains(c)), "{codes:?}");
+    // The whole file still imports.
+    assert_eq!(stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap().status, ImportStatus::Applied);
+}
+
+#[test]
+fn a_bundle_for_another_site_or_from_an_unknown_sender_is_refused_with_its_own_message() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    let mut third = Site::new("Køge Rusmiddelcenter", "0259", "KK");
+    // Third knows Faxe, but a bundle to Stevns is not encrypted to it.
+    let card = faxe.j.site_card(&faxe.ctx).unwrap();
+    third.j.add_partner(&third.ctx, &card, &card.fingerprint()).unwrap();
+    third.j.site_card(&third.ctx).unwrap();
+    let to_stevns = export(&mut faxe, &stevns, stick.path());
+    let before = files(&third.j);
+    let e = third.j.import_bundle(&third.ctx, &to_stevns, false).unwrap_err();
+    assert_eq!(e.code(), "bundle_not_for_this_site");
+    assert!(e.to_string().contains("ikke til denne installation"), "{e}");
+    // A site Stevns never registered writes to it: unknown sender.
+    let mut stranger = Site::new("Ringsted Rusmiddelcenter", "0329", "RR");
+    let s_card = stevns.j.site_card(&stevns.ctx).unwrap();
+    stranger.j.add_partner(&stranger.ctx, &s_card, &s_card.fingerprint()).unwrap();
+    let from_stranger = stranger.j.export_bundle(&stranger.ctx, stevns.j.site(), stick.path()).unwrap().path;
+    let before_s = files(&stevns.j);
+    let e = stevns.j.import_bundle(&stevns.ctx, &from_stranger, false).unwrap_err();
+    assert_eq!(e.code(), "bundle_unknown_sender");
+    assert!(e.to_string().contains("ukendt afsender"), "{e}");
+    assert_eq!(files(&stevns.j), before_s);
+    assert_eq!(files(&third.j), before);
+    // Not a bundle at all.
+    let text = stick.path().join("notes.tovholder");
+    std::fs::write(&text, "Mødereferat").unwrap();
+    assert_eq!(stevns.j.import_bundle(&stevns.ctx, &text, false).unwrap_err().code(), "bundle_format");
+}
+
+#[test]
+fn a_missing_bundle_is_named_unless_a_later_one_covers_it() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    // Bundles are cumulative from what the partner acknowledged: while
+    // Stevns has acknowledged nothing new, bundle 3 covers a lost bundle 2.
+    faxe.client("Rejse Rasmussen");
+    let lost = export(&mut faxe, &stevns, stick.path());
+    std::fs::remove_file(&lost).unwrap();
+    faxe.client("Agnete Bundgaard");
+    let f3 = export(&mut faxe, &stevns, stick.path());
+    assert_eq!(stevns.j.import_bundle(&stevns.ctx, &f3, false).unwrap().status, ImportStatus::Applied);
+
+    // Stevns keeps a backup, reads bundle 4 and acknowledges it; Faxe's
+    // bundle 5 then starts after what bundle 4 held.
+    stevns.j.checkpoint().unwrap();
+    let backup = tempfile::tempdir().unwrap();
+    let copy = backup.path().join("stevns.journal");
+    std::fs::copy(stevns.j.path(), &copy).unwrap();
+    faxe.client("Carl Christoffersen");
+    let f4 = export(&mut faxe, &stevns, stick.path());
+    stevns.j.import_bundle(&stevns.ctx, &f4, false).unwrap();
+    let s = export(&mut stevns, &faxe, stick.path());
+    faxe.j.import_bundle(&faxe.ctx, &s, false).unwrap();
+    faxe.client("Dorte Dahl");
+    let f5 = export(&mut faxe, &stevns, stick.path());
+
+    // Stevns' journal is restored from the backup taken before bundle 4.
+    let restored_path = stevns.j.path().to_path_buf();
+    stevns.j = tovholder::Journal::open(&copy).unwrap();
+    let before = files(&stevns.j);
+    let e = stevns.j.import_bundle(&stevns.ctx, &f5, false).unwrap_err();
+    assert_eq!(e.code(), "bundle_missing");
+    assert!(e.to_string().contains("Bundle 4 fra Faxe Rusmiddelcenter mangler"), "{e}");
+    assert_eq!(files(&stevns.j), before);
+    // With bundle 4 read first, bundle 5 follows.
+    assert_eq!(stevns.j.import_bundle(&stevns.ctx, &f4, false).unwrap().status, ImportStatus::Applied);
+    assert_eq!(stevns.j.import_bundle(&stevns.ctx, &f5, false).unwrap().status, ImportStatus::Applied);
+    assert!(restored_path.exists());
+}
+
+#[test]
+fn a_journal_restored_from_backup_that_reuses_a_number_is_refused() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    // A copy of Faxe's journal as it is now (a backup).
+    faxe.j.checkpoint().unwrap();
+    let backup = tempfile::tempdir().unwrap();
+    let copy_path = backup.path().join("faxe.journal");
+    std::fs::copy(faxe.j.path(), &copy_path).unwrap();
+    faxe.client("Rejse Rasmussen");
+    let f = export(&mut faxe, &stevns, stick.path());
+    stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+    // Faxe's journal is restored from the backup and writes "bundle 2" again,
+    // with other content.
+    drop(faxe.j);
+    let mut restored = tovholder::Journal::open(&copy_path).unwrap();
+    restored.add_client(&faxe.ctx, &client_record("Agnete Bundgaard", None)).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let again = restored.export_bundle(&faxe.ctx, stevns.j.site(), other.path()).unwrap();
+    assert_eq!(again.seq, 2);
+    let before = files(&stevns.j);
+    let e = stevns.j.import_bundle(&stevns.ctx, &again.path, false).unwrap_err();
+    assert_eq!(e.code(), "bundle_sequence_reused");
+    assert!(e.to_string().contains("gendannet fra en sikkerhedskopi"), "{e}");
+    assert_eq!(files(&stevns.j), before);
+}
+
+#[test]
+fn debian_age_opens_a_bundle_with_the_site_identity_file() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    faxe.client("Rejse Rasmussen");
+    let f = export(&mut faxe, &stevns, stick.path());
+    let out = tempfile::tempdir().unwrap();
+    let id = out.path().join("stevns.age-key");
+    stevns.j.write_site_identity(&stevns.ctx, &id).unwrap();
+    assert_eq!(stevns.j.write_site_identity(&stevns.ctx, &id).unwrap_err().code(), "already_exists");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&id).unwrap().permissions().mode() & 0o077, 0, "only the owner may read it");
+    }
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("age -d -i '{}' '{}' | tar -x -C '{}'", id.display(), f.display(), out.path().display()))
+        .status()
+        .expect("age and tar (Debian packages, scripts/ensure-deps)");
+    assert!(status.success());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["from_name"], "Faxe Rusmiddelcenter");
+    assert_eq!(manifest["to"], stevns.j.site().to_string());
+    assert_eq!(manifest["seq"], 2);
+    let unpacked = std::process::Command::new("zstd")
+        .args(["-d", "-q", "-c"])
+        .arg(out.path().join("changes.json.zst"))
+        .output()
+        .unwrap();
+    assert!(unpacked.status.success());
+    let set: serde_json::Value = serde_json::from_slice(&unpacked.stdout).unwrap();
+    let names: Vec<&str> =
+        set["changes"].as_array().unwrap().iter().filter_map(|c| c["value"]["name"].as_str()).collect();
+    assert!(names.contains(&"Rejse Rasmussen"), "{names:?}");
+    // The identity of Faxe does not open it.
+    let faxe_id = out.path().join("faxe.age-key");
+    faxe.j.write_site_identity(&faxe.ctx, &faxe_id).unwrap();
+    let wrong = std::process::Command::new("age").arg("-d").arg("-i").arg(&faxe_id).arg(&f).output().unwrap();
+    assert!(!wrong.status.success());
+}
+
+#[test]
+fn a_bundle_cannot_be_written_to_a_folder_that_is_not_there_and_nothing_counts_as_sent() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, stevns) = pair(stick.path());
+    let gone = stick.path().join("ikke-her");
+    let e = faxe.j.export_bundle(&faxe.ctx, stevns.j.site(), &gone).unwrap_err();
+    assert_eq!(e.code(), "bundle_write");
+    assert!(e.to_string().contains("mappen findes ikke"), "{e}");
+    let st = faxe.j.bundle_status(&faxe.ctx).unwrap();
+    assert_eq!(st[0].last_sent.as_ref().map(|b| b.seq), Some(1), "only the first, organisation bundle was sent");
+}
