@@ -109,18 +109,25 @@ pub fn rows_in_scope(
 
 /// The municipality of a partner site: that of the units it made (an
 /// insert of the unit by that site is in the log, even where another site
-/// registered the same unit first). `None` while the partner's
-/// organisation has not arrived.
+/// registered the same unit first); before the partner's organisation has
+/// arrived, that of the unit on its registered site card (src/bundle).
+/// `None` for a site that is neither.
 pub fn partner_municipality(conn: &Connection, site: SiteId) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
-    Ok(conn
+    let made: Option<String> = conn
         .query_row(
             "SELECT u.municipality FROM sync_change c JOIN unit u ON u.id = c.row_id
              WHERE c.site = ?1 AND c.tbl = 'unit' AND c.grp = '' ORDER BY c.hlc LIMIT 1",
             [site],
             |r| r.get(0),
         )
-        .optional()?)
+        .optional()?;
+    match made {
+        Some(m) => Ok(Some(m)),
+        None => {
+            Ok(conn.query_row("SELECT municipality FROM partner WHERE site = ?1", [site], |r| r.get(0)).optional()?)
+        }
+    }
 }
 
 /// A change as the partner may receive it: `None` when held back, else the

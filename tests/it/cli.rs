@@ -609,3 +609,235 @@ fn every_command_and_command_group_has_a_description_in_help() {
     assert!(seen >= 96, "only {seen} commands found in --help");
     assert!(missing.is_empty(), "without a description in --help: {missing:?}");
 }
+
+/// The monthly hand-off from the command line: site cards compared by
+/// fingerprint, a bundle written to a folder, previewed and read, read
+/// again, and the bad inputs refused in Danish with the journal unchanged.
+#[test]
+fn bundles_travel_between_two_journals_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let faxe = dir.path().join("demo.journal");
+    ok(&faxe, &["demo"]);
+    let stevns = dir.path().join("stevns.journal");
+    ok(
+        &stevns,
+        &[
+            "--as",
+            "LL",
+            "init",
+            "--site-name",
+            "Stevns",
+            "--unit-name",
+            "Stevns Rusmiddelcenter",
+            "--municipality",
+            "0336",
+            "--name",
+            "Lis Leder",
+            "--initials",
+            "LL",
+            "--role",
+            "leader",
+        ],
+    );
+    let card = |j: &Path, name: &str| -> (std::path::PathBuf, String) {
+        let path = dir.path().join(name);
+        let v: serde_json::Value =
+            serde_json::from_str(&ok(j, &["--json", "site", "card", "--out", path.to_str().unwrap()])).unwrap();
+        (path, v["fingerprint"].as_str().unwrap().to_string())
+    };
+    let (faxe_card, faxe_fp) = card(&faxe, "faxe.card");
+    let (stevns_card, stevns_fp) = card(&stevns, "stevns.card");
+    assert!(ok(&faxe, &["site", "card", "--out", dir.path().join("igen.card").to_str().unwrap()]).contains(&faxe_fp));
+
+    // Without the fingerprint confirmed (no terminal here), or with a wrong
+    // one, nobody is registered.
+    let s_card = stevns_card.to_str().unwrap();
+    refused(&faxe, &["partner", "add", s_card], "partner_not_confirmed");
+    let err = refused(
+        &faxe,
+        &["partner", "add", s_card, "--fingerprint", "0000 0000 0000 0000 0000"],
+        "fingerprint_mismatch",
+    );
+    assert!(err.contains("Fingeraftrykket passer ikke"), "{err}");
+    refused(&faxe, &["partner", "add", faxe_card.to_str().unwrap(), "--fingerprint", &faxe_fp], "card_own");
+    refused(&faxe, &["--as", "MS", "partner", "add", s_card, "--fingerprint", &stevns_fp], "forbidden");
+    let added = ok(&faxe, &["partner", "add", s_card, "--fingerprint", &stevns_fp]);
+    assert!(added.contains("er registreret som partner"), "{added}");
+    ok(&stevns, &["partner", "add", faxe_card.to_str().unwrap(), "--fingerprint", &faxe_fp]);
+    assert!(ok(&faxe, &["partner", "list"]).contains(&stevns_fp));
+
+    // Faxe writes its bundle to the stick; a name that is no partner is refused.
+    let stick = dir.path().join("usb");
+    std::fs::create_dir(&stick).unwrap();
+    refused(&faxe, &["bundle", "export", "--to", "Køge", "--out", stick.to_str().unwrap()], "unknown_partner");
+    let out = ok(&faxe, &["bundle", "export", "--to", "Stevns", "--out", stick.to_str().unwrap()]);
+    assert!(out.starts_with("Bundle 1 til Stevns: "), "{out}");
+    assert!(out.contains(" borgere, ") && out.contains("notater "), "{out}");
+    assert!(out.contains(" ændringer, ") && out.contains(" kB"), "{out}");
+    let file = std::fs::read_dir(&stick).unwrap().next().unwrap().unwrap().path();
+    assert!(file.extension().is_some_and(|e| e == "tovholder"));
+
+    // Stevns previews (nothing changes), reads it, and reads it again.
+    let before = rows(&stevns);
+    let preview = ok(&stevns, &["bundle", "import-dir", stick.to_str().unwrap(), "--dry-run"]);
+    assert!(preview.contains("Prøvekørsel af bundle 1 fra DEMO Faxe Rusmiddelcenter"), "{preview}");
+    assert_eq!(rows(&stevns), before);
+    let read = ok(&stevns, &["bundle", "import", file.to_str().unwrap()]);
+    assert!(read.contains("Bundle 1 fra DEMO Faxe Rusmiddelcenter er indlæst"), "{read}");
+    assert_ne!(rows(&stevns), before);
+    let again = ok(&stevns, &["bundle", "import", file.to_str().unwrap()]);
+    assert!(again.contains("er allerede indlæst; intet er ændret"), "{again}");
+    let status = ok(&stevns, &["bundle", "status"]);
+    assert!(status.contains("Sidst modtaget: bundle 1 (indlæst 23-11-2026"), "{status}");
+
+    // Bad files: not a bundle, and an altered bundle.
+    let text = dir.path().join("referat.tovholder");
+    std::fs::write(&text, "Referat af mødet").unwrap();
+    let err = refused(&stevns, &["bundle", "import", text.to_str().unwrap()], "bundle_format");
+    assert!(err.contains("ikke en Tovholder-bundle"), "{err}");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let n = bytes.len();
+    bytes[n - 40] ^= 0x20;
+    let altered = dir.path().join("ændret.tovholder");
+    std::fs::write(&altered, bytes).unwrap();
+    refused(&stevns, &["bundle", "import", altered.to_str().unwrap()], "bundle_damaged");
+    // Only a leader or administrator writes the emergency key, and not over a file.
+    let key = dir.path().join("stevns.age-key");
+    ok(&stevns, &["site", "identity", "--out", key.to_str().unwrap()]);
+    refused(&stevns, &["site", "identity", "--out", key.to_str().unwrap()], "already_exists");
+    refused(&faxe, &["--as", "MS", "site", "identity", "--out", dir.path().join("k2").to_str().unwrap()], "forbidden");
+}
+
+/// The demo journal (Faxe) and a new Stevns journal, registered as each
+/// other's partners, and a folder for the stick.
+fn partners(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let faxe = dir.join("demo.journal");
+    ok(&faxe, &["demo"]);
+    let stevns = dir.join("stevns.journal");
+    ok(
+        &stevns,
+        &[
+            "--as",
+            "LL",
+            "init",
+            "--site-name",
+            "Stevns",
+            "--unit-name",
+            "Stevns Rusmiddelcenter",
+            "--municipality",
+            "0336",
+            "--name",
+            "Lis Leder",
+            "--initials",
+            "LL",
+            "--role",
+            "leader",
+        ],
+    );
+    for (from, to, name) in [(&faxe, &stevns, "faxe.card"), (&stevns, &faxe, "stevns.card")] {
+        let path = dir.join(name);
+        let v: serde_json::Value =
+            serde_json::from_str(&ok(from, &["--json", "site", "card", "--out", path.to_str().unwrap()])).unwrap();
+        ok(to, &["partner", "add", path.to_str().unwrap(), "--fingerprint", v["fingerprint"].as_str().unwrap()]);
+    }
+    let stick = dir.join("usb");
+    std::fs::create_dir(&stick).unwrap();
+    (faxe, stevns, stick)
+}
+
+/// (bundles recorded, clients) in a journal, read with the leader's login.
+fn bundle_state(journal: &Path) -> (i64, i64) {
+    let c = sql_keyed(journal, "LL", PASSWORD);
+    let integrity: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+    assert!(c.prepare("PRAGMA foreign_key_check").unwrap().query([]).unwrap().next().unwrap().is_none());
+    let n = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    (n("SELECT count(*) FROM bundle_received"), n("SELECT count(*) FROM client"))
+}
+
+#[test]
+fn a_bundle_import_killed_at_any_moment_leaves_all_of_it_or_none_and_then_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (faxe, stevns, stick) = partners(dir.path());
+    let out: serde_json::Value = serde_json::from_str(&ok(
+        &faxe,
+        &["--json", "bundle", "export", "--to", "Stevns", "--out", stick.to_str().unwrap()],
+    ))
+    .unwrap();
+    let file = out["path"].as_str().unwrap().to_string();
+    assert!(out["counts"]["changes"].as_u64().unwrap() > 100, "{out}");
+    let (none, clients_before) = bundle_state(&stevns);
+    assert_eq!(none, 0);
+    // How long a whole import takes here, on a copy.
+    let copy = dir.path().join("kopi.journal");
+    std::fs::copy(&stevns, &copy).unwrap();
+    std::fs::copy(format!("{}.keys", stevns.display()), format!("{}.keys", copy.display())).unwrap();
+    let started = std::time::Instant::now();
+    ok(&copy, &["bundle", "import", &file]);
+    let whole = started.elapsed().as_millis() as u64;
+    let (_, clients_after) = bundle_state(&copy);
+    assert!(clients_after > clients_before);
+    let mut seen = std::collections::BTreeSet::new();
+    for i in 0..12u64 {
+        let ms = whole * i / 10;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tovholder"))
+            .arg("--journal")
+            .arg(&stevns)
+            .args(["bundle", "import", &file])
+            .env("TOVHOLDER_NOW", "2026-11-23")
+            .env("TOVHOLDER_USER", "LL")
+            .env("TOVHOLDER_PASSWORD", PASSWORD)
+            .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let state = bundle_state(&stevns);
+        assert!(state == (0, clients_before) || state == (1, clients_after), "killed after {ms} ms: {state:?}");
+        seen.insert(state.0);
+        if state.0 == 1 {
+            break;
+        }
+    }
+    // Importing again completes (or finds it already read).
+    let again = ok(&stevns, &["bundle", "import", &file]);
+    assert!(again.contains("er indlæst") || again.contains("allerede indlæst"), "{again}");
+    assert_eq!(bundle_state(&stevns), (1, clients_after));
+    assert!(seen.contains(&0), "some kill came before the import's commit");
+}
+
+#[test]
+fn a_full_stick_gives_a_danish_message_and_no_half_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (faxe, _stevns, stick) = partners(dir.path());
+    // A file-size limit of 16 kB stands in for a full stick: writing past it
+    // fails with EFBIG on the real file system (the signal that would kill
+    // the process is ignored, as a shell's `trap '' XFSZ` does).
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 16; exec '{}' --journal '{}' bundle export --to Stevns --out '{}'",
+            env!("CARGO_BIN_EXE_tovholder"),
+            faxe.display(),
+            stick.display()
+        ))
+        .env("TOVHOLDER_NOW", "2026-11-23")
+        .env("TOVHOLDER_USER", "BH")
+        .env("TOVHOLDER_PASSWORD", "demo-adgangskode")
+        .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("Fejl [bundle_write]: ") && err.contains("der er ikke plads på drevet"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&stick).unwrap().collect();
+    assert!(left.is_empty(), "no file, not even a temporary one: {left:?}");
+    // The number was taken but nothing counts as sent; the next try works.
+    let status = ok(&faxe, &["bundle", "status"]);
+    assert!(status.contains("filen blev ikke skrevet færdig"), "{status}");
+    let out = ok(&faxe, &["bundle", "export", "--to", "Stevns", "--out", stick.to_str().unwrap()]);
+    assert!(out.starts_with("Bundle 2 til Stevns"), "{out}");
+}
