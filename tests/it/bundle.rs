@@ -383,3 +383,67 @@ fn a_bundle_cannot_be_written_to_a_folder_that_is_not_there_and_nothing_counts_a
     let st = faxe.j.bundle_status(&faxe.ctx).unwrap();
     assert_eq!(st[0].last_sent.as_ref().map(|b| b.seq), Some(1), "only the first, organisation bundle was sent");
 }
+
+/// The frozen bundle format (fixtures/bundles, README there): a bundle, the
+/// journal it was written to, that journal's emergency identity and the
+/// sender's site card, all made once with test-only keys. The bundle must
+/// still decrypt to the same manifest and import into (a copy of) that
+/// journal, whatever the program has become. `TOVHOLDER_WRITE_GOLDEN=1`
+/// makes them anew (only when the format changes on purpose, with a new
+/// format number).
+#[test]
+fn the_golden_bundle_still_opens_and_imports() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bundles");
+    let bundle = golden.join("faxe-til-stevns-0002.tovholder");
+    let journal = golden.join("stevns.journal");
+    let identity = golden.join("stevns.age-key");
+    let card_file = golden.join("faxe.card.json");
+    let manifest_file = golden.join("manifest.json");
+    if std::env::var("TOVHOLDER_WRITE_GOLDEN").as_deref() == Ok("1") {
+        let stick = tempfile::tempdir().unwrap();
+        let (mut faxe, mut stevns) = pair(stick.path());
+        faxe.client("Golda Gyldenstjerne");
+        let f = export(&mut faxe, &stevns, stick.path());
+        std::fs::create_dir_all(&golden).unwrap();
+        std::fs::copy(&f, &bundle).unwrap();
+        std::fs::write(&card_file, faxe.j.site_card(&faxe.ctx).unwrap().to_json()).unwrap();
+        let _ = std::fs::remove_file(&identity);
+        stevns.j.write_site_identity(&stevns.ctx, &identity).unwrap();
+        let _ = std::fs::remove_file(&journal);
+        sql(&stevns.j).execute("VACUUM INTO ?1", [journal.to_str().unwrap()]).unwrap();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("age -d -i '{}' '{}' | tar -xO manifest.json", identity.display(), bundle.display()))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        std::fs::write(&manifest_file, out.stdout).unwrap();
+    }
+    // The card is still read, with its fingerprint.
+    let card = SiteCard::parse(&std::fs::read(&card_file).unwrap()).unwrap();
+    assert_eq!(card.name, "Faxe Rusmiddelcenter");
+    // The manifest inside is byte-for-byte the frozen one.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("age -d -i '{}' '{}' | tar -xO manifest.json", identity.display(), bundle.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, std::fs::read(&manifest_file).unwrap());
+    let manifest: tovholder::bundle::Manifest = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((manifest.format, manifest.seq, manifest.from), (1, 2, card.site));
+    // And it imports into the journal it was written to.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("stevns.journal");
+    std::fs::copy(&journal, &copy).unwrap();
+    let mut j = tovholder::Journal::open(&copy).unwrap();
+    let ctx = tovholder::Ctx::new(
+        j.first_staff().unwrap(),
+        std::sync::Arc::new(tovholder::model::FixedClock::on(date(TODAY))),
+    );
+    let r = j.import_bundle(&ctx, &bundle, false).unwrap();
+    assert_eq!(r.status, ImportStatus::Applied);
+    assert_eq!(r.from, "Faxe Rusmiddelcenter");
+    let name: String = sql(&j).query_row("SELECT name FROM client", [], |r| r.get(0)).unwrap();
+    assert_eq!(name, "Golda Gyldenstjerne");
+}
