@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rusqlite::OptionalExtension;
 use serde::Serialize;
@@ -114,6 +115,17 @@ pub struct PartnerStatus {
     pub last_received: Option<BundleRecord>,
     /// The last of our bundles the partner says it has read.
     pub acknowledged: Option<i64>,
+}
+
+/// How long each stage of an import took (the benchmark prints them).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Stages {
+    pub read: Duration,
+    pub decrypt: Duration,
+    pub verify: Duration,
+    pub parse: Duration,
+    pub plan: Duration,
+    pub apply: Duration,
 }
 
 fn audit_head(conn: &rusqlite::Connection) -> Result<AuditHead> {
@@ -310,7 +322,20 @@ impl Journal {
         self.authorize(ctx, Action::Exchange)?;
         let bytes = read_capped(path)?;
         let opened = self.open_bundle(&bytes)?;
-        self.import_opened(ctx, &opened, dry_run)
+        self.import_opened(ctx, &opened, dry_run, &mut Stages::default())
+    }
+
+    /// `import_bundle` with the time of each stage (the benchmark).
+    pub(crate) fn import_bundle_timed(&mut self, ctx: &Ctx, path: &Path) -> Result<(BundleImport, Stages)> {
+        let mut stages = Stages::default();
+        let t = Instant::now();
+        let bytes = read_capped(path)?;
+        stages.read = t.elapsed();
+        let t = Instant::now();
+        let opened = self.open_bundle(&bytes)?;
+        stages.decrypt = t.elapsed();
+        let r = self.import_opened(ctx, &opened, false, &mut stages)?;
+        Ok((r, stages))
     }
 
     /// Import every bundle in `dir` addressed to this site, each partner's
@@ -343,7 +368,7 @@ impl Journal {
         });
         let mut out = Vec::new();
         for (name, opened) in found {
-            let result = opened.and_then(|o| self.import_opened(ctx, &o, dry_run));
+            let result = opened.and_then(|o| self.import_opened(ctx, &o, dry_run, &mut Stages::default()));
             out.push((name, result));
         }
         Ok(out)
@@ -357,11 +382,19 @@ impl Journal {
         file::open(bytes, &keys.age)
     }
 
-    fn import_opened(&mut self, ctx: &Ctx, opened: &Opened, dry_run: bool) -> Result<BundleImport> {
+    fn import_opened(
+        &mut self,
+        ctx: &Ctx,
+        opened: &Opened,
+        dry_run: bool,
+        stages: &mut Stages,
+    ) -> Result<BundleImport> {
         let m = &opened.manifest;
         let conn = self.connection();
         let partner = partner_keys(conn, m.from)?.ok_or(BundleError::UnknownSender)?;
+        let t = Instant::now();
         opened.verify(&partner.verifying)?;
+        stages.verify = t.elapsed();
         if m.format > BUNDLE_FORMAT || m.schema_version > SCHEMA_VERSION {
             return Err(BundleError::Version { found: m.format, schema: m.schema_version }.into());
         }
@@ -397,8 +430,11 @@ impl Journal {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
+        let t = Instant::now();
         let json = opened.changes_json()?;
         let set: ChangeSet = serde_json::from_slice(&json).map_err(|_| BundleError::Damaged)?;
+        drop(json);
+        stages.parse = t.elapsed();
         if set.from != m.from || set.to != m.to {
             return Err(BundleError::Damaged.into());
         }
@@ -427,6 +463,10 @@ impl Journal {
         let before: BTreeSet<(String, String, String)> = conflict_keys(self.connection())?;
         let counts_json = serde_json::to_string(&m.counts)?;
         let warning = (!warnings.is_empty()).then(|| warnings.join(" "));
+        let t = Instant::now();
+        crate::sync::plan::plan(self.connection(), self.site(), &set, ctx.clock.now())?;
+        stages.plan = t.elapsed();
+        let t = Instant::now();
         let (summary, (people, new_conflicts)) = self.merge_set(ctx, &set, |w, _| {
             let people = people_of(w.conn(), &set)?;
             let after = conflict_keys(w.conn())?;
@@ -451,6 +491,8 @@ impl Journal {
             }
             Ok((named, new_conflicts))
         })?;
+        // The merge plans again inside its transaction: apply is the rest.
+        stages.apply = t.elapsed().saturating_sub(stages.plan);
         if dry_run && show_names && !people.is_empty() {
             // The preview showed names: that is a read of each person.
             self.write(ctx, |w| {

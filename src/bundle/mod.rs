@@ -10,6 +10,7 @@
 //!   previous-bundle hash, gaps, replays, dry runs, the audit heads.
 //! - `error`: the refusals, each with its code and Danish message.
 
+pub mod bench;
 pub mod error;
 pub mod exchange;
 pub mod file;

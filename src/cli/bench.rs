@@ -81,3 +81,41 @@ impl BenchArgs {
         Ok(())
     }
 }
+
+/// `tovholder bench-bundle`: export and import of one large bundle
+/// (src/bundle/bench.rs); figures printed, never asserted.
+#[derive(Args)]
+pub struct BenchBundleArgs {
+    /// About how many changes the bundle holds.
+    #[arg(long, default_value_t = 100_000)]
+    changes: usize,
+    /// Also import into a journal of this many generated clients.
+    #[arg(long)]
+    big_clients: Option<usize>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where the benchmark's journals are written (a temporary folder by default).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+impl BenchBundleArgs {
+    pub fn run(self, env: &Env) -> Result<(), Error> {
+        let dir = self
+            .dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("tovholder-bench-bundle-{}", std::process::id())));
+        let fig = tovholder::bundle::bench::run(&tovholder::bundle::bench::Options {
+            changes: self.changes,
+            big_clients: self.big_clients,
+            seed: self.seed,
+            dir: dir.clone(),
+        });
+        if self.dir.is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        let fig = fig?;
+        env.out.print(&fig, || fig.to_text());
+        Ok(())
+    }
+}

@@ -318,6 +318,9 @@ impl BundleCmd {
                             )),
                             None => s.push_str("  Endnu ingen bundle modtaget.\n"),
                         }
+                        if let Some(w) = p.last_received.as_ref().and_then(|b| b.warning.as_ref()) {
+                            s.push_str(&format!("  Advarsel: {w}\n"));
+                        }
                     }
                     s.trim_end().to_string()
                 });

@@ -184,6 +184,8 @@ commands! {
     Report(reports::ReportCmd),
     /// Mål søgning, journal og indlæsning på en genereret journal.
     Bench(bench::BenchArgs),
+    /// Mål eksport og indlæsning af én stor bundle (100.000 ændringer).
+    BenchBundle(bench::BenchBundleArgs),
     /// Kontrollér journalen: nøglefil, alle sider, struktur og adgangslog (leder, administrator).
     Check(check::CheckArgs),
 }

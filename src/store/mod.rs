@@ -158,7 +158,7 @@ fn quiet_sqlcipher() {
     });
 }
 
-fn connect(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<Connection> {
+pub(crate) fn connect(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<Connection> {
     connect_inner(path, flags, key).map_err(|e| match e {
         Error::Damaged => Error::NotAJournal,
         other => other,
