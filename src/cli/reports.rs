@@ -62,6 +62,8 @@ pub enum ReportCmd {
         #[arg(long)]
         approve: bool,
     },
+    /// Afregninger, som partneren har sendt til betaling (kun til læsning).
+    Received,
 }
 
 impl ReportCmd {
@@ -99,6 +101,40 @@ impl ReportCmd {
                     }
                     None => print!("{csv}"),
                 }
+            }
+            ReportCmd::Received => {
+                let list = j.received_settlements(&ctx)?;
+                out.print(&list, || {
+                    if list.is_empty() {
+                        return "Ingen afregninger er modtaget fra partneren.".into();
+                    }
+                    let mut text = String::new();
+                    for s in &list {
+                        text.push_str(&format!(
+                            "Afregning for {} fra {} (godkendt {}): {} linjer, i alt {} — {}\n",
+                            s.period,
+                            s.provider_name,
+                            d(s.made_on),
+                            s.lines.len(),
+                            s.total.danish(),
+                            if s.adds_up {
+                                "linjerne giver totalen".to_string()
+                            } else {
+                                format!("linjerne giver {}, ikke totalen", s.lines_total.danish())
+                            }
+                        ));
+                        for l in &s.lines {
+                            text.push_str(&format!(
+                                "  {}: {}, {} dage, {}\n",
+                                l.client,
+                                l.course_label,
+                                l.days,
+                                l.amount.danish()
+                            ));
+                        }
+                    }
+                    text.trim_end().to_string()
+                });
             }
             ReportCmd::Settlement { payer, month, csv, pdf, approve } => {
                 let s = j.settlement(&ctx, &payer, &month)?;

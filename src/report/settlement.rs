@@ -337,6 +337,93 @@ impl Journal {
     }
 }
 
+/// A settlement another site approved for a month and sent with a bundle,
+/// for this unit's municipality to pay. Read-only here: no operation of
+/// this journal changes a row another site made.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceivedSettlement {
+    pub id: SettlementId,
+    pub provider: String,
+    /// The providing municipality's name.
+    pub provider_name: String,
+    pub period: String,
+    pub made_on: NaiveDate,
+    pub total: Money,
+    pub lines: Vec<ReceivedSettlementLine>,
+    /// The lines' sum; `adds_up` says whether it is the total.
+    pub lines_total: Money,
+    pub adds_up: bool,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceivedSettlementLine {
+    pub client_id: ClientId,
+    pub client: String,
+    pub course_label: String,
+    pub days: i64,
+    pub amount: Money,
+}
+
+impl Journal {
+    /// The settlements partners have sent for this unit's municipality to
+    /// pay, newest month first (leader only).
+    pub fn received_settlements(&self, ctx: &Ctx) -> Result<Vec<ReceivedSettlement>> {
+        self.authorize(ctx, Action::Reports)?;
+        let conn = self.connection();
+        let codes = self.codes();
+        let heads: Vec<(SettlementId, String, String, NaiveDate, String)> = conn
+            .prepare(
+                "SELECT s.id, s.provider, s.period, s.made_on, s.total FROM settlement s
+                 JOIN unit u ON u.id = ?1 AND u.municipality = s.payer
+                 WHERE s.origin_site <> ?2 ORDER BY s.period DESC, s.provider",
+            )?
+            .query_map(rusqlite::params![self.unit(), self.site()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for (id, provider, period, made_on, total) in heads {
+            let rows: Vec<(ClientId, String, String, i64, String)> = conn
+                .prepare(
+                    "SELECT l.client_id, c.name, co.kind, l.days, l.amount FROM settlement_line l
+                     JOIN client c ON c.id = l.client_id JOIN course co ON co.id = l.course_id
+                     WHERE l.settlement_id = ?1 ORDER BY c.name, l.id",
+                )?
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut sum = Decimal::ZERO;
+            let mut lines = Vec::new();
+            for (client_id, client, kind, days, amount) in rows {
+                let amount = Money::parse(&amount, "amount")?;
+                sum += amount.decimal();
+                lines.push(ReceivedSettlementLine {
+                    client_id,
+                    client,
+                    course_label: codes.coded(crate::model::CodeList::CourseKind, &kind).label,
+                    days,
+                    amount,
+                });
+            }
+            let total = Money::parse(&total, "total")?;
+            let lines_total = Money::new(sum).ok_or(Error::Damaged)?;
+            out.push(ReceivedSettlement {
+                id,
+                provider_name: codes.municipality_coded(&provider).label,
+                provider,
+                period,
+                made_on,
+                adds_up: lines_total == total,
+                total,
+                lines,
+                lines_total,
+            });
+        }
+        Ok(out)
+    }
+}
+
 /// Store an approved settlement and its lines through the write path: the
 /// leader's approval and the import of a journal file both come here. The
 /// lines must add up to the total, refer to existing clients, their own

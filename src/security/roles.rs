@@ -220,6 +220,7 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("nab_extract", PersonRead(Reports)),
         ("settlement", PersonRead(Reports)),
         ("settlement_approval", PersonRead(Reports)),
+        ("received_settlements", PersonRead(Reports)),
         ("audit_page", PersonRead(ReadAudit)),
         ("access_log", PersonRead(ReadAudit)),
         ("person_report", PersonRead(ReadAudit)),

@@ -841,3 +841,34 @@ fn a_full_stick_gives_a_danish_message_and_no_half_file() {
     let out = ok(&faxe, &["bundle", "export", "--to", "Stevns", "--out", stick.to_str().unwrap()]);
     assert!(out.starts_with("Bundle 2 til Stevns"), "{out}");
 }
+
+#[test]
+fn an_approved_settlement_travels_to_the_paying_municipality_and_is_shown_there_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (faxe, stevns, stick) = partners(dir.path());
+    let approved: serde_json::Value = serde_json::from_str(&ok(
+        &faxe,
+        &["--json", "report", "settlement", "--payer", "0336", "--month", "2026-10", "--approve"],
+    ))
+    .unwrap();
+    let lines = approved["lines"].as_i64().unwrap();
+    assert!(lines > 0, "{approved}");
+    let total = approved["total"].as_str().unwrap().to_string();
+    let out: serde_json::Value = serde_json::from_str(&ok(
+        &faxe,
+        &["--json", "bundle", "export", "--to", "Stevns", "--out", stick.to_str().unwrap()],
+    ))
+    .unwrap();
+    assert!(out["counts"]["tables"]["settlement_line"].as_i64().unwrap() >= lines, "{out}");
+    assert!(ok(&stevns, &["report", "received"]).contains("Ingen afregninger"));
+    ok(&stevns, &["bundle", "import", out["path"].as_str().unwrap()]);
+    let got: serde_json::Value = serde_json::from_str(&ok(&stevns, &["--json", "report", "received"])).unwrap();
+    let list = got.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{got}");
+    assert_eq!(list[0]["period"], "2026-10");
+    assert_eq!(list[0]["total"].as_str().unwrap(), total);
+    assert_eq!(list[0]["lines"].as_array().unwrap().len() as i64, lines);
+    assert_eq!(list[0]["adds_up"], true);
+    let text = ok(&stevns, &["report", "received"]);
+    assert!(text.contains("Afregning for 2026-10 fra Faxe") && text.contains("linjerne giver totalen"), "{text}");
+}

@@ -90,6 +90,7 @@ fn calls() -> Vec<(&'static str, Call)> {
         }),
         ("settlement", |j, c, _| Ok(json(j.settlement(c, "0336", "2026-10")?))),
         ("settlement_approval", |j, c, _| Ok(json(j.settlement_approval(c, "0336", "2026-10")?))),
+        ("received_settlements", |j, c, _| Ok(json(j.received_settlements(c)?))),
         ("audit_page", |j, c, _| Ok(json(j.audit_page(c, &AuditQuery { limit: 500, ..AuditQuery::default() })?))),
         ("access_log", |j, c, f| each(f.clients.iter().filter_map(|x| x.id), |id| j.access_log(c, id.0))),
         ("person_report", |j, c, f| each(f.clients.iter().filter_map(|x| x.id), |id| j.person_report(c, id))),
