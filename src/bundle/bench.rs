@@ -165,44 +165,29 @@ fn rows_of(f: &JournalFile) -> usize {
     count(&serde_json::to_value(f).unwrap_or_default())
 }
 
-/// The rows of exchanged tables that `origin` made, as stored in `j`.
-fn rows_from(j: &Journal, origin: SiteId) -> Result<Vec<(String, usize, Vec<Value>)>> {
-    let mut out = Vec::new();
-    for t in tables::TABLES {
-        let mut stmt = j.connection().prepare(&format!("SELECT * FROM {} WHERE origin_site = ?1", t.name))?;
-        let cols = stmt.column_count();
-        let mut values = Vec::new();
-        let mut rows = stmt.query([origin])?;
-        while let Some(r) = rows.next()? {
-            for i in 0..cols {
-                values.push(r.get::<_, Value>(i)?);
-            }
+/// The rows of `table` in `j` whose `origin_site` is (or, with `made` false,
+/// is not) `origin`: `(table, columns, values row after row)`.
+fn rows_of_site(j: &Journal, table: &str, origin: SiteId, made: bool) -> Result<(String, usize, Vec<Value>)> {
+    let op = if made { "=" } else { "<>" };
+    let mut stmt = j.connection().prepare(&format!("SELECT * FROM {table} WHERE origin_site {op} ?1"))?;
+    let cols = stmt.column_count();
+    let mut values = Vec::new();
+    let mut rows = stmt.query([origin])?;
+    while let Some(r) = rows.next()? {
+        for i in 0..cols {
+            values.push(r.get::<_, Value>(i)?);
         }
-        out.push((t.name.to_string(), cols, values));
     }
-    Ok(out)
+    Ok((table.to_string(), cols, values))
 }
 
 /// The baseline: the same rows by plain prepared INSERTs into an encrypted
 /// copy of the schema (holding the target's organisation first).
 fn plain_insert(target: &Journal, source: SiteId, dir: &Path) -> Result<(usize, Duration)> {
-    let data = rows_from(target, source)?;
-    let org: Vec<(String, usize, Vec<Value>)> = {
-        let mut out = Vec::new();
-        for t in ["unit", "staff"] {
-            let mut stmt = target.connection().prepare(&format!("SELECT * FROM {t} WHERE origin_site <> ?1"))?;
-            let cols = stmt.column_count();
-            let mut values = Vec::new();
-            let mut rows = stmt.query([source])?;
-            while let Some(r) = rows.next()? {
-                for i in 0..cols {
-                    values.push(r.get::<_, Value>(i)?);
-                }
-            }
-            out.push((t.to_string(), cols, values));
-        }
-        out
-    };
+    let data: Vec<_> =
+        tables::TABLES.iter().map(|t| rows_of_site(target, t.name, source, true)).collect::<Result<_>>()?;
+    let org: Vec<_> =
+        ["unit", "staff"].iter().map(|t| rows_of_site(target, t, source, false)).collect::<Result<_>>()?;
     let path = dir.join("plain-keyed.journal");
     crate::store::remove_journal_files(&path, true);
     let mut conn = crate::store::connect(

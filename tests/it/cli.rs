@@ -618,27 +618,7 @@ fn bundles_travel_between_two_journals_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let faxe = dir.path().join("demo.journal");
     ok(&faxe, &["demo"]);
-    let stevns = dir.path().join("stevns.journal");
-    ok(
-        &stevns,
-        &[
-            "--as",
-            "LL",
-            "init",
-            "--site-name",
-            "Stevns",
-            "--unit-name",
-            "Stevns Rusmiddelcenter",
-            "--municipality",
-            "0336",
-            "--name",
-            "Lis Leder",
-            "--initials",
-            "LL",
-            "--role",
-            "leader",
-        ],
-    );
+    let stevns = stevns_journal(dir.path());
     let card = |j: &Path, name: &str| -> (std::path::PathBuf, String) {
         let path = dir.path().join(name);
         let v: serde_json::Value =
@@ -708,11 +688,8 @@ fn bundles_travel_between_two_journals_from_the_command_line() {
     refused(&faxe, &["--as", "MS", "site", "identity", "--out", dir.path().join("k2").to_str().unwrap()], "forbidden");
 }
 
-/// The demo journal (Faxe) and a new Stevns journal, registered as each
-/// other's partners, and a folder for the stick.
-fn partners(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
-    let faxe = dir.join("demo.journal");
-    ok(&faxe, &["demo"]);
+/// A new, encrypted Stevns journal whose leader is LL.
+fn stevns_journal(dir: &Path) -> std::path::PathBuf {
     let stevns = dir.join("stevns.journal");
     ok(
         &stevns,
@@ -734,6 +711,15 @@ fn partners(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::P
             "leader",
         ],
     );
+    stevns
+}
+
+/// The demo journal (Faxe) and a new Stevns journal, registered as each
+/// other's partners, and a folder for the stick.
+fn partners(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let faxe = dir.join("demo.journal");
+    ok(&faxe, &["demo"]);
+    let stevns = stevns_journal(dir);
     for (from, to, name) in [(&faxe, &stevns, "faxe.card"), (&stevns, &faxe, "stevns.card")] {
         let path = dir.join(name);
         let v: serde_json::Value =
