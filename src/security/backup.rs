@@ -26,6 +26,7 @@ pub const DEFAULT_RETENTION_YEARS: u32 = 10;
 
 /// What a backup wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BackupInfo {
     pub journal: PathBuf,
     pub keyring: Option<PathBuf>,
@@ -34,6 +35,7 @@ pub struct BackupInfo {
 
 /// A client whose record has passed its retention period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Expired {
     pub client_id: ClientId,
     pub name: String,
@@ -43,6 +45,7 @@ pub struct Expired {
 /// Everything held about one person, with who has looked at it: the answer
 /// to a citizen's request for insight (aktindsigt / indsigt).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PersonReport {
     pub made_on: NaiveDate,
     pub record: FullRecord,

@@ -21,6 +21,7 @@ use crate::Journal;
 
 /// One part of the check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckItem {
     /// `keyring`, `pages`, `audit`.
     pub part: &'static str,
@@ -33,6 +34,7 @@ pub struct CheckItem {
 
 /// The answer of a check: the journal checked and each part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckReport {
     pub journal: PathBuf,
     pub items: Vec<CheckItem>,

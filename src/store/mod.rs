@@ -24,6 +24,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 pub use exchange::{parse_journal_file, ImportSummary};
 pub(crate) use people::insert_staff as insert_staff_via;
 pub use read::{ClientFilter, ClientSummaryLine, StaffView};
+pub use screens::municipalities;
 pub use write::Writer;
 
 use crate::error::{Error, Invalid, Result};
