@@ -151,6 +151,13 @@ async fn the_accessibility_engine_finds_nothing_serious_on_the_main_screens() {
     app.click("[data-action=insight]").await;
     app.el("[data-insight] [data-table=insight-access]").await;
     found.extend(app.axe_findings().await.into_iter().map(|f| format!("insight: {f}")));
+    // The user guide inside the app, from Hjælp.
+    app.click("[data-action=about]").await;
+    app.click("[data-action=open-guide]").await;
+    app.wait_text("[data-guide] h2", "Alkoholbehandleren").await;
+    app.wait_text("[data-guide]", "Gendan en sikkerhedskopi").await;
+    app.shot("45-brugervejledning").await;
+    found.extend(app.axe_findings().await.into_iter().map(|f| format!("guide: {f}")));
     app.quit().await;
     assert!(found.is_empty(), "serious or critical accessibility findings:\n{}", found.join("\n"));
 }

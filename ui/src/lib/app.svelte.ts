@@ -35,6 +35,8 @@ class AppModel {
   folders = $state<Folders | null>(null);
   /** "Om Tovholder" is open. */
   aboutOpen = $state(false);
+  /** The user guide is open. */
+  guideOpen = $state(false);
   /** Minutes without use before the journal is locked. */
   idleMinutes = $state(10);
   /** While a command waits for a journal another user holds: the core's notice. */
