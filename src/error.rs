@@ -424,6 +424,11 @@ pub enum Error {
     /// where the damage was found.
     #[error("Journalen er beskadiget: {}. Gendan den fra sikkerhedskopien (tovholder restore), og kør «tovholder check».", .0.display())]
     JournalDamaged(PathBuf),
+    /// The head file beside the journal (`store::head`) names an audit entry
+    /// the journal does not hold as written: committed work is missing (a
+    /// copy without its `-wal`, an older copy put in its place).
+    #[error("{} Den er måske kopieret uden sin «-wal»-fil eller erstattet af en ældre kopi. Hent den fulde journal (med «-wal»-filen), eller gendan den nyeste sikkerhedskopi (tovholder restore). Skal journalen bruges, som den er, så slet filen {}.", if *.diverged { format!("Journalen {} er ikke den, der sidst blev gemt: adgangsloggens indførsel nr. {head} er en anden end den, der blev skrevet.", .path.display()) } else { format!("Journalen {} mangler indførsler, der var gemt: adgangsloggen når kun til nr. {have}, men nr. {head} var skrevet.", .path.display()) }, .head_file.display())]
+    JournalBehind { path: PathBuf, head_file: PathBuf, head: i64, have: i64, diverged: bool },
     /// A page of the open journal failed its check while it was read.
     #[error("Journalen er beskadiget. Gendan den fra sikkerhedskopien (tovholder restore), og kør «tovholder check».")]
     Damaged,
@@ -532,6 +537,7 @@ impl Error {
             Error::KeyringMissing(_) => "keyring_missing",
             Error::KeyringDamaged(_) => "keyring_damaged",
             Error::JournalDamaged(_) | Error::Damaged => "journal_damaged",
+            Error::JournalBehind { .. } => "journal_behind",
             Error::Busy { .. } => "busy",
             Error::BackupDamaged { .. } => "backup_damaged",
             Error::NotEncrypted => "not_encrypted",

@@ -119,6 +119,9 @@ impl Journal {
         } else {
             None
         };
+        // The copy's head is recorded when it is first used; one left at
+        // `dest` by another journal would be wrong.
+        remove_if_there(&crate::store::head::path_for(dest))?;
         std::fs::rename(tmp, dest)?;
         if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
             super::keys::sync_dir(dir)?;
@@ -223,6 +226,14 @@ impl Journal {
     }
 }
 
+/// Remove a file; one that is not there is fine.
+fn remove_if_there(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
 /// A name for a file being made beside `path`, unique to this attempt.
 pub(crate) fn temporary_beside(path: &Path) -> PathBuf {
     use rand::RngCore;
@@ -270,21 +281,28 @@ pub fn restore(
     if !problems.is_empty() {
         return Err(damaged(problems.join("; ")));
     }
-    {
-        let j = Journal::open_with_key(backup, &key).map_err(|e| damaged(e.to_string()))?;
+    let head = {
+        let j = Journal::open_unverified(backup, &key).map_err(|e| damaged(e.to_string()))?;
         if j.site() != ring.journal {
             return Err(damaged("nøglefilen hører til en anden journal".into()));
         }
         if let Some(seq) = j.verify_audit()? {
             return Err(damaged(format!("adgangsloggen er brudt ved indførsel nr. {seq}")));
         }
-    }
+        j.head()?
+    };
     let tmp = temporary_beside(target);
     let copied = (|| -> Result<()> {
         std::fs::copy(backup, &tmp)?;
         std::fs::File::open(&tmp)?.sync_all()?;
         let mut ring = ring.clone();
         ring.save(target)?;
+        // The restored journal is the newest there is: a head file left at
+        // `target` by the journal it replaces must not call it behind.
+        match &head {
+            Some(h) => crate::store::head::replace(target, h)?,
+            None => remove_if_there(&crate::store::head::path_for(target))?,
+        }
         std::fs::rename(&tmp, target)?;
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
             super::keys::sync_dir(dir)?;

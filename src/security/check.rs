@@ -1,7 +1,8 @@
 //! `tovholder check` and the app's "Kontrollér journalen": every file of a
 //! journal checked, not assumed. The keyring's checksums, SQLCipher's
-//! authentication of every page, SQLite's integrity and foreign-key checks
-//! and the audit chain, each answered in Danish with what to do.
+//! authentication of every page, SQLite's integrity and foreign-key checks,
+//! the audit head kept beside the journal (`store::head`: nothing committed
+//! is missing) and the audit chain, each answered in Danish with what to do.
 //!
 //! Must not: write to a journal that may be damaged (the check reads only;
 //! its login is not audited, since the journal may not take a write), or let
@@ -23,7 +24,7 @@ use crate::Journal;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckItem {
-    /// `keyring`, `pages`, `audit`.
+    /// `keyring`, `pages`, `head` (nothing committed is missing), `audit`.
     pub part: &'static str,
     /// What was checked, in Danish.
     pub what: &'static str,
@@ -85,12 +86,19 @@ pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn
     if !pages.is_empty() {
         return Ok(CheckReport { journal: path.to_path_buf(), items });
     }
-    let journal = Journal::open_with_key(path, &key)?;
+    let journal = Journal::open_unverified(path, &key)?;
     if journal.site() != ring.journal {
         return Err(Error::KeyringDamaged(ring.file().to_path_buf()));
     }
     let ctx = Ctx::new(staff, clock);
     journal.authorize(&ctx, Action::Backup)?;
+    let newest = journal.head()?.map(|h| h.seq).unwrap_or(0);
+    let (ok, message) = match journal.verify_head() {
+        Ok(()) => (true, format!("Journalen rummer alt, hvad der er gemt (til og med indførsel nr. {newest}).")),
+        Err(e @ Error::JournalBehind { .. }) => (false, e.to_string()),
+        Err(e) => return Err(e),
+    };
+    items.push(CheckItem { part: "head", what: "Det senest gemte", ok, message });
     let broken = journal.verify_audit()?;
     let entries: i64 = journal.connection().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
     items.push(CheckItem {

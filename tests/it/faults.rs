@@ -131,7 +131,7 @@ fn a_login_never_writes_the_keyring() {
     let mut names: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, ["testby.journal", "testby.journal.keys", "testby.journal.logins"]);
+    assert_eq!(names, ["testby.journal", "testby.journal.head", "testby.journal.keys", "testby.journal.logins"]);
 }
 
 #[test]
@@ -440,8 +440,14 @@ fn check_finds_damage_anywhere_in_the_journal_and_says_what_to_do() {
     assert!(!out.status.success());
     assert!(stderr_of(&out).contains("Fejl [forbidden]"), "{}", stderr_of(&out));
     let good = std::fs::read(&path).unwrap();
+    // Each round starts from the same journal, and so from its head (the
+    // reads below write to the audit log: without it, the journal put back
+    // is rightly behind).
+    let head = tovholder::store::head::path_for(&path);
+    let good_head = std::fs::read(&head).unwrap();
     for offset in offsets(good.len()) {
         std::fs::write(&path, flipped(&good, offset)).unwrap();
+        std::fs::write(&head, &good_head).unwrap();
         let out = cli(&path, "BH", &["check"]);
         let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), stderr_of(&out));
         assert!(!out.status.success(), "offset {offset}: {stdout}");
@@ -592,6 +598,140 @@ fn a_closed_or_checkpointed_journal_is_whole_without_its_wal() {
     drop(j);
     assert_eq!(copy("closed.journal"), 21);
     assert!(!dir.path().join("testby.journal-wal").exists());
+}
+
+const HEAD_SITE: &str = "01a23363-2e04-71c8-9633-3c0a665282d1";
+const HEAD_HASH: &str = "430972d195e4b9f50a3a06e226614c132afdc45652e49d5b28d9d5f660194115";
+
+#[test]
+fn the_head_file_format_is_frozen_and_a_torn_one_is_not_read() {
+    use tovholder::store::head::Head;
+    let head = Head { site: HEAD_SITE.parse().unwrap(), seq: 42, hash: HEAD_HASH.into() };
+    // The bytes, with the checksum computed independently (Python's
+    // hashlib over the first four lines, as docs/journal-format.md says).
+    let golden = format!(
+        "tovholder-head 1\nsite {HEAD_SITE}\nseq 00000000000000000042\nhash {HEAD_HASH}\n\
+         check d14e5e405d303742e35d5f02957d556d15359f774d64bd707bc5689b23060795\n"
+    );
+    assert_eq!(String::from_utf8(head.to_bytes()).unwrap(), golden);
+    assert_eq!(Head::parse(golden.as_bytes()), Some(head));
+    // Torn or changed anywhere: not a head (it is then no finding at all).
+    for cut in [0, 1, 17, 100, 224] {
+        assert_eq!(Head::parse(&golden.as_bytes()[..cut]), None, "cut at {cut}");
+    }
+    for offset in [0, 20, 60, 80, 150, 220] {
+        assert_eq!(Head::parse(&flipped(golden.as_bytes(), offset)), None, "flipped at {offset}");
+    }
+}
+
+/// Copy a journal's files (not its `-wal` or `-shm`) to `to`.
+fn copy_without_wal(from: &Path, to: &Path) {
+    std::fs::copy(from, to).unwrap();
+    std::fs::copy(Keyring::path_for(from), Keyring::path_for(to)).unwrap();
+    let head = tovholder::store::head::path_for(from);
+    if head.exists() {
+        std::fs::copy(head, tovholder::store::head::path_for(to)).unwrap();
+    }
+}
+
+#[test]
+fn a_journal_that_lost_committed_entries_is_refused_at_open_and_named_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(dir.path(), "LL");
+    let (mut j, ctx) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    let client = j.add_client(&ctx, &client_record("Hoved Testesen", None)).unwrap();
+    for i in 0..5 {
+        j.add_note(&ctx, &note(client, TODAY, &format!("Notat {i}"))).unwrap();
+    }
+    // A sync tool that copies every file but the -wal, while the app has
+    // the journal open: the copy lacks the notes and their audit entries.
+    let copy = dir.path().join("kopi.journal");
+    copy_without_wal(&path, &copy);
+    let copied = std::fs::read(&copy).unwrap();
+    let e = Journal::login(&copy, "LL", &Secret::new(PW), clock()).unwrap_err();
+    assert_eq!(e.code(), "journal_behind");
+    let msg = e.to_string();
+    assert!(msg.contains("kopi.journal mangler indførsler, der var gemt"), "{msg}");
+    assert!(msg.contains("«-wal»") && msg.contains("kopi.journal.head"), "{msg}");
+    // Refused without a word written to it.
+    assert_eq!(std::fs::read(&copy).unwrap(), copied);
+    let report = tovholder::security::check::check_journal(&copy, "LL", &Secret::new(PW), clock()).unwrap();
+    assert!(!report.ok());
+    let head = report.items.iter().find(|i| i.part == "head").unwrap();
+    assert!(!head.ok && head.message.contains("mangler indførsler"), "{head:?}");
+    assert!(report.items.iter().filter(|i| i.part != "head").all(|i| i.ok), "{report:?}");
+
+    // The journal itself (with its -wal) opens in another process at once.
+    let (j2, _) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    drop(j2);
+    // An older copy of the file put back in its place is refused too.
+    let old = std::fs::read(&copy).unwrap();
+    j.add_note(&ctx, &note(client, TODAY, "Sidste notat")).unwrap();
+    drop(j);
+    assert!(!dir.path().join("testby.journal-wal").exists());
+    std::fs::write(&path, &old).unwrap();
+    let e = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap_err();
+    assert_eq!(e.code(), "journal_behind", "{e}");
+    // Accepted knowingly, as the message says: without the head file it
+    // opens, and the next write records its head anew.
+    std::fs::remove_file(tovholder::store::head::path_for(&path)).unwrap();
+    let (mut j, ctx) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    let client = j.add_client(&ctx, &client_record("Efter Accept", None)).unwrap();
+    j.add_note(&ctx, &note(client, TODAY, "Ny begyndelse")).unwrap();
+    drop(j);
+    let (_, _) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    let head = tovholder::store::head::read(&path).unwrap();
+    let newest: i64 = sql_keyed(&path, "LL", PW).query_row("SELECT max(seq) FROM audit_log", [], |r| r.get(0)).unwrap();
+    assert_eq!(head.seq, newest);
+}
+
+#[test]
+fn a_command_on_a_journal_behind_its_head_says_so_in_danish() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let old = dir.path().join("gammel.journal");
+    copy_without_wal(&path, &old);
+    let client: String = sql_keyed(&path, "BH", "demo-adgangskode")
+        .query_row("SELECT id FROM client LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let out = cli(&path, "MS", &["note", "add", "--client", &client, "--text", "Nyt notat"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    // The older file put in place of the journal (its -wal is gone: every
+    // command checkpoints when it ends).
+    std::fs::copy(&old, &path).unwrap();
+    let out = cli(&path, "BH", &["client", "list"]);
+    let stderr = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("Fejl [journal_behind]") && stderr.contains("demo.journal.head"), "{stderr}");
+    assert_danish_only(&stderr);
+    let out = cli(&path, "BH", &["check"]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("FEJL Det senest gemte") && stdout.contains("IKKE i orden"), "{stdout}");
+}
+
+#[test]
+fn a_backup_restored_where_a_newer_journal_was_is_not_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let backup = dir.path().join("kopi.journal");
+    let out = cli(&path, "BH", &["backup", "--out", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(!tovholder::store::head::path_for(&backup).exists());
+    // More work, then the journal is lost; its head file is left behind.
+    let out = cli(&path, "BH", &["client", "list"]);
+    assert!(out.status.success());
+    for suffix in ["", ".keys", ".logins"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    assert!(tovholder::store::head::path_for(&path).exists());
+    let out = cli(&path, "BH", &["restore", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = cli(&path, "BH", &["client", "list"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(tovholder::security::check::check_journal(&path, "BH", &Secret::new("demo-adgangskode"), clock())
+        .unwrap()
+        .ok());
 }
 
 // ------------------------------------------------------ 7. import messages
