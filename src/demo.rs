@@ -85,6 +85,8 @@ pub fn make_demo(
     });
     match placed {
         Ok(summary) => {
+            // What the making left beside the temporary name (the keyring's lock file).
+            crate::store::remove_journal_files(&tmp, true);
             let (journal, ctx) = Journal::login(path, &setup.first_staff.initials, password, clock)?;
             Ok(Demo { journal, ctx, recovery, summary })
         }

@@ -551,7 +551,7 @@ impl Drop for Journal {
 /// For journals this program just made or was told to replace.
 pub fn remove_journal_files(path: &Path, keyring: bool) {
     let suffixes: &[&str] = if keyring {
-        &["", "-wal", "-shm", ".keys", ".logins", ".head"]
+        &["", "-wal", "-shm", ".keys", ".keys.lock", ".logins", ".head"]
     } else {
         &["", "-wal", "-shm", ".logins", ".head"]
     };

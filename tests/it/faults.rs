@@ -173,6 +173,110 @@ fn damage_slot(path: &Path, n: usize, field: &str) {
     std::fs::write(&keys, serde_json::to_string_pretty(&v).unwrap()).unwrap();
 }
 
+/// `tovholder` as `user` with the password `PW` and these variables.
+fn cli_pw(journal: &Path, user: &str, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tovholder"))
+        .arg("--journal")
+        .arg(journal)
+        .arg("--as")
+        .arg(user)
+        .args(args)
+        .env("TOVHOLDER_NOW", "2026-11-23")
+        .env("TOVHOLDER_PASSWORD", PW)
+        .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+        .envs(envs.iter().copied())
+        .output()
+        .expect("run tovholder")
+}
+
+#[test]
+fn two_administrators_changing_logins_at_once_in_two_processes_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("testby.journal");
+    let mut first = setup("AD");
+    first.first_staff.role = "administrator".into();
+    let (mut j, ctx, _) =
+        Journal::create_keyed(&path, &first, &Secret::new(PW), clock(), KdfParams::TEST_ONLY).unwrap();
+    let other = StaffRecord {
+        id: None,
+        unit_id: j.unit(),
+        name: "Anden Administrator".into(),
+        initials: "AE".into(),
+        role: "administrator".into(),
+    };
+    j.add_user(&ctx, &other, &Secret::new(PW), KdfParams::TEST_ONLY).unwrap();
+    drop(j);
+    const EACH: usize = 8;
+    let failures = std::sync::Mutex::new(Vec::<String>::new());
+    std::thread::scope(|s| {
+        for admin in ["AD", "AE"] {
+            let (path, failures) = (&path, &failures);
+            s.spawn(move || {
+                for i in 0..EACH {
+                    // A new user with a login, and the administrator's own
+                    // password set again, in turn.
+                    let initials = format!("{}{i}", &admin[1..]);
+                    let name = format!("Ny Bruger {initials}");
+                    let out = cli_pw(
+                        path,
+                        admin,
+                        &["user", "new", "--name", &name, "--initials", &initials, "--role", "secretary"],
+                        &[("TOVHOLDER_NEW_PASSWORD", &format!("kode-for-{initials}"))],
+                    );
+                    let again = cli_pw(path, admin, &["user", "password"], &[("TOVHOLDER_NEW_PASSWORD", PW)]);
+                    for out in [out, again] {
+                        if !out.status.success() {
+                            failures.lock().unwrap().push(stderr_of(&out));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(failures.is_empty(), "{} failures, first: {:?}", failures.len(), failures.first());
+    let ring = Keyring::load(&path).unwrap();
+    assert!(ring.problems().is_empty());
+    for admin in ["AD", "AE"] {
+        assert!(ring.unlock_user(admin, &Secret::new(PW)).unwrap().is_some(), "{admin}");
+        for i in 0..EACH {
+            let initials = format!("{}{i}", &admin[1..]);
+            let pw = Secret::new(format!("kode-for-{initials}"));
+            assert!(ring.unlock_user(&initials, &pw).unwrap().is_some(), "the login of {initials} was lost");
+        }
+    }
+    // 2 administrators, 16 new users and the recovery slot.
+    assert_eq!(ring.slots.len(), 2 + 2 * EACH + 1);
+}
+
+#[test]
+fn the_next_save_removes_temporary_keyring_files_of_dead_or_old_writers_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(dir.path(), "LL");
+    let tmp = |pid: u32, rnd: &str| dir.path().join(format!(".testby.journal.keys.{pid}-{rnd}.tmp"));
+    // Left by a writer that was killed: no such process.
+    let dead = tmp(4_000_000_000, "0123456789abcdef");
+    // A live writer's (the init process, this process) that are young, and
+    // one of a live writer that is two hours old.
+    let live = tmp(1, "00000000000000aa");
+    let own = tmp(std::process::id(), "00000000000000bb");
+    let old = tmp(1, "00000000000000cc");
+    // Not a keyring temporary at all.
+    let other = dir.path().join(".testby.journal.keys.notes.tmp");
+    for f in [&dead, &live, &own, &old, &other] {
+        std::fs::write(f, b"half a keyring").unwrap();
+    }
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 60 * 60);
+    std::fs::File::options().write(true).open(&old).unwrap().set_modified(two_hours_ago).unwrap();
+    // A login reads only, and cleans nothing.
+    let (mut j, ctx) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    assert!(dead.exists());
+    j.set_login(&ctx, ctx.staff, &Secret::new("en-helt-ny-kode"), KdfParams::TEST_ONLY).unwrap();
+    assert!(!dead.exists() && !old.exists());
+    assert!(live.exists() && own.exists() && other.exists());
+    assert!(Keyring::load(&path).unwrap().unlock_user("LL", &Secret::new("en-helt-ny-kode")).unwrap().is_some());
+}
+
 #[test]
 fn a_damaged_slot_is_a_damaged_keyring_not_a_wrong_password() {
     for field in ["wrapped", "salt", "nonce"] {
