@@ -402,6 +402,10 @@ pub enum Error {
     /// A section of an import file is not what the format says it is.
     #[error("Importen er afvist, intet er ændret. Afsnittet «{section}» har ikke den rigtige form{}.", .field.as_ref().map(|f| format!(" (feltet «{f}»)")).unwrap_or_default())]
     ImportSection { section: String, field: Option<String> },
+    /// An import file's record under an id the journal already holds with
+    /// other content (an id twice in the file, or another record's).
+    #[error("Importen er afvist, intet er ændret. Post nr. {} i «{section}» har id {id}, som journalen allerede har med et andet indhold (feltet «{field}»). Ret posten, eller tag den ud af filen.", .index + 1)]
+    ImportDuplicate { section: &'static str, index: usize, id: String, field: String },
     /// An import file of a format version this program does not know.
     #[error("Filen har formatversion {found}; dette program læser version {known}.")]
     ImportVersion { found: u32, known: u32 },
@@ -532,6 +536,7 @@ impl Error {
                 "import_format"
             }
             Error::ImportVersion { .. } => "import_version",
+            Error::ImportDuplicate { .. } => "duplicate_differs",
             Error::LoginFailed => "login_failed",
             Error::LoginThrottled { .. } => "login_throttled",
             Error::KeyringMissing(_) => "keyring_missing",

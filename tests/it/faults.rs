@@ -873,6 +873,66 @@ fn import_files_name_the_bad_record_and_accept_a_byte_order_mark() {
 }
 
 #[test]
+fn a_record_under_an_id_the_journal_holds_with_other_content_is_refused_and_named() {
+    let demo = tovholder::demo::demo_file().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let setup = tovholder::demo::setup_from(&demo).unwrap();
+    let (mut j, ctx) = Journal::create(&dir.path().join("dubletter.journal"), &setup, clock()).unwrap();
+    j.import(&ctx, &demo).unwrap();
+    let data = |j: &Journal| (count(j, "client"), count(j, "note"), count(j, "session_participant"));
+    let rows = data(&j);
+    // The same file twice: no row added, and nothing refused.
+    let again = j.import(&ctx, &demo).unwrap();
+    assert_eq!(again.inserted, 0);
+    // The same file as the journal exports it (its own normal form) too.
+    let exported = j.export(&ctx).unwrap();
+    assert_eq!(j.import(&ctx, &exported).unwrap().inserted, 0);
+    assert_eq!(data(&j), rows);
+    let before = snapshot(&j);
+    // A client whose phone number differs, under an id already there.
+    let mut changed = demo.clone();
+    changed.clients[2].phone = Some("11 22 33 44".into());
+    let e = j.import(&ctx, &changed).unwrap_err();
+    assert_eq!(e.code(), "duplicate_differs");
+    let id = demo.clients[2].id.unwrap().to_string();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "Importen er afvist, intet er ændret. Post nr. 3 i «clients» har id {id}, som journalen allerede har med et andet indhold (feltet «phone»). Ret posten, eller tag den ud af filen."
+        )
+    );
+    assert_eq!(snapshot(&j), before);
+    // A note's text, and a session's participants.
+    let mut changed = demo.clone();
+    changed.notes[4].text.push_str(" (rettet)");
+    let e = j.import(&ctx, &changed).unwrap_err();
+    assert!(e.to_string().contains("Post nr. 5 i «notes»") && e.to_string().contains("«text»"), "{e}");
+    let mut changed = demo.clone();
+    let with_two = changed.sessions.iter().position(|s| s.participants.len() >= 2).unwrap();
+    changed.sessions[with_two].participants.pop();
+    let e = j.import(&ctx, &changed).unwrap_err();
+    assert!(e.to_string().contains("«sessions»") && e.to_string().contains("«participants»"), "{e}");
+    assert_eq!(snapshot(&j), before);
+    // An id twice in one file, the second time with other content, in a
+    // journal that has neither.
+    let (mut fresh, fctx) = Journal::create(&dir.path().join("ny.journal"), &setup, clock()).unwrap();
+    let mut twice = demo.clone();
+    let mut second = twice.clients[0].clone();
+    second.name = "Et Andet Navn".into();
+    twice.clients.push(second);
+    let fresh_before = snapshot(&fresh);
+    let e = fresh.import(&fctx, &twice).unwrap_err();
+    assert_eq!(e.code(), "duplicate_differs");
+    let n = twice.clients.len();
+    assert!(e.to_string().contains(&format!("Post nr. {n} i «clients»")) && e.to_string().contains("«name»"), "{e}");
+    assert_eq!(snapshot(&fresh), fresh_before);
+    // Twice with the same content is one record, as before.
+    let mut same_twice = demo.clone();
+    same_twice.clients.push(same_twice.clients[0].clone());
+    assert_eq!(fresh.import(&fctx, &same_twice).unwrap().skipped, 2 + 1);
+}
+
+#[test]
 fn a_command_that_must_wait_for_a_busy_journal_says_so_and_then_works() {
     let dir = tempfile::tempdir().unwrap();
     let path = demo(dir.path());
