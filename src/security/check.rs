@@ -39,12 +39,35 @@ pub struct CheckItem {
 pub struct CheckReport {
     pub journal: PathBuf,
     pub items: Vec<CheckItem>,
+    /// The head finding as the error an open gives (`JournalBehind`'s fields).
+    #[serde(skip)]
+    behind: Option<(PathBuf, i64, i64, bool)>,
 }
 
 impl CheckReport {
     /// Every part is ok.
     pub fn ok(&self) -> bool {
         self.items.iter().all(|i| i.ok)
+    }
+
+    /// The error a caller exits with when the check found something:
+    /// `journal_behind` when only committed work is missing, else
+    /// `journal_damaged`; `None` when all is well.
+    pub fn error(&self) -> Option<Error> {
+        if self.ok() {
+            return None;
+        }
+        let only_head = self.items.iter().filter(|i| !i.ok).all(|i| i.part == "head");
+        Some(match &self.behind {
+            Some((head_file, head, have, diverged)) if only_head => Error::JournalBehind {
+                path: self.journal.clone(),
+                head_file: head_file.clone(),
+                head: *head,
+                have: *have,
+                diverged: *diverged,
+            },
+            _ => Error::JournalDamaged(self.journal.clone()),
+        })
     }
 }
 
@@ -84,7 +107,7 @@ pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn
         },
     });
     if !pages.is_empty() {
-        return Ok(CheckReport { journal: path.to_path_buf(), items });
+        return Ok(CheckReport { journal: path.to_path_buf(), items, behind: None });
     }
     let journal = Journal::open_unverified(path, &key)?;
     if journal.site() != ring.journal {
@@ -93,9 +116,16 @@ pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn
     let ctx = Ctx::new(staff, clock);
     journal.authorize(&ctx, Action::Backup)?;
     let newest = journal.head()?.map(|h| h.seq).unwrap_or(0);
+    let mut behind = None;
     let (ok, message) = match journal.verify_head() {
         Ok(()) => (true, format!("Journalen rummer alt, hvad der er gemt (til og med indførsel nr. {newest}).")),
-        Err(e @ Error::JournalBehind { .. }) => (false, e.to_string()),
+        Err(e @ Error::JournalBehind { .. }) => {
+            let message = e.to_string();
+            if let Error::JournalBehind { head_file, head, have, diverged, .. } = e {
+                behind = Some((head_file, head, have, diverged));
+            }
+            (false, message)
+        }
         Err(e) => return Err(e),
     };
     items.push(CheckItem { part: "head", what: "Det senest gemte", ok, message });
@@ -112,5 +142,5 @@ pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn
             ),
         },
     });
-    Ok(CheckReport { journal: path.to_path_buf(), items })
+    Ok(CheckReport { journal: path.to_path_buf(), items, behind })
 }

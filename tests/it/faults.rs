@@ -812,6 +812,8 @@ fn a_command_on_a_journal_behind_its_head_says_so_in_danish() {
     assert!(!out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("FEJL Det senest gemte") && stdout.contains("IKKE i orden"), "{stdout}");
+    // It exits with what is wrong: work is missing, the file is not damaged.
+    assert!(stderr_of(&out).contains("Fejl [journal_behind]"), "{}", stderr_of(&out));
 }
 
 #[test]
