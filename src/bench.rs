@@ -103,7 +103,22 @@ pub struct Load {
     pub plain_insert_rows_per_s: f64,
     /// How many times slower the write path is than the plain insert.
     pub ratio: f64,
+    /// Small commits as a login or an audited read makes them.
+    pub small: SmallWrites,
 }
+
+/// One-entry commits through the write path (`SMALL_WRITES` of them), and
+/// beside them, interleaved, what recording the audit head outside the
+/// database costs alone and what an fsync of that file would add
+/// (`store::head`: it is written without one per commit).
+#[derive(Debug, Clone, Serialize)]
+pub struct SmallWrites {
+    pub commit_p50_ms: f64,
+    pub head_p50_ms: f64,
+    pub head_fsync_p50_ms: f64,
+}
+
+const SMALL_WRITES: usize = 300;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -134,6 +149,15 @@ impl Report {
             self.load.plain_insert_s,
             self.load.plain_insert_rows_per_s,
             self.load.ratio
+        ));
+        let small = &self.load.small;
+        s.push_str(&format!(
+            "Små skrivninger ({SMALL_WRITES}): en commit med én indførsel p50 {:.3} ms; heraf journalens hoved i .head-filen {:.3} ms ({:.1} %); en fsync af .head-filen ville lægge {:.3} ms til ({:.1} gange commit)\n\n",
+            small.commit_p50_ms,
+            small.head_p50_ms,
+            100.0 * small.head_p50_ms / small.commit_p50_ms.max(1e-9),
+            small.head_fsync_p50_ms,
+            small.head_fsync_p50_ms / small.commit_p50_ms.max(1e-9)
         ));
         s.push_str(&format!(
             "| {:<44} | {:>6} | {:>9} | {:>9} | {:>9} | {:>8} | {:>8} |\n",
@@ -393,6 +417,7 @@ fn load(o: &Options, file: &JournalFile, encrypted: bool, today: NaiveDate) -> R
     eprintln!("Ren bulk-insert af de samme rækker …");
     let (plain_rows, plain) = plain_insert(&j, &o.dir)?;
     let rows = summary.inserted;
+    let small = small_writes(&mut j, &ctx, &o.dir)?;
     j.connection().execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?;
     let journal_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     Ok(Loaded {
@@ -405,8 +430,39 @@ fn load(o: &Options, file: &JournalFile, encrypted: bool, today: NaiveDate) -> R
             plain_insert_s: plain.as_secs_f64(),
             plain_insert_rows_per_s: plain_rows as f64 / plain.as_secs_f64().max(1e-9),
             ratio: write_path.as_secs_f64() / plain.as_secs_f64().max(1e-9),
+            small,
         },
     })
+}
+
+/// See `SmallWrites`. The head alone is written to a probe file beside the
+/// journal, with a rising sequence number so that every call writes.
+fn small_writes(j: &mut Journal, ctx: &Ctx, dir: &std::path::Path) -> Result<SmallWrites> {
+    use crate::store::head::{self, Head};
+    let probe = dir.join("bench-head-probe.journal");
+    let mut probe_head = j.head()?.unwrap_or(Head { site: j.site(), seq: 0, hash: String::new() });
+    let (mut commit, mut alone, mut fsync) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..SMALL_WRITES {
+        let t = Instant::now();
+        j.write(ctx, |w| {
+            w.audit(crate::store::write::AuditAction::Read, None, None, Some("bench".into()));
+            Ok(())
+        })?;
+        commit.push(t.elapsed());
+        probe_head.seq += 1;
+        let t = Instant::now();
+        head::record(&probe, &probe_head)?;
+        alone.push(t.elapsed());
+        let t = Instant::now();
+        head::sync(&probe);
+        fsync.push(t.elapsed());
+    }
+    let _ = std::fs::remove_file(head::path_for(&probe));
+    let p50 = |mut v: Vec<Duration>| {
+        v.sort();
+        percentile(&v, 0.5)
+    };
+    Ok(SmallWrites { commit_p50_ms: p50(commit), head_p50_ms: p50(alone), head_fsync_p50_ms: p50(fsync) })
 }
 
 /// The screens' queries, timed on each journal (interleaved when several).

@@ -71,6 +71,11 @@ pub fn make_demo(
     });
     drop(journal);
     let placed = filled.and_then(|summary| {
+        // The audit head moves with the journal (store::head).
+        match std::fs::rename(crate::store::head::path_for(&tmp), crate::store::head::path_for(path)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
         std::fs::rename(Keyring::path_for(&tmp), Keyring::path_for(path))?;
         std::fs::rename(&tmp, path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -80,6 +85,8 @@ pub fn make_demo(
     });
     match placed {
         Ok(summary) => {
+            // What the making left beside the temporary name (the keyring's lock file).
+            crate::store::remove_journal_files(&tmp, true);
             let (journal, ctx) = Journal::login(path, &setup.first_staff.initials, password, clock)?;
             Ok(Demo { journal, ctx, recovery, summary })
         }

@@ -402,6 +402,10 @@ pub enum Error {
     /// A section of an import file is not what the format says it is.
     #[error("Importen er afvist, intet er ændret. Afsnittet «{section}» har ikke den rigtige form{}.", .field.as_ref().map(|f| format!(" (feltet «{f}»)")).unwrap_or_default())]
     ImportSection { section: String, field: Option<String> },
+    /// An import file's record under an id the journal already holds with
+    /// other content (an id twice in the file, or another record's).
+    #[error("Importen er afvist, intet er ændret. Post nr. {} i «{section}» har id {id}, som journalen allerede har med et andet indhold (feltet «{field}»). Ret posten, eller tag den ud af filen.", .index + 1)]
+    ImportDuplicate { section: &'static str, index: usize, id: String, field: String },
     /// An import file of a format version this program does not know.
     #[error("Filen har formatversion {found}; dette program læser version {known}.")]
     ImportVersion { found: u32, known: u32 },
@@ -424,6 +428,11 @@ pub enum Error {
     /// where the damage was found.
     #[error("Journalen er beskadiget: {}. Gendan den fra sikkerhedskopien (tovholder restore), og kør «tovholder check».", .0.display())]
     JournalDamaged(PathBuf),
+    /// The head file beside the journal (`store::head`) names an audit entry
+    /// the journal does not hold as written: committed work is missing (a
+    /// copy without its `-wal`, an older copy put in its place).
+    #[error("{} Den er måske kopieret uden sin «-wal»-fil eller erstattet af en ældre kopi. Hent den fulde journal (med «-wal»-filen), eller gendan den nyeste sikkerhedskopi (tovholder restore). Skal journalen bruges, som den er, så slet filen {}.", if *.diverged { format!("Journalen {} er ikke den, der sidst blev gemt: adgangsloggens indførsel nr. {head} er en anden end den, der blev skrevet.", .path.display()) } else { format!("Journalen {} mangler indførsler, der var gemt: adgangsloggen når kun til nr. {have}, men nr. {head} var skrevet.", .path.display()) }, .head_file.display())]
+    JournalBehind { path: PathBuf, head_file: PathBuf, head: i64, have: i64, diverged: bool },
     /// A page of the open journal failed its check while it was read.
     #[error("Journalen er beskadiget. Gendan den fra sikkerhedskopien (tovholder restore), og kør «tovholder check».")]
     Damaged,
@@ -527,11 +536,13 @@ impl Error {
                 "import_format"
             }
             Error::ImportVersion { .. } => "import_version",
+            Error::ImportDuplicate { .. } => "duplicate_differs",
             Error::LoginFailed => "login_failed",
             Error::LoginThrottled { .. } => "login_throttled",
             Error::KeyringMissing(_) => "keyring_missing",
             Error::KeyringDamaged(_) => "keyring_damaged",
             Error::JournalDamaged(_) | Error::Damaged => "journal_damaged",
+            Error::JournalBehind { .. } => "journal_behind",
             Error::Busy { .. } => "busy",
             Error::BackupDamaged { .. } => "backup_damaged",
             Error::NotEncrypted => "not_encrypted",

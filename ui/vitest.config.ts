@@ -5,6 +5,8 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 export default defineConfig({
   plugins: [svelte()],
   resolve: { conditions: ["browser"] },
+  // The in-app guide imports docs/guide/ (the Markdown and its screenshots) from the repository.
+  server: { fs: { allow: [".."] } },
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],

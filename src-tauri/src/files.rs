@@ -98,7 +98,7 @@ pub struct RecoveryKeyFile {
 /// the journal it opens.
 #[tauri::command]
 pub async fn save_recovery_key(state: State<'_, AppState>, input: RecoveryKeyFile) -> IpcResult<String> {
-    let path = crate::commands::reports::typed_path(&input.path, "gendannelsesnoegle.txt")?;
+    let path = crate::commands::reports::typed_path(&input.path)?;
     state
         .with_inner(move |inner, clock| {
             let journal = inner.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::commands::{admin, care, clients, consent, groups, journal, login, reports, review, sessions};
+use crate::commands::{admin, care, clients, consent, groups, journal, login, reports, review, safety, sessions};
 use crate::error::IpcError;
 use tovholder::model::views::{CaseReviewList, ClientSummary, FullRecord, GroupSummary, GroupView};
 use tovholder::model::*;
@@ -90,6 +90,18 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         reports::NabForm,
         reports::NabOutcome,
         review::ReviewPdfForm,
+        safety::BackupForm,
+        safety::CheckForm,
+        safety::RestoreForm,
+        safety::RecoverForm,
+        safety::InsightView,
+        safety::InsightPdfForm,
+        safety::RetentionForm,
+        safety::DeleteExpiredForm,
+        safety::RetentionView,
+        tovholder::security::backup::BackupInfo,
+        tovholder::security::check::CheckReport,
+        crate::state::BusyNotice,
         AnnualReport,
         WaitingReport,
         ClientId,

@@ -16,7 +16,7 @@ pub mod state;
 
 use std::path::PathBuf;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 use crate::state::{AppState, Start};
 
@@ -60,6 +60,12 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_store::Builder::default().build())
         .setup(move |app| {
+            // A command that waits for a busy journal says so on screen.
+            let handle = app.handle().clone();
+            tovholder::store::on_busy_wait(move || {
+                let notice = state::BusyNotice { message: tovholder::store::BUSY_MESSAGE.to_string() };
+                let _ = handle.emit(state::BUSY_EVENT, notice);
+            });
             let data_dir = app.path().app_data_dir()?;
             let folders = files::Folders::of(app.handle(), &data_dir);
             let demo_path = data_dir.join("demo.journal");
@@ -133,6 +139,15 @@ pub fn run() {
             commands::reports::save_settlement,
             commands::reports::save_nab_extract,
             commands::review::save_case_review_pdf,
+            commands::safety::backup_journal,
+            commands::safety::check_journal,
+            commands::safety::restore_backup,
+            commands::safety::recover_journal,
+            commands::safety::insight_report,
+            commands::safety::save_insight_pdf,
+            commands::safety::expired_clients,
+            commands::safety::delete_expired,
+            commands::safety::municipality_list,
             bench::bench_login,
             bench::bench_ready,
         ])

@@ -18,6 +18,17 @@ use tovholder::{Ctx, Journal};
 
 use crate::error::{IpcError, IpcResult};
 
+/// The event the UI hears when a command has waited for a journal that
+/// another user or an import holds (`tovholder::store::on_busy_wait`).
+pub const BUSY_EVENT: &str = "journal-busy";
+
+/// What the UI shows while a command waits (the core's Danish notice); it
+/// goes away when the command is answered.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct BusyNotice {
+    pub message: String,
+}
+
 /// A logged-in user's open journal.
 pub struct Session {
     pub journal: Journal,

@@ -28,10 +28,9 @@ impl CheckArgs {
             });
             lines.join("\n")
         });
-        if report.ok() {
-            Ok(())
-        } else {
-            Err(Error::JournalDamaged(env.path.clone()))
+        match report.error() {
+            None => Ok(()),
+            Some(e) => Err(e),
         }
     }
 }

@@ -133,6 +133,17 @@ impl CodesArgs {
 }
 
 #[derive(Args)]
+pub struct MunicipalitiesArgs {}
+
+impl MunicipalitiesArgs {
+    pub fn run(self, env: &Env) -> Result<(), Error> {
+        let list = tovholder::store::municipalities()?;
+        env.out.print(&list, || list.iter().map(|c| format!("{}  {}", c.code, c.label)).collect::<Vec<_>>().join("\n"));
+        Ok(())
+    }
+}
+
+#[derive(Args)]
 pub struct RecoverArgs {
     #[arg(long)]
     recovery_key: String,

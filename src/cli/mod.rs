@@ -91,6 +91,8 @@ commands! {
     Export(exchange::ExportArgs),
     /// Vis kodelister (alle listernes navne uden argument).
     Codes(journal::CodesArgs),
+    /// Kommunerne, en ny journal kan vælge imellem (kræver ingen journal).
+    Municipalities(journal::MunicipalitiesArgs),
     /// Enheder: opret en enhed, vis enhederne.
     #[command(subcommand)]
     Unit(organisation::UnitCmd),

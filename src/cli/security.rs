@@ -5,9 +5,9 @@ use clap::Subcommand;
 
 use tovholder::error::{Error, Invalid};
 use tovholder::model::time::parse_date;
+use tovholder::report::ReportFile;
 use tovholder::security::audit::{action_label, AuditQuery};
 
-use super::clients::record_text;
 use super::organisation::StaffFields;
 use super::shared::{d, id, kdf, new_password, password, Env};
 
@@ -233,33 +233,28 @@ impl RetentionCmd {
 
 #[derive(Subcommand)]
 pub enum PersonCmd {
-    /// Udskriv alt om en klient og adgangsloggen.
-    Report { id: String },
+    /// Udskriv alt om en klient og adgangsloggen (med --pdf også som PDF-fil).
+    Report {
+        id: String,
+        /// Write the report as PDF to this new file too.
+        #[arg(long)]
+        pdf: Option<std::path::PathBuf>,
+    },
 }
 
 impl PersonCmd {
     pub fn run(self, env: &Env) -> Result<(), Error> {
         let (mut j, ctx) = env.open()?;
         match self {
-            PersonCmd::Report { id: cid } => {
-                let report = j.person_report(&ctx, id(&cid, "id")?)?;
-                env.out.print(&report, || {
-                    let mut s = format!("Indsigt: alt om én borger, udskrevet {}\n\n", d(report.made_on));
-                    s.push_str(&record_text(&report.record));
-                    s.push_str("\n\nHvem har set eller ændret journalen\n");
-                    for e in &report.access {
-                        s.push_str(&format!(
-                            "  {}  {} ({}, {})  {}{}\n",
-                            e.at,
-                            e.staff,
-                            e.initials,
-                            e.unit,
-                            action_label(&e.action),
-                            e.what.as_deref().map(|w| format!(": {w}")).unwrap_or_default()
-                        ));
-                    }
-                    s
-                });
+            PersonCmd::Report { id: cid, pdf } => {
+                let client = id(&cid, "id")?;
+                let report = j.person_report(&ctx, client)?;
+                if let Some(f) = pdf {
+                    let bytes = tovholder::report::pdf::person_report_pdf(&report, &j.unit_name()?)?;
+                    j.log_report_export(&ctx, ReportFile::Insight, &[client], "pdf")?;
+                    std::fs::write(&f, bytes)?;
+                }
+                env.out.print(&report, || tovholder::report::insight::report_text(&report));
             }
         }
         Ok(())

@@ -1,5 +1,5 @@
 //! Reports written to a file leave the journal: each file a person saves
-//! (a settlement, a NAB extract, the case-review form) is an `export` entry
+//! (a settlement, a NAB extract, the case-review form, an insight report) is an `export` entry
 //! in the audit log, one per citizen named in it where the report names
 //! citizens, so a citizen's access log shows that their data left in it.
 //!
@@ -21,6 +21,8 @@ pub enum ReportFile {
     Nab,
     /// The printable case-review form, with clients' and children's names.
     CaseReview,
+    /// A citizen's insight report (PDF): their whole record and access log.
+    Insight,
 }
 
 impl ReportFile {
@@ -29,6 +31,7 @@ impl ReportFile {
             ReportFile::Settlement => "settlement",
             ReportFile::Nab => "nab_extract",
             ReportFile::CaseReview => "case_review",
+            ReportFile::Insight => "person_report",
         }
     }
 
@@ -36,6 +39,7 @@ impl ReportFile {
         match self {
             ReportFile::Settlement | ReportFile::Nab => Action::Reports,
             ReportFile::CaseReview => Action::CaseReview,
+            ReportFile::Insight => Action::ReadAudit,
         }
     }
 }

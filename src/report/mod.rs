@@ -13,6 +13,7 @@ mod annual;
 mod audit;
 mod csvfile;
 mod export;
+pub mod insight;
 mod nab;
 pub mod pdf;
 mod settlement;

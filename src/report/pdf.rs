@@ -470,3 +470,46 @@ pub fn case_review_pdf(list: &crate::model::views::CaseReviewList, unit: &str) -
     }
     w.finish()
 }
+
+/// A citizen's insight report as a PDF: the whole record (the lines of
+/// `insight::record_text`, each section's heading in bold), then every
+/// access to it.
+pub fn person_report_pdf(r: &crate::security::backup::PersonReport, unit: &str) -> Result<Vec<u8>> {
+    let on = crate::model::time::danish(r.made_on);
+    let name = &r.record.client.name;
+    let mut w = Writer::new(&format!("Indsigt – {name}"), &format!("{unit} · indsigt {on} · fortroligt"), unit)?;
+    w.y += 10.0;
+    w.text(&format!("Indsigt – {name}"), 18.0, MARGIN, true);
+    w.y += 7.0;
+    w.text(&format!("Alt, hvad {unit} har registreret om borgeren, udskrevet {on}."), 10.0, MARGIN, false);
+    w.y += 4.0;
+    let lines = |w: &mut Writer, text: &str| {
+        for line in text.lines() {
+            if line.trim().is_empty() {
+                w.y += 2.5;
+                continue;
+            }
+            let indent = line.len() - line.trim_start().len();
+            let bold = indent == 0;
+            if bold {
+                w.need(14.0);
+                w.y += 3.0;
+            }
+            for part in wrap(line.trim_start(), 100usize.saturating_sub(indent * 2)) {
+                w.need(5.0);
+                w.y += 4.5;
+                w.text(&part, if bold { 10.0 } else { 8.5 }, MARGIN + indent as f32 * 2.0, bold);
+            }
+        }
+    };
+    lines(&mut w, &super::insight::record_text(&r.record));
+    w.heading("Hvem har set eller ændret journalen");
+    let access = super::insight::access_lines(r);
+    if access.is_empty() {
+        lines(&mut w, "  Ingen adgang registreret.");
+    }
+    for a in access {
+        lines(&mut w, &format!("  {a}"));
+    }
+    w.finish()
+}

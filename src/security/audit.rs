@@ -242,6 +242,7 @@ pub fn entity_label(entity: &str) -> String {
         "agreement_price" => "aftalepris",
         "settlement" | "settlement_line" => "afregning",
         "nab_extract" => "NAB-udtræk",
+        "person_report" => "indsigtsrapport",
         "unit" => "enhed",
         "staff" => "medarbejder",
         "login" => "login",

@@ -26,6 +26,7 @@ pub const DEFAULT_RETENTION_YEARS: u32 = 10;
 
 /// What a backup wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BackupInfo {
     pub journal: PathBuf,
     pub keyring: Option<PathBuf>,
@@ -34,6 +35,7 @@ pub struct BackupInfo {
 
 /// A client whose record has passed its retention period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Expired {
     pub client_id: ClientId,
     pub name: String,
@@ -43,6 +45,7 @@ pub struct Expired {
 /// Everything held about one person, with who has looked at it: the answer
 /// to a citizen's request for insight (aktindsigt / indsigt).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PersonReport {
     pub made_on: NaiveDate,
     pub record: FullRecord,
@@ -116,6 +119,9 @@ impl Journal {
         } else {
             None
         };
+        // The copy's head is recorded when it is first used; one left at
+        // `dest` by another journal would be wrong.
+        remove_if_there(&crate::store::head::path_for(dest))?;
         std::fs::rename(tmp, dest)?;
         if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
             super::keys::sync_dir(dir)?;
@@ -220,6 +226,14 @@ impl Journal {
     }
 }
 
+/// Remove a file; one that is not there is fine.
+fn remove_if_there(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
 /// A name for a file being made beside `path`, unique to this attempt.
 pub(crate) fn temporary_beside(path: &Path) -> PathBuf {
     use rand::RngCore;
@@ -267,21 +281,28 @@ pub fn restore(
     if !problems.is_empty() {
         return Err(damaged(problems.join("; ")));
     }
-    {
-        let j = Journal::open_with_key(backup, &key).map_err(|e| damaged(e.to_string()))?;
+    let head = {
+        let j = Journal::open_unverified(backup, &key).map_err(|e| damaged(e.to_string()))?;
         if j.site() != ring.journal {
             return Err(damaged("nøglefilen hører til en anden journal".into()));
         }
         if let Some(seq) = j.verify_audit()? {
             return Err(damaged(format!("adgangsloggen er brudt ved indførsel nr. {seq}")));
         }
-    }
+        j.head()?
+    };
     let tmp = temporary_beside(target);
     let copied = (|| -> Result<()> {
         std::fs::copy(backup, &tmp)?;
         std::fs::File::open(&tmp)?.sync_all()?;
         let mut ring = ring.clone();
         ring.save(target)?;
+        // The restored journal is the newest there is: a head file left at
+        // `target` by the journal it replaces must not call it behind.
+        match &head {
+            Some(h) => crate::store::head::replace(target, h)?,
+            None => remove_if_there(&crate::store::head::path_for(target))?,
+        }
         std::fs::rename(&tmp, target)?;
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
             super::keys::sync_dir(dir)?;

@@ -1,7 +1,8 @@
 //! `tovholder check` and the app's "Kontrollér journalen": every file of a
 //! journal checked, not assumed. The keyring's checksums, SQLCipher's
-//! authentication of every page, SQLite's integrity and foreign-key checks
-//! and the audit chain, each answered in Danish with what to do.
+//! authentication of every page, SQLite's integrity and foreign-key checks,
+//! the audit head kept beside the journal (`store::head`: nothing committed
+//! is missing) and the audit chain, each answered in Danish with what to do.
 //!
 //! Must not: write to a journal that may be damaged (the check reads only;
 //! its login is not audited, since the journal may not take a write), or let
@@ -21,8 +22,9 @@ use crate::Journal;
 
 /// One part of the check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckItem {
-    /// `keyring`, `pages`, `audit`.
+    /// `keyring`, `pages`, `head` (nothing committed is missing), `audit`.
     pub part: &'static str,
     /// What was checked, in Danish.
     pub what: &'static str,
@@ -33,15 +35,39 @@ pub struct CheckItem {
 
 /// The answer of a check: the journal checked and each part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckReport {
     pub journal: PathBuf,
     pub items: Vec<CheckItem>,
+    /// The head finding as the error an open gives (`JournalBehind`'s fields).
+    #[serde(skip)]
+    behind: Option<(PathBuf, i64, i64, bool)>,
 }
 
 impl CheckReport {
     /// Every part is ok.
     pub fn ok(&self) -> bool {
         self.items.iter().all(|i| i.ok)
+    }
+
+    /// The error a caller exits with when the check found something:
+    /// `journal_behind` when only committed work is missing, else
+    /// `journal_damaged`; `None` when all is well.
+    pub fn error(&self) -> Option<Error> {
+        if self.ok() {
+            return None;
+        }
+        let only_head = self.items.iter().filter(|i| !i.ok).all(|i| i.part == "head");
+        Some(match &self.behind {
+            Some((head_file, head, have, diverged)) if only_head => Error::JournalBehind {
+                path: self.journal.clone(),
+                head_file: head_file.clone(),
+                head: *head,
+                have: *have,
+                diverged: *diverged,
+            },
+            _ => Error::JournalDamaged(self.journal.clone()),
+        })
     }
 }
 
@@ -81,14 +107,28 @@ pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn
         },
     });
     if !pages.is_empty() {
-        return Ok(CheckReport { journal: path.to_path_buf(), items });
+        return Ok(CheckReport { journal: path.to_path_buf(), items, behind: None });
     }
-    let journal = Journal::open_with_key(path, &key)?;
+    let journal = Journal::open_unverified(path, &key)?;
     if journal.site() != ring.journal {
         return Err(Error::KeyringDamaged(ring.file().to_path_buf()));
     }
     let ctx = Ctx::new(staff, clock);
     journal.authorize(&ctx, Action::Backup)?;
+    let newest = journal.head()?.map(|h| h.seq).unwrap_or(0);
+    let mut behind = None;
+    let (ok, message) = match journal.verify_head() {
+        Ok(()) => (true, format!("Journalen rummer alt, hvad der er gemt (til og med indførsel nr. {newest}).")),
+        Err(e @ Error::JournalBehind { .. }) => {
+            let message = e.to_string();
+            if let Error::JournalBehind { head_file, head, have, diverged, .. } = e {
+                behind = Some((head_file, head, have, diverged));
+            }
+            (false, message)
+        }
+        Err(e) => return Err(e),
+    };
+    items.push(CheckItem { part: "head", what: "Det senest gemte", ok, message });
     let broken = journal.verify_audit()?;
     let entries: i64 = journal.connection().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
     items.push(CheckItem {
@@ -102,5 +142,5 @@ pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn
             ),
         },
     });
-    Ok(CheckReport { journal: path.to_path_buf(), items })
+    Ok(CheckReport { journal: path.to_path_buf(), items, behind })
 }

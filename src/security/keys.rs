@@ -319,6 +319,12 @@ pub struct Keyring {
     path: PathBuf,
 }
 
+/// A held lock on a keyring (`Keyring::lock`); dropping it releases it.
+#[derive(Debug)]
+pub struct KeyringLock {
+    _file: std::fs::File,
+}
+
 /// The keyring version this program writes.
 pub const KEYRING_VERSION: u32 = 2;
 
@@ -344,6 +350,32 @@ impl Keyring {
 
     pub fn exists(journal: &Path) -> bool {
         Self::path_for(journal).is_file()
+    }
+
+    /// The lock file of the keyring beside `journal` (`lock`).
+    pub fn lock_path_for(journal: &Path) -> PathBuf {
+        let mut p = journal.as_os_str().to_owned();
+        p.push(".keys.lock");
+        PathBuf::from(p)
+    }
+
+    /// Take the keyring beside `journal` for a read-modify-write: an
+    /// exclusive lock on its lock file (std `File::lock`), waiting while
+    /// another process or thread holds it, released when the guard is
+    /// dropped. Load the keyring after taking it and save before dropping
+    /// it, so two administrators changing logins at the same moment never
+    /// lose one change. A login only reads the keyring and takes no lock
+    /// (every save replaces the file whole). Take it before the journal's
+    /// write lock, never while holding that.
+    pub fn lock(journal: &Path) -> Result<KeyringLock> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(Self::lock_path_for(journal))?;
+        file.lock()?;
+        Ok(KeyringLock { _file: file })
     }
 
     /// The keyring file this was read from (or last saved to).
@@ -524,7 +556,57 @@ pub(crate) fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    Ok(written?)
+    written?;
+    remove_stale_temporaries(&dir, &name);
+    Ok(())
+}
+
+/// A temporary file of `write_durably` older than this is stale whoever made it.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Remove what earlier writes of `name` in `dir` left when they were killed
+/// between creating their temporary file and renaming it: files named
+/// `.<name>.<pid>-<16 hex digits>.tmp` whose process is gone (where that can
+/// be told: Linux's `/proc`), or older than `STALE_AFTER`. A young file of a
+/// live writer, this process's other threads included, is left alone.
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)).and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some((pid, rnd)) = rest.split_once('-') else { continue };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if rnd.len() != 16 || !rnd.bytes().all(|b| b.is_ascii_hexdigit()) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        let dead = pid != std::process::id() && process_gone(pid);
+        if old || dead {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Is there no process `pid`? Only known on Linux; elsewhere the age decides.
+fn process_gone(pid: u32) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        !Path::new("/proc").join(pid.to_string()).exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        false
+    }
 }
 
 /// Make a rename or new file in `dir` durable (a no-op where directories

@@ -127,6 +127,7 @@ impl Journal {
         kdf: KdfParams,
     ) -> Result<(Journal, Ctx)> {
         check_password(password)?;
+        let _held = Keyring::lock(path)?;
         let mut ring = Keyring::load(path)?;
         let key = ring.unlock_recovery(recovery)?.ok_or(Error::LoginFailed)?;
         let mut journal = Journal::open_with_key(path, &key).map_err(|e| match e {
@@ -162,6 +163,7 @@ impl Journal {
             .query_row("SELECT initials FROM staff WHERE id = ?1 AND active = 1", [staff], |r| r.get(0))
             .optional()?
             .ok_or(Error::NotFound(crate::error::Entity::Staff))?;
+        let _held = Keyring::lock(self.path())?;
         let mut ring = Keyring::load(self.path())?;
         let held_by_other =
             ring.has_login(&initials) && !ring.user_slot_of(staff).is_some_and(|l| l.eq_ignore_ascii_case(&initials));
@@ -189,6 +191,7 @@ impl Journal {
             .query_row("SELECT initials FROM staff WHERE id = ?1", [staff], |r| r.get(0))
             .optional()?
             .ok_or(Error::NotFound(crate::error::Entity::Staff))?;
+        let _held = Keyring::lock(self.path())?;
         let mut ring = Keyring::load(self.path())?;
         ring.remove_user(&initials);
         self.write(ctx, |w| {

@@ -84,6 +84,7 @@ impl Journal {
         super::check_password(password)?;
         let key = self.key().cloned().ok_or(Error::NotEncrypted)?;
         let path = self.path().to_path_buf();
+        let _held = Keyring::lock(&path)?;
         let mut before = Keyring::load(&path)?;
         let login = r.initials.trim().to_uppercase();
         if before.has_login(&login) {

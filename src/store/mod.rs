@@ -9,6 +9,7 @@ mod care;
 mod exchange;
 mod family;
 mod groups;
+pub mod head;
 mod people;
 mod read;
 mod review;
@@ -24,6 +25,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 pub use exchange::{parse_journal_file, ImportSummary};
 pub(crate) use people::insert_staff as insert_staff_via;
 pub use read::{ClientFilter, ClientSummaryLine, StaffView};
+pub use screens::municipalities;
 pub use write::Writer;
 
 use crate::error::{Error, Invalid, Result};
@@ -288,23 +290,33 @@ impl Journal {
     /// Open an existing unencrypted journal, migrating it forward if it is
     /// older. An encrypted journal is opened by logging in (src/security).
     pub fn open(path: &Path) -> Result<Journal> {
-        Self::open_with(path, None)
+        Self::open_with(path, None, true)
     }
 
-    /// Open a journal with its database key.
+    /// Open a journal with its database key. A journal that lacks committed
+    /// audit entries its head file names is refused (`JournalBehind`).
     pub fn open_with_key(path: &Path, key: &DbKey) -> Result<Journal> {
-        Self::open_with(path, Some(key.clone()))
+        Self::open_with(path, Some(key.clone()), true)
     }
 
-    fn open_with(path: &Path, key: Option<DbKey>) -> Result<Journal> {
+    /// Open without comparing the head file, for `check`, which reports it.
+    pub(crate) fn open_unverified(path: &Path, key: &DbKey) -> Result<Journal> {
+        Self::open_with(path, Some(key.clone()), false)
+    }
+
+    fn open_with(path: &Path, key: Option<DbKey>, verify_head: bool) -> Result<Journal> {
         if !path.is_file() {
             return Err(Error::NoJournal(path.to_path_buf()));
         }
         let encrypted = key.is_some();
-        Self::open_inner(path, key).map_err(|e| match e {
+        let journal = Self::open_inner(path, key).map_err(|e| match e {
             Error::NotAJournal => Self::why_not(path, encrypted),
             other => other,
-        })
+        })?;
+        if verify_head {
+            journal.verify_head()?;
+        }
+        Ok(journal)
     }
 
     /// Why a file did not open as a journal: with the key from an
@@ -462,7 +474,12 @@ impl Journal {
         let done: rusqlite::Result<i64> = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0));
         // Back to waiting as a person would for the journal's own work.
         wait_while_busy(&mut self.conn)?;
-        Ok(done.is_ok_and(|busy| busy == 0))
+        let done = done.is_ok_and(|busy| busy == 0);
+        if done {
+            // The journal file is synced; now the head that describes it.
+            head::sync(&self.path);
+        }
+        Ok(done)
     }
 }
 
@@ -529,11 +546,15 @@ impl Drop for Journal {
 }
 
 /// Delete a journal's files: the database, its WAL and shared-memory files,
-/// and, with `keyring`, the key slots beside it. Missing files are fine.
+/// the failed logins and the audit head beside it, and, with `keyring`, the
+/// key slots. Missing files are fine.
 /// For journals this program just made or was told to replace.
 pub fn remove_journal_files(path: &Path, keyring: bool) {
-    let suffixes: &[&str] =
-        if keyring { &["", "-wal", "-shm", ".keys", ".logins"] } else { &["", "-wal", "-shm", ".logins"] };
+    let suffixes: &[&str] = if keyring {
+        &["", "-wal", "-shm", ".keys", ".keys.lock", ".logins", ".head"]
+    } else {
+        &["", "-wal", "-shm", ".logins", ".head"]
+    };
     for suffix in suffixes {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }

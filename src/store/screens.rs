@@ -14,3 +14,14 @@ impl Journal {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+/// The municipalities a new journal knows (the rows `schema.sql` gives every
+/// journal), read without a journal: the choices of the first-run screen,
+/// before there is a journal to ask.
+pub fn municipalities() -> Result<Vec<Code>> {
+    let conn = rusqlite::Connection::open_in_memory()?;
+    conn.execute_batch(super::SCHEMA_SQL)?;
+    let mut stmt = conn.prepare("SELECT code, name FROM municipality ORDER BY name, code")?;
+    let rows = stmt.query_map([], |r| Ok(Code { code: r.get(0)?, label: r.get(1)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -901,6 +901,7 @@ impl Journal {
         };
         let out = op(&mut w)?;
         w.finish()?;
+        self.record_head();
         Ok(out)
     }
 

@@ -105,7 +105,8 @@ async fn an_administrator_sets_up_a_shared_workstation_with_three_users() {
     app.click("[data-form=set-password] button[type=submit]").await;
     app.wait_text("[data-done]", "MH har fået en ny adgangskode").await;
     app.click("tr[data-staff=PS] [data-action=remove-login]").await;
-    app.click("tr[data-staff=PS] [data-action=confirm-remove]").await;
+    app.wait_text("[data-confirm=remove]", "Pia Sand (PS) kan ikke længere logge ind").await;
+    app.click("[data-confirm=remove] [data-action=confirm-remove]").await;
     app.wait_text("[data-done]", "PS kan ikke længere logge ind").await;
     app.wait_text("tr[data-staff=PS] [data-field=active]", "Nej").await;
     app.wait_text("tr[data-staff=PS] [data-field=login]", "Nej").await;

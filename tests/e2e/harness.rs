@@ -426,6 +426,74 @@ impl App {
         .await
     }
 
+    /// Press keys wherever the focus is, as a person at the keyboard does:
+    /// no element is clicked or chosen first.
+    pub async fn press(&self, keys: impl Into<TypingData>) {
+        self.d().action_chain().send_keys(keys).perform().await.unwrap();
+    }
+
+    /// Hold `modifier` and press `key`, wherever the focus is (`Alt+2`).
+    pub async fn chord(&self, modifier: Key, key: char) {
+        self.d()
+            .action_chain()
+            .key_down(modifier.clone())
+            .key_down(key)
+            .key_up(key)
+            .key_up(modifier)
+            .perform()
+            .await
+            .unwrap();
+    }
+
+    /// Whether the focused element matches `css`.
+    pub async fn focus_is(&self, css: &str) -> bool {
+        let r = self
+            .d()
+            .execute("const a = document.activeElement; return !!a && a.matches(arguments[0]);", vec![json!(css)])
+            .await
+            .unwrap();
+        r.json() == &json!(true)
+    }
+
+    /// The focused element, described (`INPUT name=cpr`), for messages.
+    pub async fn focused(&self) -> String {
+        let r = self
+            .d()
+            .execute(
+                "const a = document.activeElement; return a ? `${a.tagName} name=${a.getAttribute('name')} text=${(a.textContent || '').trim().slice(0, 40)}` : 'none';",
+                vec![],
+            )
+            .await
+            .unwrap();
+        r.json().as_str().unwrap_or_default().to_string()
+    }
+
+    /// Wait until the focus is on an element matching `css` (it moves after
+    /// a render), failing with where it is instead.
+    pub async fn wait_focus(&self, css: &str) {
+        let start = Instant::now();
+        while !self.focus_is(css).await {
+            if start.elapsed() > WAIT {
+                self.shot("zz-failed").await;
+                panic!("the focus is not on {css} but on {}", self.focused().await);
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Press Tab until the focus is on `css` (at most 60 times), as a
+    /// keyboard user moves through a form.
+    pub async fn tab_to(&self, css: &str) {
+        for _ in 0..60 {
+            if self.focus_is(css).await {
+                return;
+            }
+            self.press(Key::Tab).await;
+        }
+        self.shot("zz-failed").await;
+        panic!("Tab never reached {css}; the focus is on {}", self.focused().await);
+    }
+
     /// Choose an option of a <select> by its code.
     pub async fn choose(&self, css: &str, code: &str) {
         self.with_el(css, |e| async move {

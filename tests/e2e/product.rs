@@ -131,6 +131,7 @@ async fn the_accessibility_engine_finds_nothing_serious_on_the_main_screens() {
         ("waiting", "[data-screen=waiting]"),
         ("review", "[data-screen=review] form"),
         ("reports", "[data-screen=reports]"),
+        ("safety", "[data-screen=safety] [data-form=backup]"),
         ("users", "[data-screen=users] form"),
         ("audit", "[data-table=audit] tbody tr"),
         ("groups", "[data-screen=groups]"),
@@ -147,6 +148,16 @@ async fn the_accessibility_engine_finds_nothing_serious_on_the_main_screens() {
         app.el(&format!("[data-tab={tab}][aria-selected=true]")).await;
         found.extend(app.axe_findings().await.into_iter().map(|f| format!("client/{tab}: {f}")));
     }
+    app.click("[data-action=insight]").await;
+    app.el("[data-insight] [data-table=insight-access]").await;
+    found.extend(app.axe_findings().await.into_iter().map(|f| format!("insight: {f}")));
+    // The user guide inside the app, from Hjælp.
+    app.click("[data-action=about]").await;
+    app.click("[data-action=open-guide]").await;
+    app.wait_text("[data-guide] h2", "Alkoholbehandleren").await;
+    app.wait_text("[data-guide]", "Gendan en sikkerhedskopi").await;
+    app.shot("45-brugervejledning").await;
+    found.extend(app.axe_findings().await.into_iter().map(|f| format!("guide: {f}")));
     app.quit().await;
     assert!(found.is_empty(), "serious or critical accessibility findings:\n{}", found.join("\n"));
 }

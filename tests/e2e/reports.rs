@@ -169,7 +169,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
 
     app.fill("[data-form=settlement-csv] input[name=path]", "afregning.csv").await;
     app.click("[data-action=save-settlement-csv]").await;
-    app.wait_text("[data-form=settlement-csv] [data-error-for=path]", "Skriv den fulde sti").await;
+    app.wait_text("[data-form=settlement-csv] [data-error-for=path]", "skriv den fulde sti").await;
     app.fill("[data-form=settlement-csv] input[name=path]", &csv.display().to_string()).await;
     app.click("[data-action=save-settlement-csv]").await;
     app.wait_text("[data-settlement-csv-saved]", "Gemt").await;
@@ -178,8 +178,12 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     app.wait_text("[data-settlement-pdf-saved]", "Gemt").await;
     app.shot("19-afregning").await;
 
-    // Approval: stored once; the second time the core's Danish refusal.
+    // Approval: asked first, naming what is approved; stored once; the
+    // second time the core's Danish refusal.
     app.click("[data-action=approve-settlement]").await;
+    app.wait_text("[data-confirm=approve]", "5 linjer, i alt 38.052,50 kr.").await;
+    app.shot("19b-afregning-bekraeft").await;
+    app.click("[data-action=confirm-approve]").await;
     app.wait_text("[data-settlement-approved]", "godkendt og gemt").await;
     app.wait_text(
         "[data-settlement-approval]",
@@ -187,6 +191,7 @@ async fn the_leader_settles_stevns_month_approves_it_once_and_writes_nab_and_cas
     )
     .await;
     app.click("[data-action=approve-settlement]").await;
+    app.click("[data-action=confirm-approve]").await;
     let refused = app.wait_text("[data-settlement] [data-error-for=month]", "allerede").await;
     assert_eq!(
         refused,

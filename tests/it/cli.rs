@@ -490,6 +490,46 @@ fn logins_roles_audit_backup_and_insight_from_the_command_line() {
     refused(&j, &["--as", "BH", "retention", "delete", &client], "not_expired");
 }
 
+/// The first-run choices need no journal: `municipalities` reads the code
+/// list every new journal gets, and leaves no file behind.
+#[test]
+fn the_municipalities_are_listed_without_a_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("none.journal");
+    let list: serde_json::Value = serde_json::from_str(&ok(&j, &["--json", "municipalities"])).unwrap();
+    let pairs: Vec<(String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["code"].as_str().unwrap().to_string(), c["label"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(
+        pairs.contains(&("0320".into(), "Faxe".into())) && pairs.contains(&("0336".into(), "Stevns".into())),
+        "{pairs:?}"
+    );
+    assert!(pairs.windows(2).all(|p| p[0].1 <= p[1].1), "by name: {pairs:?}");
+    assert!(!j.exists() && std::fs::read_dir(dir.path()).unwrap().next().is_none(), "no file is made");
+}
+
+/// `person report --pdf` writes the insight report as a PDF too, and the
+/// citizen's access log then shows that it left as a file.
+#[test]
+fn the_insight_report_is_saved_as_pdf_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("demo-insight.journal");
+    ok(&j, &["demo"]);
+    let clients: serde_json::Value = serde_json::from_str(&ok(&j, &["--json", "client", "list", "--active"])).unwrap();
+    let client = clients[0]["id"].as_str().unwrap().to_string();
+    let pdf = dir.path().join("indsigt.pdf");
+    refused(&j, &["--as", "MS", "person", "report", &client, "--pdf", pdf.to_str().unwrap()], "forbidden");
+    assert!(!pdf.exists());
+    let text = ok(&j, &["--as", "BH", "person", "report", &client, "--pdf", pdf.to_str().unwrap()]);
+    assert!(text.starts_with("Indsigt: alt om én borger, udskrevet 23-11-2026"), "{text}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let log = ok(&j, &["--as", "BH", "audit", "person", &client]);
+    assert!(log.lines().any(|l| l.contains("eksporteret") && l.contains("person_report")), "{log}");
+}
+
 #[test]
 fn reports_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -131,7 +131,7 @@ fn a_login_never_writes_the_keyring() {
     let mut names: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, ["testby.journal", "testby.journal.keys", "testby.journal.logins"]);
+    assert_eq!(names, ["testby.journal", "testby.journal.head", "testby.journal.keys", "testby.journal.logins"]);
 }
 
 #[test]
@@ -171,6 +171,110 @@ fn damage_slot(path: &Path, n: usize, field: &str) {
     chars[10] = if chars[10] == '0' { '1' } else { '0' };
     v["slots"][n][field] = serde_json::Value::String(chars.into_iter().collect());
     std::fs::write(&keys, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+/// `tovholder` as `user` with the password `PW` and these variables.
+fn cli_pw(journal: &Path, user: &str, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tovholder"))
+        .arg("--journal")
+        .arg(journal)
+        .arg("--as")
+        .arg(user)
+        .args(args)
+        .env("TOVHOLDER_NOW", "2026-11-23")
+        .env("TOVHOLDER_PASSWORD", PW)
+        .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+        .envs(envs.iter().copied())
+        .output()
+        .expect("run tovholder")
+}
+
+#[test]
+fn two_administrators_changing_logins_at_once_in_two_processes_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("testby.journal");
+    let mut first = setup("AD");
+    first.first_staff.role = "administrator".into();
+    let (mut j, ctx, _) =
+        Journal::create_keyed(&path, &first, &Secret::new(PW), clock(), KdfParams::TEST_ONLY).unwrap();
+    let other = StaffRecord {
+        id: None,
+        unit_id: j.unit(),
+        name: "Anden Administrator".into(),
+        initials: "AE".into(),
+        role: "administrator".into(),
+    };
+    j.add_user(&ctx, &other, &Secret::new(PW), KdfParams::TEST_ONLY).unwrap();
+    drop(j);
+    const EACH: usize = 8;
+    let failures = std::sync::Mutex::new(Vec::<String>::new());
+    std::thread::scope(|s| {
+        for admin in ["AD", "AE"] {
+            let (path, failures) = (&path, &failures);
+            s.spawn(move || {
+                for i in 0..EACH {
+                    // A new user with a login, and the administrator's own
+                    // password set again, in turn.
+                    let initials = format!("{}{i}", &admin[1..]);
+                    let name = format!("Ny Bruger {initials}");
+                    let out = cli_pw(
+                        path,
+                        admin,
+                        &["user", "new", "--name", &name, "--initials", &initials, "--role", "secretary"],
+                        &[("TOVHOLDER_NEW_PASSWORD", &format!("kode-for-{initials}"))],
+                    );
+                    let again = cli_pw(path, admin, &["user", "password"], &[("TOVHOLDER_NEW_PASSWORD", PW)]);
+                    for out in [out, again] {
+                        if !out.status.success() {
+                            failures.lock().unwrap().push(stderr_of(&out));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(failures.is_empty(), "{} failures, first: {:?}", failures.len(), failures.first());
+    let ring = Keyring::load(&path).unwrap();
+    assert!(ring.problems().is_empty());
+    for admin in ["AD", "AE"] {
+        assert!(ring.unlock_user(admin, &Secret::new(PW)).unwrap().is_some(), "{admin}");
+        for i in 0..EACH {
+            let initials = format!("{}{i}", &admin[1..]);
+            let pw = Secret::new(format!("kode-for-{initials}"));
+            assert!(ring.unlock_user(&initials, &pw).unwrap().is_some(), "the login of {initials} was lost");
+        }
+    }
+    // 2 administrators, 16 new users and the recovery slot.
+    assert_eq!(ring.slots.len(), 2 + 2 * EACH + 1);
+}
+
+#[test]
+fn the_next_save_removes_temporary_keyring_files_of_dead_or_old_writers_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(dir.path(), "LL");
+    let tmp = |pid: u32, rnd: &str| dir.path().join(format!(".testby.journal.keys.{pid}-{rnd}.tmp"));
+    // Left by a writer that was killed: no such process.
+    let dead = tmp(4_000_000_000, "0123456789abcdef");
+    // A live writer's (the init process, this process) that are young, and
+    // one of a live writer that is two hours old.
+    let live = tmp(1, "00000000000000aa");
+    let own = tmp(std::process::id(), "00000000000000bb");
+    let old = tmp(1, "00000000000000cc");
+    // Not a keyring temporary at all.
+    let other = dir.path().join(".testby.journal.keys.notes.tmp");
+    for f in [&dead, &live, &own, &old, &other] {
+        std::fs::write(f, b"half a keyring").unwrap();
+    }
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 60 * 60);
+    std::fs::File::options().write(true).open(&old).unwrap().set_modified(two_hours_ago).unwrap();
+    // A login reads only, and cleans nothing.
+    let (mut j, ctx) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    assert!(dead.exists());
+    j.set_login(&ctx, ctx.staff, &Secret::new("en-helt-ny-kode"), KdfParams::TEST_ONLY).unwrap();
+    assert!(!dead.exists() && !old.exists());
+    assert!(live.exists() && own.exists() && other.exists());
+    assert!(Keyring::load(&path).unwrap().unlock_user("LL", &Secret::new("en-helt-ny-kode")).unwrap().is_some());
 }
 
 #[test]
@@ -440,8 +544,14 @@ fn check_finds_damage_anywhere_in_the_journal_and_says_what_to_do() {
     assert!(!out.status.success());
     assert!(stderr_of(&out).contains("Fejl [forbidden]"), "{}", stderr_of(&out));
     let good = std::fs::read(&path).unwrap();
+    // Each round starts from the same journal, and so from its head (the
+    // reads below write to the audit log: without it, the journal put back
+    // is rightly behind).
+    let head = tovholder::store::head::path_for(&path);
+    let good_head = std::fs::read(&head).unwrap();
     for offset in offsets(good.len()) {
         std::fs::write(&path, flipped(&good, offset)).unwrap();
+        std::fs::write(&head, &good_head).unwrap();
         let out = cli(&path, "BH", &["check"]);
         let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), stderr_of(&out));
         assert!(!out.status.success(), "offset {offset}: {stdout}");
@@ -594,6 +704,142 @@ fn a_closed_or_checkpointed_journal_is_whole_without_its_wal() {
     assert!(!dir.path().join("testby.journal-wal").exists());
 }
 
+const HEAD_SITE: &str = "01a23363-2e04-71c8-9633-3c0a665282d1";
+const HEAD_HASH: &str = "430972d195e4b9f50a3a06e226614c132afdc45652e49d5b28d9d5f660194115";
+
+#[test]
+fn the_head_file_format_is_frozen_and_a_torn_one_is_not_read() {
+    use tovholder::store::head::Head;
+    let head = Head { site: HEAD_SITE.parse().unwrap(), seq: 42, hash: HEAD_HASH.into() };
+    // The bytes, with the checksum computed independently (Python's
+    // hashlib over the first four lines, as docs/journal-format.md says).
+    let golden = format!(
+        "tovholder-head 1\nsite {HEAD_SITE}\nseq 00000000000000000042\nhash {HEAD_HASH}\n\
+         check d14e5e405d303742e35d5f02957d556d15359f774d64bd707bc5689b23060795\n"
+    );
+    assert_eq!(String::from_utf8(head.to_bytes()).unwrap(), golden);
+    assert_eq!(Head::parse(golden.as_bytes()), Some(head));
+    // Torn or changed anywhere: not a head (it is then no finding at all).
+    for cut in [0, 1, 17, 100, 224] {
+        assert_eq!(Head::parse(&golden.as_bytes()[..cut]), None, "cut at {cut}");
+    }
+    for offset in [0, 20, 60, 80, 150, 220] {
+        assert_eq!(Head::parse(&flipped(golden.as_bytes(), offset)), None, "flipped at {offset}");
+    }
+}
+
+/// Copy a journal's files (not its `-wal` or `-shm`) to `to`.
+fn copy_without_wal(from: &Path, to: &Path) {
+    std::fs::copy(from, to).unwrap();
+    std::fs::copy(Keyring::path_for(from), Keyring::path_for(to)).unwrap();
+    let head = tovholder::store::head::path_for(from);
+    if head.exists() {
+        std::fs::copy(head, tovholder::store::head::path_for(to)).unwrap();
+    }
+}
+
+#[test]
+fn a_journal_that_lost_committed_entries_is_refused_at_open_and_named_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(dir.path(), "LL");
+    let (mut j, ctx) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    let client = j.add_client(&ctx, &client_record("Hoved Testesen", None)).unwrap();
+    for i in 0..5 {
+        j.add_note(&ctx, &note(client, TODAY, &format!("Notat {i}"))).unwrap();
+    }
+    // A sync tool that copies every file but the -wal, while the app has
+    // the journal open: the copy lacks the notes and their audit entries.
+    let copy = dir.path().join("kopi.journal");
+    copy_without_wal(&path, &copy);
+    let copied = std::fs::read(&copy).unwrap();
+    let e = Journal::login(&copy, "LL", &Secret::new(PW), clock()).unwrap_err();
+    assert_eq!(e.code(), "journal_behind");
+    let msg = e.to_string();
+    assert!(msg.contains("kopi.journal mangler indførsler, der var gemt"), "{msg}");
+    assert!(msg.contains("«-wal»") && msg.contains("kopi.journal.head"), "{msg}");
+    // Refused without a word written to it.
+    assert_eq!(std::fs::read(&copy).unwrap(), copied);
+    let report = tovholder::security::check::check_journal(&copy, "LL", &Secret::new(PW), clock()).unwrap();
+    assert!(!report.ok());
+    let head = report.items.iter().find(|i| i.part == "head").unwrap();
+    assert!(!head.ok && head.message.contains("mangler indførsler"), "{head:?}");
+    assert!(report.items.iter().filter(|i| i.part != "head").all(|i| i.ok), "{report:?}");
+
+    // The journal itself (with its -wal) opens in another process at once.
+    let (j2, _) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    drop(j2);
+    // An older copy of the file put back in its place is refused too.
+    let old = std::fs::read(&copy).unwrap();
+    j.add_note(&ctx, &note(client, TODAY, "Sidste notat")).unwrap();
+    drop(j);
+    assert!(!dir.path().join("testby.journal-wal").exists());
+    std::fs::write(&path, &old).unwrap();
+    let e = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap_err();
+    assert_eq!(e.code(), "journal_behind", "{e}");
+    // Accepted knowingly, as the message says: without the head file it
+    // opens, and the next write records its head anew.
+    std::fs::remove_file(tovholder::store::head::path_for(&path)).unwrap();
+    let (mut j, ctx) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    let client = j.add_client(&ctx, &client_record("Efter Accept", None)).unwrap();
+    j.add_note(&ctx, &note(client, TODAY, "Ny begyndelse")).unwrap();
+    drop(j);
+    let (_, _) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    let head = tovholder::store::head::read(&path).unwrap();
+    let newest: i64 = sql_keyed(&path, "LL", PW).query_row("SELECT max(seq) FROM audit_log", [], |r| r.get(0)).unwrap();
+    assert_eq!(head.seq, newest);
+}
+
+#[test]
+fn a_command_on_a_journal_behind_its_head_says_so_in_danish() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let old = dir.path().join("gammel.journal");
+    copy_without_wal(&path, &old);
+    let client: String = sql_keyed(&path, "BH", "demo-adgangskode")
+        .query_row("SELECT id FROM client LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let out = cli(&path, "MS", &["note", "add", "--client", &client, "--text", "Nyt notat"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    // The older file put in place of the journal (its -wal is gone: every
+    // command checkpoints when it ends).
+    std::fs::copy(&old, &path).unwrap();
+    let out = cli(&path, "BH", &["client", "list"]);
+    let stderr = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("Fejl [journal_behind]") && stderr.contains("demo.journal.head"), "{stderr}");
+    assert_danish_only(&stderr);
+    let out = cli(&path, "BH", &["check"]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("FEJL Det senest gemte") && stdout.contains("IKKE i orden"), "{stdout}");
+    // It exits with what is wrong: work is missing, the file is not damaged.
+    assert!(stderr_of(&out).contains("Fejl [journal_behind]"), "{}", stderr_of(&out));
+}
+
+#[test]
+fn a_backup_restored_where_a_newer_journal_was_is_not_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let backup = dir.path().join("kopi.journal");
+    let out = cli(&path, "BH", &["backup", "--out", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(!tovholder::store::head::path_for(&backup).exists());
+    // More work, then the journal is lost; its head file is left behind.
+    let out = cli(&path, "BH", &["client", "list"]);
+    assert!(out.status.success());
+    for suffix in ["", ".keys", ".logins"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    assert!(tovholder::store::head::path_for(&path).exists());
+    let out = cli(&path, "BH", &["restore", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = cli(&path, "BH", &["client", "list"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(tovholder::security::check::check_journal(&path, "BH", &Secret::new("demo-adgangskode"), clock())
+        .unwrap()
+        .ok());
+}
+
 // ------------------------------------------------------ 7. import messages
 
 fn import_text(text: &str) -> tovholder::Error {
@@ -626,6 +872,66 @@ fn import_files_name_the_bad_record_and_accept_a_byte_order_mark() {
     let e = import_text(&demo[..demo.len() / 2]);
     assert_eq!(e.code(), "import_format");
     assert!(e.to_string().contains("linje"), "{e}");
+}
+
+#[test]
+fn a_record_under_an_id_the_journal_holds_with_other_content_is_refused_and_named() {
+    let demo = tovholder::demo::demo_file().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let setup = tovholder::demo::setup_from(&demo).unwrap();
+    let (mut j, ctx) = Journal::create(&dir.path().join("dubletter.journal"), &setup, clock()).unwrap();
+    j.import(&ctx, &demo).unwrap();
+    let data = |j: &Journal| (count(j, "client"), count(j, "note"), count(j, "session_participant"));
+    let rows = data(&j);
+    // The same file twice: no row added, and nothing refused.
+    let again = j.import(&ctx, &demo).unwrap();
+    assert_eq!(again.inserted, 0);
+    // The same file as the journal exports it (its own normal form) too.
+    let exported = j.export(&ctx).unwrap();
+    assert_eq!(j.import(&ctx, &exported).unwrap().inserted, 0);
+    assert_eq!(data(&j), rows);
+    let before = snapshot(&j);
+    // A client whose phone number differs, under an id already there.
+    let mut changed = demo.clone();
+    changed.clients[2].phone = Some("11 22 33 44".into());
+    let e = j.import(&ctx, &changed).unwrap_err();
+    assert_eq!(e.code(), "duplicate_differs");
+    let id = demo.clients[2].id.unwrap().to_string();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "Importen er afvist, intet er ændret. Post nr. 3 i «clients» har id {id}, som journalen allerede har med et andet indhold (feltet «phone»). Ret posten, eller tag den ud af filen."
+        )
+    );
+    assert_eq!(snapshot(&j), before);
+    // A note's text, and a session's participants.
+    let mut changed = demo.clone();
+    changed.notes[4].text.push_str(" (rettet)");
+    let e = j.import(&ctx, &changed).unwrap_err();
+    assert!(e.to_string().contains("Post nr. 5 i «notes»") && e.to_string().contains("«text»"), "{e}");
+    let mut changed = demo.clone();
+    let with_two = changed.sessions.iter().position(|s| s.participants.len() >= 2).unwrap();
+    changed.sessions[with_two].participants.pop();
+    let e = j.import(&ctx, &changed).unwrap_err();
+    assert!(e.to_string().contains("«sessions»") && e.to_string().contains("«participants»"), "{e}");
+    assert_eq!(snapshot(&j), before);
+    // An id twice in one file, the second time with other content, in a
+    // journal that has neither.
+    let (mut fresh, fctx) = Journal::create(&dir.path().join("ny.journal"), &setup, clock()).unwrap();
+    let mut twice = demo.clone();
+    let mut second = twice.clients[0].clone();
+    second.name = "Et Andet Navn".into();
+    twice.clients.push(second);
+    let fresh_before = snapshot(&fresh);
+    let e = fresh.import(&fctx, &twice).unwrap_err();
+    assert_eq!(e.code(), "duplicate_differs");
+    let n = twice.clients.len();
+    assert!(e.to_string().contains(&format!("Post nr. {n} i «clients»")) && e.to_string().contains("«name»"), "{e}");
+    assert_eq!(snapshot(&fresh), fresh_before);
+    // Twice with the same content is one record, as before.
+    let mut same_twice = demo.clone();
+    same_twice.clients.push(same_twice.clients[0].clone());
+    assert_eq!(fresh.import(&fctx, &same_twice).unwrap().skipped, 2 + 1);
 }
 
 #[test]

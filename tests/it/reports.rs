@@ -635,6 +635,50 @@ fn the_case_review_form_prints_every_child_with_the_questions() {
     }
 }
 
+/// The citizen's insight report as a PDF: the whole record and who looked,
+/// with Danish letters intact; saving it is an export in their access log,
+/// and only the leader may make it.
+#[test]
+fn the_insight_report_pdf_holds_the_record_and_the_access_log() {
+    let mut w = World::new();
+    let client = w.client("Åse Indsigtsen", "070770-7777", "0320");
+    w.course(client, "alcohol", "2026-10-01", Some("2026-10-02"));
+    w.j.add_note(&w.ctx, &note(client, "2026-10-05", "Første samtale om søvn og tømmermænd.")).unwrap();
+    w.j.client_record(&w.ctx, client).unwrap();
+    let consultant = w.ctx.clone();
+    assert_eq!(w.j.person_report(&consultant, client).unwrap_err().code(), "forbidden");
+    let leader = w.as_staff(w.leader);
+    let report = w.j.person_report(&leader, client).unwrap();
+    let bytes = tovholder::report::pdf::person_report_pdf(&report, "Faxe Rusmiddelcenter").unwrap();
+    assert_eq!(
+        w.j.log_report_export(&consultant, ReportFile::Insight, &[client], "pdf").unwrap_err().code(),
+        "forbidden"
+    );
+    w.j.log_report_export(&leader, ReportFile::Insight, &[client], "pdf").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("indsigt.pdf");
+    std::fs::write(&pdf, bytes).unwrap();
+    let text = String::from_utf8(poppler("pdftotext", &[pdf.to_str().unwrap(), "-"]).stdout).unwrap();
+    for expected in [
+        "Indsigt – Åse Indsigtsen",
+        "Alt, hvad Faxe Rusmiddelcenter har registreret om borgeren, udskrevet 23-11-2026.",
+        "CPR: 070770-7777",
+        "Første samtale om søvn",
+        "oprettet: journalnotat",
+        "Forløb",
+        "Første samtale om søvn og tømmermænd.",
+        "Hvem har set eller ændret journalen",
+        "oprettet",
+        "læst",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    let info = String::from_utf8(poppler("pdfinfo", &[pdf.to_str().unwrap()]).stdout).unwrap();
+    assert!(info.contains("Indsigt – Åse Indsigtsen"), "{info}");
+    let log = w.j.access_log(&leader, client.0).unwrap();
+    assert!(log.iter().any(|e| e.action == "export" && e.what_label.as_deref() == Some("indsigtsrapport")), "{log:?}");
+}
+
 /// Read CSV files with Python's `csv` module (an independent reader), as
 /// Danish Excel would: ';'-separated, UTF-8 with the byte-order mark
 /// stripped. Returns, per file, whether it began with the mark and its rows.

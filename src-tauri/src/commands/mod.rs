@@ -11,4 +11,5 @@ pub mod journal;
 pub mod login;
 pub mod reports;
 pub mod review;
+pub mod safety;
 pub mod sessions;

@@ -50,18 +50,19 @@ pub async fn waiting_report(state: State<'_, AppState>, input: i32) -> IpcResult
     state.with_journal(move |j, ctx| Ok(j.waiting_report(ctx, input)?)).await
 }
 
-/// A full path the user typed, or `path_required` naming an example.
-pub(crate) fn typed_path(path: &str, example: &str) -> IpcResult<PathBuf> {
+/// A full path, chosen in the system's dialog or typed, or `path_required`.
+/// The message names no platform's paths: the same app runs on Windows.
+pub(crate) fn typed_path(path: &str) -> IpcResult<PathBuf> {
     let path = PathBuf::from(path.trim());
     if !path.is_absolute() {
-        return Err(IpcError::new(
-            "path_required",
-            format!("Skriv den fulde sti til filen, fx {example}."),
-            Some("path"),
-        ));
+        return Err(IpcError::new("path_required", PATH_REQUIRED, Some("path")));
     }
     Ok(path)
 }
+
+/// The message of `path_required`.
+pub(crate) const PATH_REQUIRED: &str =
+    "Vælg filen med knappen «Vælg …», eller skriv den fulde sti til den (med mappen, den skal ligge i).";
 
 /// Write a file the core has made, its failure beside the path field.
 pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> IpcResult<String> {
@@ -75,7 +76,7 @@ pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> IpcResult<Stri
 /// Write the annual report as PDF to the typed path; returns the path written.
 #[tauri::command]
 pub async fn save_annual_pdf(state: State<'_, AppState>, input: PdfForm) -> IpcResult<String> {
-    let path = typed_path(&input.path, "/home/bruger/aarsrapport.pdf")?;
+    let path = typed_path(&input.path)?;
     state
         .with_journal(move |j, ctx| {
             let report = j.annual_report_for(ctx, input.year, input.municipality.as_deref())?;
@@ -220,11 +221,7 @@ pub struct SettlementFileForm {
 /// Write the month's settlement as CSV or PDF; returns the path written.
 #[tauri::command]
 pub async fn save_settlement(state: State<'_, AppState>, input: SettlementFileForm) -> IpcResult<String> {
-    let example = match input.format {
-        FileFormat::Csv => "/home/bruger/afregning-stevns.csv",
-        FileFormat::Pdf => "/home/bruger/afregning-stevns.pdf",
-    };
-    let path = typed_path(&input.path, example)?;
+    let path = typed_path(&input.path)?;
     state
         .with_journal(move |j, ctx| {
             let s = j.settlement(ctx, &input.payer, &input.month)?;
@@ -264,7 +261,7 @@ pub enum NabOutcome {
 pub async fn save_nab_extract(state: State<'_, AppState>, input: NabForm) -> IpcResult<NabOutcome> {
     let from = date(&input.from, "from")?;
     let to = date(&input.to, "to")?;
-    let path = typed_path(&input.path, "/home/bruger/nab-2026.csv")?;
+    let path = typed_path(&input.path)?;
     state
         .with_journal(move |j, ctx| {
             let lines = match j.nab_extract(ctx, from, to, &input.institution) {
@@ -288,4 +285,21 @@ pub async fn audit_check(state: State<'_, AppState>) -> IpcResult<AuditStatus> {
             Ok(AuditStatus { entries: c.entries, first_broken: c.first_broken })
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    /// A file name alone is refused beside the path field, and the message
+    /// names no platform's folders (no `/home/…`, no `C:\…`).
+    #[test]
+    fn a_path_without_its_folder_is_refused_in_words_for_every_platform() {
+        let e = super::typed_path("aarsrapport.pdf").unwrap_err();
+        assert_eq!((e.code.as_str(), e.field.as_deref()), ("path_required", Some("path")));
+        assert!(!e.message.contains('/') && !e.message.contains('\\') && !e.message.contains("home"), "{}", e.message);
+        assert!(super::typed_path("  ").is_err());
+        let full = std::env::temp_dir().join("aarsrapport.pdf");
+        assert_eq!(super::typed_path(full.to_str().unwrap()).unwrap(), full);
+    }
 }

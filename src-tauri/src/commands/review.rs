@@ -38,7 +38,7 @@ pub struct ReviewPdfForm {
 /// Write today's case-review list as a printable PDF; returns the path.
 #[tauri::command]
 pub async fn save_case_review_pdf(state: State<'_, AppState>, input: ReviewPdfForm) -> IpcResult<String> {
-    let path = crate::commands::reports::typed_path(&input.path, "/home/bruger/sagsmoede.pdf")?;
+    let path = crate::commands::reports::typed_path(&input.path)?;
     state
         .with_journal(move |j, ctx| {
             let list = j.case_review_list(ctx, ctx.clock.today())?;

@@ -3,6 +3,7 @@
 // (./generated, by ts-rs). Errors arrive as {code, message, field} and are
 // thrown as CommandError so a form can put the message beside its field.
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type { AppInfo } from "./generated/AppInfo";
 import type { Folders } from "./generated/Folders";
 import type { RecoveryKeyFile } from "./generated/RecoveryKeyFile";
@@ -88,6 +89,19 @@ import type { GroupSummary } from "./generated/GroupSummary";
 import type { GroupView } from "./generated/GroupView";
 import type { GroupId } from "./generated/GroupId";
 import type { GroupMemberId } from "./generated/GroupMemberId";
+import type { BackupForm } from "./generated/BackupForm";
+import type { BackupInfo } from "./generated/BackupInfo";
+import type { CheckForm } from "./generated/CheckForm";
+import type { CheckReport } from "./generated/CheckReport";
+import type { RestoreForm } from "./generated/RestoreForm";
+import type { RecoverForm } from "./generated/RecoverForm";
+import type { InsightView } from "./generated/InsightView";
+import type { InsightPdfForm } from "./generated/InsightPdfForm";
+import type { RetentionForm } from "./generated/RetentionForm";
+import type { RetentionView } from "./generated/RetentionView";
+import type { DeleteExpiredForm } from "./generated/DeleteExpiredForm";
+import type { Code } from "./generated/Code";
+import type { BusyNotice } from "./generated/BusyNotice";
 
 export type * from "./types";
 export type { Folders };
@@ -103,12 +117,27 @@ function isIpcError(e: unknown): e is IpcError {
 
 let lockedHandler: (() => void) | null = null;
 
+// While a command waits for a journal another user or an import holds, the
+// shell says so (the core's Danish notice); it goes when every command
+// asked meanwhile is answered.
+let pending = 0;
+let busyHandler: ((message: string | null) => void) | null = null;
+
+/** Called with the notice while commands wait for a busy journal, and with `null` when they are answered. */
+export function onBusy(handler: (message: string | null) => void) {
+  busyHandler = handler;
+  void listen<BusyNotice>("journal-busy", (e) => {
+    if (pending > 0) busyHandler?.(e.payload.message);
+  }).catch(() => undefined);
+}
+
 /** Called when a command is refused because the journal is locked. */
 export function onLocked(handler: () => void) {
   lockedHandler = handler;
 }
 
 async function call<T>(cmd: string, input?: unknown): Promise<T> {
+  pending += 1;
   try {
     return await invoke<T>(cmd, input === undefined ? {} : { input });
   } catch (e) {
@@ -117,6 +146,9 @@ async function call<T>(cmd: string, input?: unknown): Promise<T> {
       throw new CommandError(e);
     }
     throw new CommandError({ code: "ipc", message: `Programfejl: ${String(e)}`, field: null });
+  } finally {
+    pending -= 1;
+    if (pending === 0) busyHandler?.(null);
   }
 }
 
@@ -189,6 +221,16 @@ export const api = {
   saveSettlement: (f: SettlementFileForm) => call<string>("save_settlement", f),
   saveNabExtract: (f: NabForm) => call<NabOutcome>("save_nab_extract", f),
   saveCaseReviewPdf: (f: ReviewPdfForm) => call<string>("save_case_review_pdf", f),
+  // Sikkerhed: backup, check, restore, recovery, insight, retention (commands/safety.rs).
+  backupJournal: (f: BackupForm) => call<BackupInfo>("backup_journal", f),
+  checkJournal: (f: CheckForm) => call<CheckReport>("check_journal", f),
+  restoreBackup: (f: RestoreForm) => call<AppInfo>("restore_backup", f),
+  recoverJournal: (f: RecoverForm) => call<JournalInfo>("recover_journal", f),
+  insightReport: (id: ClientId) => call<InsightView>("insight_report", id),
+  saveInsightPdf: (f: InsightPdfForm) => call<string>("save_insight_pdf", f),
+  expiredClients: (f: RetentionForm) => call<RetentionView>("expired_clients", f),
+  deleteExpired: (f: DeleteExpiredForm) => call<number>("delete_expired", f),
+  municipalityList: () => call<Code[]>("municipality_list"),
   // Benchmark mode only (scripts/bench-desktop); refused otherwise.
   benchLogin: () => call<JournalInfo>("bench_login"),
   benchReady: () => call<null>("bench_ready"),

@@ -1,7 +1,7 @@
 // The app's shared state: the chosen journal (locked or logged in), the
 // choices the forms offer, and where the person is (a small router; no URLs
 // in a desktop app).
-import { api, onLocked } from "../ipc";
+import { api, onBusy, onLocked } from "../ipc";
 import type { AppInfo, Folders, JournalInfo, ReferenceData, Code, ClientId, GroupId } from "../ipc";
 
 export type Tab = "overview" | "children" | "courses" | "plan" | "sessions";
@@ -15,7 +15,9 @@ export type View =
   | { name: "reports" }
   | { name: "users" }
   | { name: "audit" }
-  | { name: "groups"; id?: GroupId };
+  | { name: "groups"; id?: GroupId }
+  | { name: "safety" }
+  | { name: "insight"; id: ClientId };
 
 class AppModel {
   /** The logged-in user's journal. */
@@ -33,13 +35,20 @@ class AppModel {
   folders = $state<Folders | null>(null);
   /** "Om Tovholder" is open. */
   aboutOpen = $state(false);
+  /** The user guide is open. */
+  guideOpen = $state(false);
   /** Minutes without use before the journal is locked. */
   idleMinutes = $state(10);
+  /** While a command waits for a journal another user holds: the core's notice. */
+  busy = $state<string | null>(null);
+  /** A message for the next screen (e.g. the login screen after a restore). */
+  notice = $state("");
   /** Benchmark mode (scripts/bench-desktop): log in by itself, report when the client list is shown. */
   bench = $state(false);
 
   constructor() {
     onLocked(() => this.forget());
+    onBusy((message) => (this.busy = message));
   }
 
   /** Take the shell's state (at start, after choosing a journal, after locking). */
@@ -60,6 +69,7 @@ class AppModel {
 
   async opened(info: JournalInfo) {
     this.locked = null;
+    this.notice = "";
     this.journal = info;
     this.demo = info.demo;
     this.idleMinutes = info.idle_minutes;

@@ -3,10 +3,12 @@
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { app } from "./app.svelte";
 
-export type FileKind = "journal" | "pdf" | "csv" | "txt";
+export type FileKind = "journal" | "backup" | "pdf" | "csv" | "txt";
 
 const filters: Record<FileKind, { name: string; extensions: string[] }> = {
   journal: { name: "Tovholder-journal", extensions: ["journal"] },
+  // A backup is a journal file (with its keyring beside it), kept apart: on a USB stick, say.
+  backup: { name: "Sikkerhedskopi af journalen", extensions: ["journal"] },
   pdf: { name: "PDF", extensions: ["pdf"] },
   csv: { name: "CSV (regneark)", extensions: ["csv"] },
   txt: { name: "Tekst", extensions: ["txt"] },

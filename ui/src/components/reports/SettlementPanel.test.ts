@@ -94,6 +94,18 @@ describe("the settlement panel", () => {
     await show();
     (document.querySelector("[data-action=approve-settlement]") as HTMLButtonElement).click();
     await settle();
+    // Nothing is approved before the confirmation, which names what is approved and has the focus on "Fortryd".
+    expect(approveSettlement).not.toHaveBeenCalled();
+    expect(text("[data-confirm=approve]")).toContain("Stevns Kommune (0336) for oktober 2026: 2 linjer, i alt 9.284,50 kr.");
+    expect(document.activeElement?.getAttribute("data-action")).toBe("cancel-approve");
+    (document.querySelector("[data-action=cancel-approve]") as HTMLButtonElement).click();
+    await settle();
+    expect(document.querySelector("[data-confirm=approve]")).toBeNull();
+    expect(approveSettlement).not.toHaveBeenCalled();
+    (document.querySelector("[data-action=approve-settlement]") as HTMLButtonElement).click();
+    await settle();
+    (document.querySelector("[data-action=confirm-approve]") as HTMLButtonElement).click();
+    await settle();
     expect(approveSettlement).toHaveBeenCalledWith({ payer: "0336", month: "2026-10" });
     expect(text("[data-settlement-approval]")).toBe("Godkendt 23-11-2026 af Birgitte Holmsgaard – 2 linjer, i alt 9.284,50 kr.");
     approveSettlement.mockRejectedValueOnce(new CommandError({
@@ -101,6 +113,8 @@ describe("the settlement panel", () => {
       message: "Afregningen til Stevns Kommune (0336) for 2026-10 er allerede godkendt og gemt. Den kan ikke godkendes igen.",
     }));
     (document.querySelector("[data-action=approve-settlement]") as HTMLButtonElement).click();
+    await settle();
+    (document.querySelector("[data-action=confirm-approve]") as HTMLButtonElement).click();
     await settle();
     expect(text("[data-error-for=month]")).toContain("allerede godkendt");
     expect(text("[data-settlement-total]")).toBe("9.284,50 kr.");
