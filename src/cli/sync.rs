@@ -66,6 +66,9 @@ impl ConflictsArgs {
                 let mut s = String::new();
                 for c in &list {
                     let why = match &c.rule {
+                        Some(r) if r == "retention" => {
+                            "sletning efter opbevaringsperioden er standset, fordi der er nyere registreringer"
+                        }
                         Some(_) => "holdt ude, fordi posten ellers bryder journalens regler",
                         None => "ændret samme sted på to installationer uden kendskab til hinanden",
                     };

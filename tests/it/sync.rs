@@ -1162,3 +1162,107 @@ fn change_sets_move_and_conflicts_are_listed_and_resolved_from_the_command_line(
     assert!(ok && text.contains("Ingen åbne konflikter"), "{text}");
     assert_eq!(stevns.field(id, "phone").as_deref(), Some("44444444"));
 }
+
+// ---- Retention across sites ----------------------------------------------
+
+/// A Faxe client whose whole record was written 11 years ago, shared with
+/// Stevns by consent: past the 10-year retention period.
+fn old_shared_client(faxe: &mut Site, stevns: &Site, name: &str) -> (ClientId, NoteId, ConsentId) {
+    let back = Duration::days(365 * 11);
+    faxe.clock.advance(-back);
+    let on = faxe.ctx.clock.today();
+    let id = faxe.j.add_client(&faxe.ctx, &client_record(name, None)).unwrap();
+    let r = ConsentRecord {
+        id: None,
+        client_id: id,
+        scope: "partner_municipality".into(),
+        recipient: "Stevns Kommune".into(),
+        to_unit: Some(stevns.j.unit()),
+        given_on: on,
+        withdrawn_on: None,
+        remarks: None,
+    };
+    let consent = faxe.j.give_consent(&faxe.ctx, &r).unwrap();
+    let n = faxe.j.add_note(&faxe.ctx, &note(id, &on.to_string(), "Et gammelt notat.")).unwrap();
+    faxe.clock.advance(back);
+    (id, n, consent)
+}
+
+fn logged(j: &Journal, row: &str) -> i64 {
+    sql(j)
+        .query_row("SELECT count(*) FROM sync_change WHERE row_id = ?1 AND grp <> '!retention'", [row], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_record_deleted_by_retention_travels_as_a_tombstone_the_partner_rechecks_and_an_old_set_cannot_bring_back() {
+    let (mut faxe, mut stevns) = pair();
+    let (id, n, consent) = old_shared_client(&mut faxe, &stevns, "Gammel Glemsom");
+    let first = faxe.changes_for(&stevns);
+    stevns.merge(&first);
+    assert_eq!(count_rows(&stevns.j, "client", &id.to_string()), 1);
+
+    faxe.j.delete_expired(&faxe.ctx, id, 10).unwrap();
+    let rows = [("client", id.to_string()), ("note", n.to_string()), ("consent", consent.to_string())];
+    for (t, r) in &rows {
+        assert_eq!(count_rows(&faxe.j, t, r), 0, "{t} deleted at Faxe");
+        assert_eq!(logged(&faxe.j, r), 0, "no copy of the {t} stays in Faxe's log");
+    }
+    let set = faxe.changes_for(&stevns);
+    assert!(set.revoked.is_empty(), "retention is not a revocation: {:?}", set.revoked);
+    let stone: Vec<_> = set.changes.iter().filter(|c| c.group == "!retention").collect();
+    assert_eq!(stone.len(), 1);
+    assert_eq!(stone[0].row, id.to_string());
+
+    let s = stevns.merge(&set);
+    assert_eq!(s.retired, 3, "client, consent and note re-checked and removed at Stevns: {s:?}");
+    for (t, r) in &rows {
+        assert_eq!(count_rows(&stevns.j, t, r), 0, "{t} deleted at Stevns");
+        assert_eq!(logged(&stevns.j, r), 0, "no copy of the {t} stays in Stevns' log");
+    }
+    // The old change set, sent again, does not bring the record back.
+    let again = stevns.merge(&first);
+    assert_eq!(again.pending, 0, "{again:?}");
+    for (t, r) in &rows {
+        assert_eq!(count_rows(&stevns.j, t, r), 0, "{t} stays deleted");
+    }
+    send(&mut stevns, &mut faxe);
+    assert_eq!(count_rows(&faxe.j, "client", &id.to_string()), 0);
+    for s in [&faxe, &stevns] {
+        assert!(conflicts(s).is_empty(), "{:?}", conflicts(s));
+        assert!(fk_clean(&s.j));
+    }
+}
+
+#[test]
+fn a_newer_entry_at_the_partner_stops_a_tombstone_and_both_sites_list_the_same_conflict() {
+    let (mut faxe, mut stevns) = pair();
+    let (id, n, _) = old_shared_client(&mut faxe, &stevns, "Gammel Genkommen");
+    send(&mut faxe, &mut stevns);
+    // Apart: Faxe deletes the record by retention, Stevns writes a note today.
+    faxe.j.delete_expired(&faxe.ctx, id, 10).unwrap();
+    let newer = stevns.j.add_note(&stevns.ctx, &note(id, TODAY, "Borgeren er vendt tilbage.")).unwrap();
+
+    let s = send(&mut faxe, &mut stevns);
+    assert_eq!(s.retired, 0, "the rule fails at Stevns: {s:?}");
+    assert_eq!(count_rows(&stevns.j, "client", &id.to_string()), 1, "nothing is lost at Stevns");
+    assert_eq!(count_rows(&stevns.j, "note", &n.to_string()), 1);
+    assert_eq!(count_rows(&stevns.j, "note", &newer.to_string()), 1);
+    let s = send(&mut stevns, &mut faxe);
+    assert_eq!(s.pending, 1, "the newer note waits at Faxe for the deleted record: {s:?}");
+    assert_eq!(logged(&faxe.j, &newer.to_string()), 1, "the newer note is kept in Faxe's log");
+    assert_eq!(count_rows(&faxe.j, "client", &id.to_string()), 0, "old changes do not come back");
+    assert_eq!(count_rows(&faxe.j, "note", &n.to_string()), 0);
+    send(&mut faxe, &mut stevns);
+
+    let listed = conflicts(&faxe);
+    assert_eq!(listed, conflicts(&stevns), "the same conflict on both sites");
+    let c = faxe.j.conflicts(&faxe.ctx).unwrap();
+    assert_eq!(c.len(), 1, "{listed:?}");
+    assert_eq!((c[0].row.as_str(), c[0].group.as_str()), (id.to_string().as_str(), "!retention"));
+    assert_eq!(c[0].rule.as_deref(), Some("retention"));
+    assert_eq!(c[0].kept.site, faxe.j.site());
+    for s in [&faxe, &stevns] {
+        assert!(fk_clean(&s.j));
+    }
+}
