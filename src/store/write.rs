@@ -158,6 +158,7 @@ impl<'c> Writer<'c> {
             }
             self.check_scope(person)?;
         }
+        self.check_unique(table, cols)?;
         let version = self.tick();
         let mut sql = String::with_capacity(64 + cols.len() * 24);
         sql.push_str("INSERT INTO ");
@@ -198,6 +199,31 @@ impl<'c> Writer<'c> {
                 purpose: None,
                 detail: None,
             });
+        }
+        Ok(())
+    }
+
+    /// Refuse a local row that repeats a unique key of local work
+    /// (`sync::tables::unique_keys`), as the schema's own keys are refused.
+    fn check_unique(&self, table: &'static str, cols: &[(&'static str, &dyn ToSql)]) -> Result<()> {
+        let key = crate::sync::tables::unique_keys(table);
+        if key.is_empty() {
+            return Ok(());
+        }
+        let mut sql = format!("SELECT 1 FROM {table} WHERE ");
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(key.len());
+        for (i, k) in key.iter().enumerate() {
+            let Some((_, v)) = cols.iter().find(|(c, _)| c == k) else { return Ok(()) };
+            if i > 0 {
+                sql.push_str(" AND ");
+            }
+            sql.push_str(&format!("{k} = ?{}", i + 1));
+            values.push(*v);
+        }
+        sql.push_str(" LIMIT 1");
+        let found = self.tx.prepare_cached(&sql)?.query_row(values.as_slice(), |_| Ok(())).optional()?;
+        if found.is_some() {
+            return Err(Error::Invalid(crate::error::Invalid::Duplicate { what: entity_of(table) }));
         }
         Ok(())
     }

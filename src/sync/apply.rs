@@ -321,7 +321,10 @@ impl Journal {
     /// Rows that two sites made without knowing of each other and that a
     /// rule of local work forbids together: two open courses of one kind
     /// for one client, one CPR number on two clients, two revisions of one
-    /// plan with the same number. Computed from the rows, so every site with
+    /// plan with the same number, and the unique keys of
+    /// `sync::tables::unique_keys` (one link of a child to an adult, one
+    /// attendance of a member per meeting, one review item per child and
+    /// review, one settlement per payer, provider and month). Computed from the rows, so every site with
     /// the same rows lists the same; settled by ordinary work (closing one
     /// course, correcting a CPR number).
     pub fn duplicates(&self, ctx: &Ctx) -> Result<Vec<Duplicate>> {
@@ -334,6 +337,18 @@ impl Journal {
                    UNION ALL
                    SELECT 'plan_revision', group_concat(id, ' ') FROM (SELECT id, course_id, revision FROM plan_revision ORDER BY id)
                    GROUP BY course_id, revision HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'child_link', group_concat(id, ' ') FROM (SELECT id, child_id, client_id FROM child_link ORDER BY id)
+                   GROUP BY child_id, client_id HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'group_attendance', group_concat(id, ' ') FROM (SELECT id, member_id, met_on FROM group_attendance ORDER BY id)
+                   GROUP BY member_id, met_on HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'case_review_item', group_concat(id, ' ') FROM (SELECT id, review_id, client_id, child_id FROM case_review_item ORDER BY id)
+                   GROUP BY review_id, client_id, child_id HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'settlement', group_concat(id, ' ') FROM (SELECT id, payer, provider, period FROM settlement ORDER BY id)
+                   GROUP BY payer, provider, period HAVING count(*) > 1
                    ORDER BY 1, 2";
         let rows = self
             .connection()

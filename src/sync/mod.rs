@@ -128,8 +128,9 @@ pub struct Conflict {
 }
 
 /// Rows made on two sites that a rule of local work forbids together
-/// (`Journal::duplicates`): `rule` is `course_open`, `client_cpr` or
-/// `plan_revision`, `rows` the ids, sorted.
+/// (`Journal::duplicates`): `rule` is `course_open`, `client_cpr`,
+/// `plan_revision`, `child_link`, `group_attendance`, `case_review_item` or
+/// `settlement`, `rows` the ids, sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Duplicate {
     pub rule: String,
