@@ -112,6 +112,11 @@ impl<'c> Writer<'c> {
         self.staff
     }
 
+    /// This journal's site.
+    pub fn site(&self) -> SiteId {
+        self.site
+    }
+
     /// Rows written so far in this transaction.
     pub fn rows(&self) -> usize {
         self.rows

@@ -1033,14 +1033,10 @@ fn a_notification_to_the_partners_department_travels_without_consent_and_without
 fn faxe_and_stevns_from_the_demo_converge_within_scope_with_one_conflict_and_both_different_fields_kept() {
     let demo = tovholder::demo::demo_file().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let faxe_clock = Arc::new(FixedClock::on(date(TODAY)));
-    let setup = tovholder::demo::setup_from(&demo).unwrap();
-    let (mut fj, fctx) = Journal::create(&dir.path().join("faxe.journal"), &setup, faxe_clock.clone()).unwrap();
-    fj.import(&fctx, &demo).unwrap();
-    let mut faxe = Site { _dir: tempfile::tempdir().unwrap(), j: fj, ctx: fctx, clock: faxe_clock };
 
     // Stevns' own journal: its family department, its administrator, and
-    // Søren Klitgaard (SK) with the id the demo gives him.
+    // Søren Klitgaard (SK), made there (the demo's ids, so the demo's joint
+    // sessions name him).
     let stevns_unit = demo.units.iter().find(|u| u.municipality == "0336").unwrap().clone();
     let sk = demo.staff.iter().find(|s| s.initials == "SK").unwrap().clone();
     let stevns_clock = Arc::new(FixedClock::on(date(TODAY)));
@@ -1052,14 +1048,40 @@ fn faxe_and_stevns_from_the_demo_converge_within_scope_with_one_conflict_and_bot
         initials: "SA".into(),
         role: "administrator".into(),
     };
-    let stevns_setup = Setup { site_name: "Center Familie, Stevns".into(), unit: stevns_unit, first_staff: admin };
+    let stevns_setup =
+        Setup { site_name: "Center Familie, Stevns".into(), unit: stevns_unit.clone(), first_staff: admin };
     let (mut sj, sctx) =
         Journal::create(&dir.path().join("stevns.journal"), &stevns_setup, stevns_clock.clone()).unwrap();
     sj.add_staff(&sctx, &sk).unwrap();
     let mut stevns = Site { _dir: tempfile::tempdir().unwrap(), j: sj, ctx: sctx, clock: stevns_clock.clone() };
     let sk_ctx = Ctx::new(sk.id.unwrap(), stevns_clock.clone());
 
+    // Faxe's journal receives Stevns' organisation by an exchange, then the
+    // demo's records (its copy of Stevns' unit and SK is not used).
+    let faxe_clock = Arc::new(FixedClock::on(date(TODAY)));
+    let setup = tovholder::demo::setup_from(&demo).unwrap();
+    let (fj, fctx) = Journal::create(&dir.path().join("faxe.journal"), &setup, faxe_clock.clone()).unwrap();
+    let mut faxe = Site { _dir: tempfile::tempdir().unwrap(), j: fj, ctx: fctx, clock: faxe_clock };
     send(&mut stevns, &mut faxe);
+    faxe.j.import(&faxe.ctx, &demo).unwrap();
+    let origin: String =
+        sql(&faxe.j).query_row("SELECT origin_site FROM staff WHERE id = ?1", [sk.id.unwrap()], |r| r.get(0)).unwrap();
+    assert_eq!(origin, stevns.j.site().to_string(), "SK at Faxe is the row Stevns made");
+    // Faxe may not make staff for Stevns' unit (a registered partner's),
+    // not even by a file (the demo has no administrator to add one by hand).
+    let invented = StaffRecord { id: None, initials: "KK".into(), name: "Konsulent Kopi".into(), ..sk.clone() };
+    let file = JournalFile {
+        format: demo.format.clone(),
+        format_version: demo.format_version,
+        staff: vec![invented],
+        ..Default::default()
+    };
+    let before = snapshot(&faxe.j);
+    let e = faxe.j.import(&faxe.ctx, &file).unwrap_err();
+    assert_eq!(snapshot(&faxe.j), before, "nothing changed");
+    assert_eq!(e.code(), "partner_staff");
+    assert!(e.to_string().contains("samarbejdspartners installation"), "{e}");
+
     send(&mut faxe, &mut stevns);
     // A Stevns citizen with consent to Center Familie is in Stevns' scope.
     let client: ClientId = "00000000-0000-4000-8000-000300000018".parse().unwrap();
