@@ -29,6 +29,95 @@ pub fn setup_from(file: &JournalFile) -> Result<Setup> {
     Ok(Setup { site_name: unit.name.clone(), unit, first_staff: staff })
 }
 
+/// A partner site of the demo: the units of one other municipality in the
+/// file, with their staff. Its own journal makes them; the demo journal
+/// receives them by an exchange, as a real site receives a partner's
+/// organisation (a journal never makes staff for a partner's unit).
+pub struct PartnerPart {
+    /// Its journal's set-up: its first unit, and an administrator of the
+    /// partner's own (who stays in the partner's journal).
+    pub setup: Setup,
+    /// Its other units, and the staff of its units, as in the file.
+    pub units: Vec<crate::model::UnitRecord>,
+    pub staff: Vec<crate::model::StaffRecord>,
+}
+
+/// The partner sites of `file`: the units of municipalities other than the
+/// first unit's, one partner per municipality.
+pub fn partner_parts(file: &JournalFile) -> Vec<PartnerPart> {
+    let own = file.units.first().map(|u| u.municipality.clone()).unwrap_or_default();
+    let mut out: Vec<PartnerPart> = Vec::new();
+    for u in file.units.iter().filter(|u| u.municipality != own) {
+        let staff: Vec<_> = file.staff.iter().filter(|s| Some(s.unit_id) == u.id).cloned().collect();
+        match out.iter_mut().find(|p| p.setup.unit.municipality == u.municipality) {
+            Some(p) => {
+                p.units.push(u.clone());
+                p.staff.extend(staff);
+            }
+            None => {
+                let admin = crate::model::StaffRecord {
+                    id: None,
+                    unit_id: u.id.unwrap_or_default(),
+                    name: format!("Administrator, {}", u.name),
+                    initials: "ADM".into(),
+                    role: "administrator".into(),
+                };
+                out.push(PartnerPart {
+                    setup: Setup { site_name: u.name.clone(), unit: u.clone(), first_staff: admin },
+                    units: Vec::new(),
+                    staff,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Make a partner's journal at `path` (unencrypted: it holds only the
+/// partner's organisation) with its units and staff.
+pub fn partner_journal(path: &Path, part: &PartnerPart, clock: Arc<dyn Clock>) -> Result<(Journal, Ctx)> {
+    let (mut j, ctx) = Journal::create(path, &part.setup, clock)?;
+    for u in &part.units {
+        j.add_unit(&ctx, u)?;
+    }
+    for s in &part.staff {
+        j.add_staff(&ctx, s)?;
+    }
+    Ok((j, ctx))
+}
+
+/// Fill `journal` from `file`: first the partners' organisation, made by a
+/// temporary journal of each partner and received by an exchange (only the
+/// file's units and staff cross, not the partner's administrator), then the
+/// file itself (the rows already received are skipped).
+pub fn import_demo(
+    journal: &mut Journal,
+    ctx: &Ctx,
+    file: &JournalFile,
+    clock: Arc<dyn Clock>,
+) -> Result<ImportSummary> {
+    for part in partner_parts(file) {
+        let tmp = crate::security::backup::temporary_beside(journal.path());
+        let received = partner_journal(&tmp, &part, clock.clone()).and_then(|(mut pj, pctx)| {
+            let mut set = pj.export_changes(&pctx, journal.site())?;
+            let keep: Vec<String> = part
+                .units
+                .iter()
+                .map(|u| u.id)
+                .chain([part.setup.unit.id])
+                .flatten()
+                .map(|u| u.to_string())
+                .chain(part.staff.iter().filter_map(|s| s.id).map(|s| s.to_string()))
+                .collect();
+            set.changes.retain(|c| keep.contains(&c.row));
+            journal.merge_changes(ctx, &set)
+        });
+        crate::store::remove_journal_files(&tmp, true);
+        received?;
+    }
+    journal.import(ctx, file)
+}
+
 /// A demo journal made by `make_demo`.
 pub struct Demo {
     /// Open, logged in as the file's first member of staff.
@@ -63,7 +152,7 @@ pub fn make_demo(
     }
     let tmp = crate::security::backup::temporary_beside(path);
     let (mut journal, ctx, recovery) = Journal::create_keyed(&tmp, &setup, password, clock.clone(), kdf)?;
-    let filled = journal.import(&ctx, file).and_then(|summary| {
+    let filled = import_demo(&mut journal, &ctx, file, clock.clone()).and_then(|summary| {
         for staff in file.staff.iter().skip(1).filter_map(|s| s.id) {
             journal.set_login(&Ctx::new(staff, clock.clone()), staff, password, kdf)?;
         }

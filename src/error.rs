@@ -97,6 +97,10 @@ pub enum Invalid {
     /// Staff initials already used in the unit.
     #[error("Initialerne «{initials}» er allerede i brug i enheden.")]
     InitialsTaken { initials: String },
+    /// Staff for a unit of a registered partner: the partner's own site
+    /// makes them (issue 12, item 7).
+    #[error("«{unit}» hører til en samarbejdspartners installation: enhedens medarbejdere oprettes dér og kommer hertil med udvekslingen. Skriv navnet på partnerens medarbejder ved en fælles samtale indtil da.")]
+    PartnerStaff { unit: String },
     /// A reference to a course, session or referral of another client.
     #[error("{} hører til en anden klient.", .what.label())]
     OtherClient { what: Entity, field: &'static str },
@@ -193,6 +197,7 @@ impl Invalid {
             Invalid::ChildNotLinked => "child_not_linked",
             Invalid::UnknownQuestion { .. } => "unknown_question",
             Invalid::InitialsTaken { .. } => "initials_taken",
+            Invalid::PartnerStaff { .. } => "partner_staff",
             Invalid::Missing { .. } => "missing_reference",
             Invalid::PasswordTooShort { .. } => "password_too_short",
             Invalid::OwnLogin => "own_login",
@@ -242,6 +247,7 @@ impl Invalid {
             Invalid::ChildNotMinor => Some("birth_date"),
             Invalid::PasswordTooShort { .. } => Some("password"),
             Invalid::InitialsTaken { .. } => Some("initials"),
+            Invalid::PartnerStaff { .. } => Some("unit_id"),
             Invalid::WrongPassword => Some("current_password"),
             Invalid::UnknownAuditAction { .. } => Some("action"),
             Invalid::AnonymousWithCpr | Invalid::CprRegistered => Some("cpr"),

@@ -58,14 +58,32 @@ impl ConflictsArgs {
                 .join(", ")
         };
         let list = j.conflicts(&ctx)?;
+        let duplicates = j.duplicates(&ctx)?;
         match self.cmd {
             None => env.out.print(&list, || {
-                if list.is_empty() {
-                    return "Ingen åbne konflikter.".into();
-                }
                 let mut s = String::new();
+                for d in &duplicates {
+                    let what = match d.rule.as_str() {
+                        "course_open" => "to åbne forløb af samme slags for én borger",
+                        "client_cpr" => "ét CPR-nummer på flere borgere",
+                        "plan_revision" => "to planrevisioner med samme nummer",
+                        "child_link" => "samme barn knyttet to gange til samme voksne",
+                        "group_attendance" => "to fremmøder for samme medlem og mødedag",
+                        "case_review_item" => "samme barn to gange på samme sagsmøde",
+                        "settlement" => "to afregninger for samme kommuner og måned",
+                        _ => "poster, der bryder journalens regler sammen",
+                    };
+                    s.push_str(&format!("Dobbelt registrering ({what}): {}\n", d.rows.join(", ")));
+                }
+                if list.is_empty() {
+                    s.push_str("Ingen åbne konflikter.");
+                    return s;
+                }
                 for c in &list {
                     let why = match &c.rule {
+                        Some(r) if r == "retention" => {
+                            "sletning efter opbevaringsperioden er standset, fordi der er nyere registreringer"
+                        }
                         Some(_) => "holdt ude, fordi posten ellers bryder journalens regler",
                         None => "ændret samme sted på to installationer uden kendskab til hinanden",
                     };

@@ -52,22 +52,6 @@ pub struct PersonReport {
     pub access: Vec<AccessEntry>,
 }
 
-/// The last date anything was written about a client: the latest of every
-/// dated row that belongs to them (and the rows' own change times).
-const LAST_ENTRY_SQL: &str = "
-    SELECT max(d) FROM (
-        SELECT substr(changed_at, 1, 10) AS d FROM client WHERE id = ?1
-        UNION ALL SELECT received_on FROM referral WHERE client_id = ?1
-        UNION ALL SELECT max(enrolled_on, coalesce(start_on, ''), coalesce(follow_up_from, ''), coalesce(end_on, ''),
-                             substr(changed_at, 1, 10)) FROM course WHERE client_id = ?1
-        UNION ALL SELECT max(written_on, substr(created_at, 1, 10)) FROM note WHERE client_id = ?1
-        UNION ALL SELECT s.held_on FROM session s JOIN session_participant p ON p.session_id = s.id WHERE p.client_id = ?1
-        UNION ALL SELECT given_on FROM consent WHERE client_id = ?1
-        UNION ALL SELECT coalesce(withdrawn_on, given_on) FROM consent WHERE client_id = ?1
-        UNION ALL SELECT made_on FROM notification WHERE client_id = ?1
-        UNION ALL SELECT r.held_on FROM case_review_item i JOIN case_review r ON r.id = i.review_id WHERE i.client_id = ?1
-    )";
-
 impl Journal {
     /// Write an encrypted copy of the journal (and its keyring) to `dest`.
     /// The copy is made under a temporary name beside `dest`, checked
@@ -138,7 +122,7 @@ impl Journal {
         let mut stmt = self.connection().prepare("SELECT id, name FROM client ORDER BY name, id")?;
         let clients: Vec<(ClientId, String)> =
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        let mut last = self.connection().prepare_cached(LAST_ENTRY_SQL)?;
+        let mut last = self.connection().prepare_cached(crate::sync::retention::LAST_ENTRY_SQL)?;
         for (id, name) in clients {
             let d: Option<String> = last.query_row([id], |r| r.get(0))?;
             let Some(d) = d.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) else { continue };
@@ -151,64 +135,18 @@ impl Journal {
 
     /// Delete a client's whole record after its retention period (leader
     /// only). Refused unless the client is on the `expired` list. Children
-    /// linked to no other client go with it. The audit log keeps the trace.
+    /// linked to no other client go with it. The audit log keeps the trace;
+    /// partners receive a tombstone (docs/sync.md "Retention").
     pub fn delete_expired(&mut self, ctx: &Ctx, client: ClientId, years: u32) -> Result<usize> {
         let today = ctx.clock.today();
         if !self.expired(ctx, years, today)?.iter().any(|e| e.client_id == client) {
             return Err(Error::NotExpired);
         }
+        let limit = today - chrono::Months::new(12 * years);
+        // Through the sync engine: the record goes, and a tombstone that
+        // partners re-check by the same rule travels in its place.
         self.write(ctx, |w| {
-            let person = Some(client.0);
-            let c = client.to_string();
-            let mut n = 0;
-            // Children linked to this client only.
-            let only: Vec<String> = w
-                .conn()
-                .prepare(
-                    "SELECT child_id FROM child_link l WHERE client_id = ?1
-                     AND NOT EXISTS (SELECT 1 FROM child_link o WHERE o.child_id = l.child_id AND o.client_id <> ?1)",
-                )?
-                .query_map([&c], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let courses = "(SELECT id FROM course WHERE client_id = ?1)";
-            let sessions = format!("(SELECT id FROM session WHERE course_id IN {courses})");
-            let members = "(SELECT id FROM group_member WHERE client_id = ?1)";
-            let steps: Vec<(&'static str, String)> = vec![
-                ("case_review_item", "client_id = ?1".into()),
-                ("group_attendance", format!("member_id IN {members}")),
-                ("group_member", "client_id = ?1".into()),
-                ("consent", "client_id = ?1".into()),
-                ("notification", "client_id = ?1".into()),
-                ("medication", format!("course_id IN {courses}")),
-                ("evaluation", format!("course_id IN {courses}")),
-                ("plan_revision", format!("course_id IN {courses}")),
-                ("assessment", format!("course_id IN {courses}")),
-                ("note", format!("client_id = ?1 OR session_id IN {sessions}")),
-                ("session_participant", format!("client_id = ?1 OR session_id IN {sessions}")),
-                ("session", format!("id IN {sessions}")),
-                ("settlement_line", "client_id = ?1".into()),
-                ("course", "client_id = ?1".into()),
-                ("referral", "client_id = ?1".into()),
-                ("child_link", "client_id = ?1".into()),
-            ];
-            for (table, filter) in &steps {
-                n += w.delete(table, filter, &[&c], person)?;
-            }
-            for child in &only {
-                for (table, filter) in [
-                    ("case_review_item", "child_id = ?1"),
-                    ("group_attendance", "member_id IN (SELECT id FROM group_member WHERE child_id = ?1)"),
-                    ("group_member", "child_id = ?1"),
-                    ("notification", "child_id = ?1"),
-                    ("network_person", "child_id = ?1"),
-                    ("emergency_plan", "child_id = ?1"),
-                    ("session_participant", "child_id = ?1"),
-                    ("child", "id = ?1"),
-                ] {
-                    n += w.delete(table, filter, &[child], person)?;
-                }
-            }
-            n += w.delete("client", "id = ?1", &[&c], person)?;
+            let n = crate::sync::retention::delete_local(w, &client.to_string(), years, limit)?;
             if n == 0 {
                 return Err(Error::NotFound(Entity::Client));
             }

@@ -36,7 +36,7 @@ use crate::security::keys::DbKey;
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The schema version this program writes (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Forward-only migrations: `(to_version, sql)`. Migration N brings a journal
 /// at version N-1 to N. Each runs in the same transaction as the version bump.
@@ -44,6 +44,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/002_search.sql")),
     (3, include_str!("migrations/003_sync.sql")),
     (4, include_str!("migrations/004_bundles.sql")),
+    (5, include_str!("migrations/005_sync_rules.sql")),
 ];
 
 /// Who acts, and by which clock: passed into every operation.

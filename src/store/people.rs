@@ -71,6 +71,9 @@ pub(crate) fn insert_staff(w: &mut Writer<'_>, codes: &Codes, r: &StaffRecord) -
     }
     codes.check(CodeList::Role, &r.role, "role")?;
     must_exist(w, "unit", &r.unit_id, Entity::Unit, "unit_id")?;
+    if let Some(unit) = crate::sync::scope::partner_unit(w.conn(), w.site(), &r.unit_id.to_string())? {
+        return Err(Invalid::PartnerStaff { unit }.into());
+    }
     let taken = w
         .conn()
         .prepare_cached("SELECT 1 FROM staff WHERE unit_id = ?1 AND initials = ?2")?

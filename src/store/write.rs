@@ -112,6 +112,11 @@ impl<'c> Writer<'c> {
         self.staff
     }
 
+    /// This journal's site.
+    pub fn site(&self) -> SiteId {
+        self.site
+    }
+
     /// Rows written so far in this transaction.
     pub fn rows(&self) -> usize {
         self.rows
@@ -158,6 +163,7 @@ impl<'c> Writer<'c> {
             }
             self.check_scope(person)?;
         }
+        self.check_unique(table, cols)?;
         let version = self.tick();
         let mut sql = String::with_capacity(64 + cols.len() * 24);
         sql.push_str("INSERT INTO ");
@@ -198,6 +204,31 @@ impl<'c> Writer<'c> {
                 purpose: None,
                 detail: None,
             });
+        }
+        Ok(())
+    }
+
+    /// Refuse a local row that repeats a unique key of local work
+    /// (`sync::tables::unique_keys`), as the schema's own keys are refused.
+    fn check_unique(&self, table: &'static str, cols: &[(&'static str, &dyn ToSql)]) -> Result<()> {
+        let key = crate::sync::tables::unique_keys(table);
+        if key.is_empty() {
+            return Ok(());
+        }
+        let mut sql = format!("SELECT 1 FROM {table} WHERE ");
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(key.len());
+        for (i, k) in key.iter().enumerate() {
+            let Some((_, v)) = cols.iter().find(|(c, _)| c == k) else { return Ok(()) };
+            if i > 0 {
+                sql.push_str(" AND ");
+            }
+            sql.push_str(&format!("{k} = ?{}", i + 1));
+            values.push(*v);
+        }
+        sql.push_str(" LIMIT 1");
+        let found = self.tx.prepare_cached(&sql)?.query_row(values.as_slice(), |_| Ok(())).optional()?;
+        if found.is_some() {
+            return Err(Error::Invalid(crate::error::Invalid::Duplicate { what: entity_of(table) }));
         }
         Ok(())
     }
@@ -452,7 +483,9 @@ impl<'c> Writer<'c> {
         row: &str,
         listed: &[(&crate::sync::Change, String)],
     ) -> Result<()> {
-        self.tx.prepare_cached("DELETE FROM sync_conflict WHERE row_id = ?1")?.execute([row])?;
+        self.tx
+            .prepare_cached("DELETE FROM sync_conflict WHERE row_id = ?1 AND grp <> '!retention'")?
+            .execute([row])?;
         let mut stmt = self.tx.prepare_cached(
             "INSERT OR REPLACE INTO sync_conflict (tbl, row_id, grp, site, hlc, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
@@ -552,18 +585,44 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
-    /// Delete the rows of `table` matching `filter` (retention only), with one
-    /// audit entry per table naming how many rows went.
-    pub(crate) fn delete(
+    /// Delete rows of `table` by id (retention only, `sync::retention`),
+    /// with one audit entry per table naming how many rows went. Their
+    /// changes, conflicts, waiting marks and scope marks go too (the log holds
+    /// a copy of every value), and each is marked as removed by the tombstone
+    /// `(site, hlc)` of `client`'s record, which stays in the log.
+    pub(crate) fn delete_rows(
         &mut self,
         table: &'static str,
-        filter: &str,
-        values: &[&dyn ToSql],
+        ids: &[&str],
         person: Person,
+        client: &str,
+        site: &str,
+        hlc: i64,
     ) -> Result<usize> {
         self.check_scope(person)?;
-        let n = self.tx.execute(&format!("DELETE FROM {table} WHERE {filter}"), values)?;
+        // A record goes whole (a correction of a correction, a child's rows):
+        // its references are checked at commit.
+        self.tx.pragma_update(None, "defer_foreign_keys", true)?;
+        let mut n = 0;
+        for id in ids {
+            n += self.tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute([id])?;
+            for sql in [
+                "DELETE FROM sync_change WHERE row_id = ?1 AND grp <> '!retention'",
+                "DELETE FROM sync_conflict WHERE row_id = ?1 AND grp <> '!retention'",
+                "DELETE FROM sync_pending WHERE row_id = ?1",
+                "DELETE FROM sync_scope WHERE row_id = ?1",
+            ] {
+                self.tx.prepare_cached(sql)?.execute([id])?;
+            }
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO sync_tombstone (row_id, tbl, client_id, site, hlc) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (row_id) DO UPDATE SET site = excluded.site, hlc = excluded.hlc",
+                )?
+                .execute(params![id, table, client, site, hlc])?;
+        }
         if n > 0 {
+            self.rows += n;
             self.audit.push(PendingAudit {
                 action: AuditAction::Delete,
                 person: person.map(|p| p.hyphenated().to_string()),
@@ -574,6 +633,54 @@ impl<'c> Writer<'c> {
             });
         }
         Ok(n)
+    }
+
+    /// Append this site's retention tombstone of a client's record to the
+    /// log (`sync::retention`): `value` the rule, `seen` the record's version
+    /// vector. Its name `(site, hlc)`.
+    pub(crate) fn log_tombstone(
+        &mut self,
+        client: &str,
+        value: &serde_json::Map<String, serde_json::Value>,
+        seen: &std::collections::BTreeMap<String, i64>,
+    ) -> Result<(String, i64)> {
+        let hlc = self.tick();
+        let value = serde_json::to_string(value).map_err(|_| Error::Db(rusqlite::Error::InvalidQuery))?;
+        let seen = serde_json::to_string(seen).map_err(|_| Error::Db(rusqlite::Error::InvalidQuery))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sync_change (site, hlc, tbl, row_id, grp, value, seen, at, staff)
+                 VALUES (?1, ?2, 'client', ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                self.site,
+                hlc,
+                client,
+                crate::sync::retention::RETENTION_GROUP,
+                value,
+                seen,
+                self.now_text,
+                self.staff
+            ])?;
+        Ok((self.site.to_string(), hlc))
+    }
+
+    /// List a retention tombstone as an open conflict (a newer entry stops
+    /// it), or, with `false`, no longer.
+    pub(crate) fn set_retention_conflict(&mut self, t: &crate::sync::Change, open: bool) -> Result<()> {
+        if open {
+            self.tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO sync_conflict (tbl, row_id, grp, site, hlc, reason)
+                     VALUES ('client', ?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![t.row, t.group, t.site, t.hlc, crate::sync::retention::RETENTION_RULE])?;
+        } else {
+            self.tx
+                .prepare_cached("DELETE FROM sync_conflict WHERE row_id = ?1 AND grp = ?2 AND site = ?3 AND hlc = ?4")?
+                .execute(params![t.row, t.group, t.site, t.hlc])?;
+        }
+        Ok(())
     }
 
     /// Does a row with this id exist in `table`?

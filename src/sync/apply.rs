@@ -13,7 +13,7 @@
 use rusqlite::OptionalExtension;
 
 use super::plan::plan;
-use super::{log, scope, tables, Change, ChangeSet, Conflict, Duplicate, MergeSummary, Revocation, FORMAT};
+use super::{log, retention, scope, tables, Change, ChangeSet, Conflict, Duplicate, MergeSummary, Revocation, FORMAT};
 use crate::error::{Error, Result};
 use crate::model::time::Hlc;
 use crate::model::SiteId;
@@ -77,6 +77,10 @@ impl Journal {
                     }
                     let c = change_at(r)?;
                     let sent = match &scope_rows {
+                        // A tombstone names no one's data but an id: every
+                        // partner gets it (it may hold the record, or pass
+                        // it on to a site that does).
+                        _ if c.group == retention::RETENTION_GROUP => Some(c),
                         Some(rows) => scope::reduce(&c, rows),
                         None => scope::organisation_only(&c).then_some(c),
                     };
@@ -155,18 +159,29 @@ impl Journal {
             for row in &set.entering {
                 w.lift_revoked(row, set.clock)?;
             }
+            // The rows of the changes taken into the log.
+            let mut rows: std::collections::BTreeSet<(usize, String)> = std::collections::BTreeSet::new();
             for c in &plan.new {
                 if revoked_at(w, &c.row)?.is_some_and(|at| c.hlc <= at) {
                     continue;
                 }
+                // A change of a row retention removed here, that the
+                // tombstone had seen: an old set cannot bring the row back.
+                if retention::ignored(w.conn(), c)? {
+                    continue;
+                }
                 w.log_remote(c)?;
+                if c.group != retention::RETENTION_GROUP {
+                    if let Some(pos) = tables::TABLES.iter().position(|t| t.name == c.table) {
+                        rows.insert((pos, c.row.clone()));
+                    }
+                }
             }
             // Rows waiting for a row they refer to, and rows with a change held
             // out by a rule (a later change may make it fit), get another try.
-            let mut rows = plan.rows.clone();
             let waiting: Vec<(String, String)> = w
                 .conn()
-                .prepare("SELECT tbl, row_id FROM sync_pending UNION SELECT tbl, row_id FROM sync_conflict WHERE reason <> ''")?
+                .prepare("SELECT tbl, row_id FROM sync_pending UNION SELECT tbl, row_id FROM sync_conflict WHERE reason NOT IN ('', 'retention')")?
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             for (t, r) in waiting {
@@ -223,6 +238,10 @@ impl Journal {
                     summary.revoked += 1;
                 }
             }
+            // Tombstones, re-checked by the retention rule on this journal's
+            // rows (after everything else, so a newer entry in this very set
+            // stops one).
+            summary.retired = retention::recheck(w)?;
             w.observe_clock(plan.clock)?;
             let received = if set.from_seq <= 1 + received_upto(w, from)? { set.upto_seq } else { 0 };
             w.set_peer(from, set.ack, received)?;
@@ -270,11 +289,20 @@ impl Journal {
             let named = |site: &str, hlc: i64| {
                 field.iter().find(|c| c.site.to_string() == site && c.hlc == hlc && c.group == *group)
             };
-            let others: Vec<Change> = listed[i..j].iter().filter_map(|l| named(&l.3, l.4).cloned()).collect();
+            let others: Vec<Change> = if group == retention::RETENTION_GROUP {
+                Vec::new()
+            } else {
+                listed[i..j].iter().filter_map(|l| named(&l.3, l.4).cloned()).collect()
+            };
             let held: Vec<&Change> =
                 listed[i..j].iter().filter(|l| !l.5.is_empty()).filter_map(|l| named(&l.3, l.4)).collect();
             let rest: Vec<&Change> = field.iter().filter(|c| !held.iter().any(|h| h.id() == c.id())).collect();
-            let kept = log::heads_of(&rest).first().map(|c| (*c).clone());
+            let kept = if group == retention::RETENTION_GROUP {
+                // A tombstone stopped by a newer entry: the tombstone itself.
+                held.first().map(|c| (*c).clone())
+            } else {
+                log::heads_of(&rest).first().map(|c| (*c).clone())
+            };
             if let Some(kept) = kept {
                 out.push(Conflict {
                     table: table.clone(),
@@ -293,7 +321,10 @@ impl Journal {
     /// Rows that two sites made without knowing of each other and that a
     /// rule of local work forbids together: two open courses of one kind
     /// for one client, one CPR number on two clients, two revisions of one
-    /// plan with the same number. Computed from the rows, so every site with
+    /// plan with the same number, and the unique keys of
+    /// `sync::tables::unique_keys` (one link of a child to an adult, one
+    /// attendance of a member per meeting, one review item per child and
+    /// review, one settlement per payer, provider and month). Computed from the rows, so every site with
     /// the same rows lists the same; settled by ordinary work (closing one
     /// course, correcting a CPR number).
     pub fn duplicates(&self, ctx: &Ctx) -> Result<Vec<Duplicate>> {
@@ -306,6 +337,18 @@ impl Journal {
                    UNION ALL
                    SELECT 'plan_revision', group_concat(id, ' ') FROM (SELECT id, course_id, revision FROM plan_revision ORDER BY id)
                    GROUP BY course_id, revision HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'child_link', group_concat(id, ' ') FROM (SELECT id, child_id, client_id FROM child_link ORDER BY id)
+                   GROUP BY child_id, client_id HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'group_attendance', group_concat(id, ' ') FROM (SELECT id, member_id, met_on FROM group_attendance ORDER BY id)
+                   GROUP BY member_id, met_on HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'case_review_item', group_concat(id, ' ') FROM (SELECT id, review_id, client_id, child_id FROM case_review_item ORDER BY id)
+                   GROUP BY review_id, client_id, child_id HAVING count(*) > 1
+                   UNION ALL
+                   SELECT 'settlement', group_concat(id, ' ') FROM (SELECT id, payer, provider, period FROM settlement ORDER BY id)
+                   GROUP BY payer, provider, period HAVING count(*) > 1
                    ORDER BY 1, 2";
         let rows = self
             .connection()
@@ -417,7 +460,13 @@ fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str) -> Result<bool> 
     let inserts: Vec<Change> = all.iter().filter(|c| c.group.is_empty()).cloned().collect();
     let insert_heads = log::heads(&inserts);
     let Some(first) = insert_heads.first().copied() else {
-        w.set_pending(desc.name, row, Some("insert"))?;
+        // A newer change of a row retention removed here waits, listed
+        // with the tombstone's conflict (`retention::recheck`).
+        let reason = match retention::waits_for(w.conn(), row)? {
+            Some(client) => format!("{} {client}", retention::RETENTION_RULE),
+            None => "insert".to_string(),
+        };
+        w.set_pending(desc.name, row, Some(&reason))?;
         return Ok(false);
     };
     // Two inserts of one id with other content is damage, kept visible.
@@ -440,9 +489,13 @@ fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str) -> Result<bool> 
         let mut listed = damaged.clone();
         listed.extend(m.lost.iter().map(|c| (*c, String::new())));
         listed.extend(held_out.iter().cloned());
-        if let Some(target) = missing_ref(w, desc, row, &m.values)? {
+        if let Some((target, id)) = missing_ref(w, desc, row, &m.values)? {
+            let reason = match retention::waits_for(w.conn(), &id)? {
+                Some(client) => format!("{} {client}", retention::RETENTION_RULE),
+                None => target.to_string(),
+            };
             w.set_conflicts(desc.name, row, &listed)?;
-            w.set_pending(desc.name, row, Some(target))?;
+            w.set_pending(desc.name, row, Some(&reason))?;
             return Ok(false);
         }
         let stamps = RowStamps {
@@ -525,13 +578,14 @@ fn merge_row<'a>(
     m
 }
 
-/// The table a row refers to that does not hold the row referred to.
+/// The table a row refers to that does not hold the row referred to, and
+/// that row's id.
 fn missing_ref(
     w: &Writer<'_>,
     desc: &tables::Table,
     row: &str,
     values: &serde_json::Map<String, serde_json::Value>,
-) -> Result<Option<&'static str>> {
+) -> Result<Option<(&'static str, String)>> {
     for (col, target) in desc.refs {
         let Some(serde_json::Value::String(id)) = values.get(*col) else { continue };
         if id == row && *target == desc.name {
@@ -544,7 +598,7 @@ fn missing_ref(
             .optional()?
             .is_some();
         if !found {
-            return Ok(Some(target));
+            return Ok(Some((target, id.clone())));
         }
     }
     Ok(None)

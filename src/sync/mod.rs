@@ -10,6 +10,8 @@
 //!   remote-apply mode: each touched row rebuilt from its log, one winner per
 //!   field, the other heads kept as conflicts.
 //! - `scope`: which changes a given partner may receive.
+//! - `retention`: a record deleted after its retention period travels as a
+//!   tombstone that each receiver re-checks by the same rule.
 //!
 //! A `ChangeSet` is a plain value (serde), handed between journals in memory
 //! here; the case bundle files put it into an encrypted, signed file.
@@ -17,6 +19,7 @@
 pub mod apply;
 pub mod log;
 pub mod plan;
+pub mod retention;
 pub mod scope;
 pub mod tables;
 
@@ -125,8 +128,9 @@ pub struct Conflict {
 }
 
 /// Rows made on two sites that a rule of local work forbids together
-/// (`Journal::duplicates`): `rule` is `course_open`, `client_cpr` or
-/// `plan_revision`, `rows` the ids, sorted.
+/// (`Journal::duplicates`): `rule` is `course_open`, `client_cpr`,
+/// `plan_revision`, `child_link`, `group_attendance`, `case_review_item` or
+/// `settlement`, `rows` the ids, sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Duplicate {
     pub rule: String,
@@ -148,4 +152,6 @@ pub struct MergeSummary {
     pub conflicts: usize,
     /// Rows removed because they left this site's scope.
     pub revoked: usize,
+    /// Rows removed because a partner's retention tombstone held here.
+    pub retired: usize,
 }

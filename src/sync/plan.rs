@@ -72,9 +72,14 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
                 }
                 out.known += 1;
             }
+            // Our own change of a record retention removed here, echoed.
+            None if c.site == own && super::retention::waits_for(conn, &c.row)?.is_some() => out.known += 1,
             None if c.site == own => return Err(Error::CopiedJournal),
             None => {
-                out.rows.insert((pos, c.row.clone()));
+                // A tombstone is re-checked after the merge, not rebuilt.
+                if c.group != super::retention::RETENTION_GROUP {
+                    out.rows.insert((pos, c.row.clone()));
+                }
                 out.new.push(c.clone());
             }
         }
@@ -88,6 +93,15 @@ fn check_shape(desc: &tables::Table, c: &Change) -> Result<()> {
     let unknown = |what: String| Err(Error::ChangesUnknown { what });
     if uuid::Uuid::parse_str(&c.row).is_err() || c.hlc < 0 {
         return unknown(format!("{}.id", desc.name));
+    }
+    if c.group == super::retention::RETENTION_GROUP {
+        // A retention tombstone of a client: the rule, nothing else.
+        let date = c.value.get("limit").and_then(|v| v.as_str()).and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+        let years = c.value.get("years").and_then(serde_json::Value::as_i64);
+        if desc.name != "client" || c.value.len() != 2 || date.is_none() || years.is_none() {
+            return unknown(format!("{}.{}", desc.name, c.group));
+        }
+        return Ok(());
     }
     for k in c.value.keys() {
         if !desc.columns.contains(&k.as_str()) {

@@ -154,3 +154,20 @@ pub fn reduce(c: &Change, rows: &BTreeMap<&'static str, BTreeSet<String>>) -> Op
 pub fn organisation_only(c: &Change) -> bool {
     matches!(c.table.as_str(), "unit" | "staff")
 }
+
+/// The name of a unit that belongs to a registered partner site, `None`
+/// for a unit of this site: a unit whose insert only other sites made, or
+/// one in the municipality of a partner this journal exchanges with (other
+/// than this site's own). Its staff are made by that site only, so two
+/// journals never make staff of one unit apart (issue 12, item 7).
+pub fn partner_unit(conn: &Connection, own: SiteId, unit: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    let sql = "SELECT u.name FROM unit u, site s WHERE u.id = ?1 AND s.id = ?2 AND (
+                 (EXISTS (SELECT 1 FROM sync_change c WHERE c.row_id = u.id AND c.grp = '')
+                  AND NOT EXISTS (SELECT 1 FROM sync_change c WHERE c.row_id = u.id AND c.grp = '' AND c.site = ?2))
+                 OR (u.municipality <> (SELECT municipality FROM unit WHERE id = s.unit_id)
+                     AND u.municipality IN (
+                       SELECT pu.municipality FROM sync_peer p JOIN sync_change c ON c.site = p.site AND c.tbl = 'unit' AND c.grp = ''
+                       JOIN unit pu ON pu.id = c.row_id)))";
+    Ok(conn.prepare_cached(sql)?.query_row(rusqlite::params![unit, own.to_string()], |r| r.get(0)).optional()?)
+}

@@ -76,6 +76,22 @@ pub fn table(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.name == name)
 }
 
+/// The unique keys of local work that the schema does not enforce (schema
+/// version 5 made them plain indexes, so that rows two sites made apart can
+/// both be kept): `Writer::insert` refuses a local duplicate, and
+/// `Journal::duplicates` lists rows merged from two sites that break one.
+/// Staff initials per unit stay a unique key of the schema: a unit's staff
+/// are made by the unit's own site only (`Journal::add_staff`).
+pub fn unique_keys(table: &str) -> &'static [&'static str] {
+    match table {
+        "child_link" => &["child_id", "client_id"],
+        "group_attendance" => &["member_id", "met_on"],
+        "case_review_item" => &["review_id", "client_id", "child_id"],
+        "settlement" => &["payer", "provider", "period"],
+        _ => &[],
+    }
+}
+
 /// Computes a derived column from the row's other values.
 pub type Derive = fn(&serde_json::Map<String, serde_json::Value>) -> serde_json::Value;
 
