@@ -251,6 +251,7 @@ fn plain_insert(loaded: &Journal, dir: &std::path::Path) -> Result<(usize, Durat
     let path = dir.join("plain.journal");
     let _ = std::fs::remove_file(&path);
     let mut conn = rusqlite::Connection::open(&path)?;
+    crate::store::register_functions(&conn)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;

@@ -9,6 +9,7 @@ mod care;
 mod exchange;
 mod family;
 mod groups;
+mod names;
 mod people;
 mod read;
 mod review;
@@ -35,7 +36,7 @@ use crate::security::keys::DbKey;
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The schema version this program writes (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Forward-only migrations: `(to_version, sql)`. Migration N brings a journal
 /// at version N-1 to N. Each runs in the same transaction as the version bump.
@@ -43,6 +44,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/002_search.sql")),
     (3, include_str!("migrations/003_sync.sql")),
     (4, include_str!("migrations/004_bundles.sql")),
+    (6, include_str!("migrations/006_name_index.sql")),
 ];
 
 /// Who acts, and by which clock: passed into every operation.
@@ -190,6 +192,8 @@ fn connect_inner(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<C
     // ~15 % (`tovholder bench --compare-encryption`, README).
     conn.pragma_update(None, "cache_size", CACHE_KIB)?;
     conn.set_prepared_statement_cache_capacity(256);
+    // The name index's triggers split names with it (names.rs).
+    names::register(&conn)?;
     Ok(conn)
 }
 
@@ -527,6 +531,14 @@ impl Drop for Journal {
     fn drop(&mut self) {
         let _ = self.checkpoint();
     }
+}
+
+/// Register the SQL functions the schema's triggers call (the name index's
+/// word splitter) on a connection opened outside `Journal` (the
+/// benchmark's baseline).
+pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
+    names::register(conn)?;
+    Ok(())
 }
 
 /// Delete a journal's files: the database, its WAL and shared-memory files,
