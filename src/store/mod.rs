@@ -10,6 +10,7 @@ mod exchange;
 mod family;
 mod groups;
 mod names;
+pub(crate) use names::{nocase, words as name_words};
 mod people;
 mod read;
 mod review;

@@ -19,6 +19,7 @@ use rusqlite::{params, Connection};
 use super::Journal;
 use crate::error::Result;
 use crate::model::ClientId;
+use crate::security::scope::SharedName;
 
 /// The SQL function the index's triggers split names with.
 const WORDS_FN: &str = "tovholder_name_words";
@@ -47,7 +48,7 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// SQLite's NOCASE collation: bytes compared with ASCII letters folded.
-fn nocase(a: &str, b: &str) -> Ordering {
+pub(crate) fn nocase(a: &str, b: &str) -> Ordering {
     a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
@@ -225,4 +226,29 @@ impl Journal {
         }
         Ok(Some(out))
     }
+}
+
+/// The same search over a family consultant's shared cases, already in the
+/// list's order with their words (`scope::Shared`): every word of `query`
+/// must start a word of the name. `None` when the query has no words.
+pub(crate) fn shared_by_name(
+    shared: &[SharedName],
+    query: &str,
+    limit: usize,
+    mut accept: impl FnMut(ClientId) -> Result<bool>,
+) -> Result<Option<Vec<ClientId>>> {
+    let query_words = words(query);
+    if query_words.is_empty() {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for c in shared {
+        if out.len() >= limit {
+            break;
+        }
+        if query_words.iter().all(|q| c.words.iter().any(|w| w.starts_with(q.as_str()))) && accept(c.id)? {
+            out.push(c.id);
+        }
+    }
+    Ok(Some(out))
 }

@@ -137,8 +137,8 @@ impl Journal {
                         .prepare_cached(&format!("SELECT 1 FROM client c WHERE c.id = ?1 AND {FILTER_SQL}"))
                 })
                 .transpose()?;
-            let found = self.clients_by_name(q, limit as usize, |id| {
-                if shared.as_ref().is_some_and(|s| !s.contains(&id)) {
+            let accept = |id: ClientId| -> Result<bool> {
+                if shared.as_ref().is_some_and(|s| !s.ids.contains(&id)) {
                     return Ok(false);
                 }
                 match check.as_mut() {
@@ -155,7 +155,13 @@ impl Journal {
                         adult_limit
                     ])?),
                 }
-            })?;
+            };
+            // A family consultant's shared cases are few: walk them in the
+            // list's order rather than the whole index.
+            let found = match shared.as_ref() {
+                Some(s) => super::names::shared_by_name(&s.by_name, q, limit as usize, accept)?,
+                None => self.clients_by_name(q, limit as usize, accept)?,
+            };
             let Some(found) = found else { return Ok(Vec::new()) };
             found
         } else {
@@ -193,7 +199,7 @@ impl Journal {
             while limit > 0 {
                 let Some(r) = rows.next()? else { break };
                 let id: ClientId = r.get(0)?;
-                if shared.as_ref().is_none_or(|s| s.contains(&id)) {
+                if shared.as_ref().is_none_or(|s| s.ids.contains(&id)) {
                     ids.push(id);
                     if ids.len() as i64 >= limit {
                         break;
@@ -202,13 +208,15 @@ impl Journal {
             }
             ids
         };
-        let mut one =
-            self.connection().prepare_cached(&format!("SELECT {SUMMARY_COLS} FROM client c WHERE c.id = ?1"))?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(one.query_row(
+        // The list's columns for the screenful, in one query.
+        let mut columns = self.connection().prepare_cached(&format!(
+            "SELECT {SUMMARY_COLS} FROM client c WHERE c.id IN (SELECT value FROM json_each(?1))"
+        ))?;
+        let wanted = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+        let mut by_id: std::collections::HashMap<ClientId, ClientSummary> = columns
+            .query_map(
                 params![
-                    id,
+                    wanted,
                     None::<i64>,
                     None::<i64>,
                     None::<i64>,
@@ -231,8 +239,10 @@ impl Journal {
                         children_under_18: r.get(6)?,
                     })
                 },
-            )?);
-        }
+            )?
+            .map(|r| r.map(|c| (c.id, c)))
+            .collect::<rusqlite::Result<_>>()?;
+        let out = ids.iter().filter_map(|id| by_id.remove(id)).collect();
         Ok(out)
     }
 
@@ -337,7 +347,7 @@ impl Journal {
         // The unit's shared cases as a set (kept until the journal
         // changes), not the sharing rule's lookups per person.
         let shared = self.shared_clients(reader)?;
-        let in_scope = |c: ClientId| shared.as_ref().is_none_or(|s| s.contains(&c));
+        let in_scope = |c: ClientId| shared.as_ref().is_none_or(|s| s.ids.contains(&c));
         for s in &mut record.sessions {
             for p in &mut s.participants {
                 if let Participant::Client(c) = p.who {
@@ -813,7 +823,24 @@ impl Journal {
     /// (the benchmark's inner loop).
     pub(crate) fn find_notes(&self, reader: &Reader, query: &str, limit: usize) -> Result<Vec<NoteHit>> {
         let Some(m) = fts_words_query(query) else { return Ok(Vec::new()) };
-        let hit = |r: &Row<'_>| {
+        let scope = match reader.shared_unit() {
+            None => "1".to_string(),
+            Some(unit) => format!(
+                "n.internal = 0 AND {} AND (
+                   EXISTS (SELECT 1 FROM staff s WHERE s.id = n.created_by AND s.unit_id = '{unit}')
+                   OR EXISTS (SELECT 1 FROM session se WHERE se.id = n.session_id AND (se.kind IN ({kinds})
+                       OR EXISTS (SELECT 1 FROM session_participant p JOIN staff st ON st.id = p.staff_id
+                                  WHERE p.session_id = se.id AND st.unit_id = '{unit}'))))",
+                reader.client_in_scope("n.client_id"),
+                kinds = FAMILY_SESSION_KINDS.map(|k| format!("'{k}'")).join(", ")
+            ),
+        };
+        let mut stmt = self.connection().prepare_cached(&format!(
+            "SELECT n.id, n.client_id, c.name, n.written_on, snippet(note_fts, 0, '«', '»', '…', 12)
+             FROM note_fts JOIN note n ON n.rid = note_fts.rowid JOIN client c ON c.id = n.client_id
+             WHERE note_fts MATCH ?1 AND {scope} ORDER BY note_fts.rowid DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![m, limit as i64], |r| {
             Ok(NoteHit {
                 note_id: r.get(0)?,
                 client_id: r.get(1)?,
@@ -821,47 +848,8 @@ impl Journal {
                 written_on: r.get(3)?,
                 snippet: r.get(4)?,
             })
-        };
-        const HIT: &str = "SELECT n.id, n.client_id, c.name, n.written_on, snippet(note_fts, 0, '«', '»', '…', 12)
-             FROM note_fts JOIN note n ON n.rid = note_fts.rowid JOIN client c ON c.id = n.client_id
-             WHERE note_fts MATCH ?1";
-        let (Some(unit), Some(shared)) = (reader.shared_unit(), self.shared_clients(reader)?) else {
-            let mut stmt = self.connection().prepare_cached(&format!("{HIT} ORDER BY note_fts.rowid DESC LIMIT ?2"))?;
-            let rows = stmt.query_map(params![m, limit as i64], hit)?;
-            return Ok(rows.collect::<rusqlite::Result<_>>()?);
-        };
-        // A family consultant: the hits, newest first, are checked against
-        // the set of the unit's shared cases, then against what their
-        // record view shows of a note, until a screenful is found; only
-        // those get their snippet.
-        let mut candidates = self.connection().prepare_cached(
-            "SELECT note_fts.rowid, n.client_id FROM note_fts JOIN note n ON n.rid = note_fts.rowid
-             WHERE note_fts MATCH ?1 ORDER BY note_fts.rowid DESC",
-        )?;
-        let mut shown = self.connection().prepare_cached(&format!(
-            "SELECT 1 FROM note n WHERE n.rid = ?1 AND n.internal = 0 AND (
-               EXISTS (SELECT 1 FROM staff s WHERE s.id = n.created_by AND s.unit_id = ?2)
-               OR EXISTS (SELECT 1 FROM session se WHERE se.id = n.session_id AND (se.kind IN ({kinds})
-                   OR EXISTS (SELECT 1 FROM session_participant p JOIN staff st ON st.id = p.staff_id
-                              WHERE p.session_id = se.id AND st.unit_id = ?2))))",
-            kinds = FAMILY_SESSION_KINDS.map(|k| format!("'{k}'")).join(", ")
-        ))?;
-        let mut found = Vec::new();
-        let mut rows = candidates.query([&m])?;
-        while found.len() < limit {
-            let Some(r) = rows.next()? else { break };
-            let (rid, client): (i64, ClientId) = (r.get(0)?, r.get(1)?);
-            if shared.contains(&client) && shown.exists(params![rid, unit])? {
-                found.push(rid);
-            }
-        }
-        drop(rows);
-        let mut one = self.connection().prepare_cached(&format!("{HIT} AND note_fts.rowid = ?2"))?;
-        let mut out = Vec::with_capacity(found.len());
-        for rid in found {
-            out.push(one.query_row(params![m, rid], hit)?);
-        }
-        Ok(out)
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Referrals not yet ended in a course or another outcome, oldest first,
