@@ -27,7 +27,22 @@ const WORDS_FN: &str = "tovholder_name_words";
 /// The words of a name or a query as the search matches them: split at
 /// every character that is not a letter or digit, lower-cased.
 pub(crate) fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    // Letter by letter (`char::to_lowercase`), as `has_word_starting`
+    // compares.
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+        .collect()
+}
+
+/// Does a word of `name` start with `prefix` (a word of `words`, so
+/// already lower-case)? The same test as on `words(name)`, without making
+/// the words.
+fn has_word_starting(name: &str, prefix: &str) -> bool {
+    name.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        let mut lower = w.chars().flat_map(char::to_lowercase);
+        prefix.chars().all(|p| lower.next() == Some(p))
+    })
 }
 
 /// Register `tovholder_name_words(name)`: the name's distinct words as a
@@ -210,8 +225,7 @@ impl Journal {
             if previous.as_deref() == Some(key.id.as_str()) {
                 continue;
             }
-            let name_words = if others.is_empty() { Vec::new() } else { words(&key.name) };
-            if !others.iter().all(|o| name_words.iter().any(|w| w.starts_with(o.as_str()))) {
+            if !others.iter().all(|o| has_word_starting(&key.name, o)) {
                 previous = Some(key.id);
                 continue;
             }

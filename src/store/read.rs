@@ -196,14 +196,11 @@ impl Journal {
                 adult_limit
             ])?;
             let mut ids: Vec<ClientId> = Vec::with_capacity(limit.clamp(0, 1000) as usize);
-            while limit > 0 {
+            while (ids.len() as i64) < limit {
                 let Some(r) = rows.next()? else { break };
                 let id: ClientId = r.get(0)?;
                 if shared.as_ref().is_none_or(|s| s.ids.contains(&id)) {
                     ids.push(id);
-                    if ids.len() as i64 >= limit {
-                        break;
-                    }
                 }
             }
             ids
@@ -698,13 +695,12 @@ impl Journal {
              FROM session_participant p
              LEFT JOIN client c ON c.id = p.client_id LEFT JOIN child ch ON ch.id = p.child_id
              LEFT JOIN staff s ON s.id = p.staff_id LEFT JOIN unit u ON u.id = s.unit_id
-             WHERE p.session_id IN (SELECT session_id FROM session_participant WHERE client_id = ?1
-                            UNION SELECT se.id FROM session se JOIN course co ON co.id = se.course_id WHERE co.client_id = ?1)
-             ORDER BY p.rowid",
+             WHERE p.session_id IN (SELECT value FROM json_each(?1)) ORDER BY p.rowid",
         )?;
         let mut by_session: std::collections::HashMap<SessionId, Vec<ParticipantView>> =
             std::collections::HashMap::new();
-        let mut rows = parts.query([id])?;
+        let ids: Vec<SessionId> = sessions.iter().map(|s| s.id).collect();
+        let mut rows = parts.query([serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())])?;
         while let Some(r) = rows.next()? {
             let session: SessionId = r.get(0)?;
             let client: Option<ClientId> = r.get(1)?;
