@@ -30,6 +30,10 @@ pub struct Options {
     /// Run everything twice, on an unencrypted and an encrypted journal, and
     /// time logins.
     pub compare_encryption: bool,
+    /// Open the unencrypted journal a previous run left in `dir` (same
+    /// clients and seed) instead of loading a new one; the load is then
+    /// not measured. Without one there, it is loaded and left there.
+    pub reuse: bool,
 }
 
 /// The same benchmark on an unencrypted and an encrypted journal, and the
@@ -142,7 +146,10 @@ impl Report {
             self.journal_bytes as f64 / 1e6,
             self.generate_s
         );
-        s.push_str(&format!(
+        if self.load.rows == 0 {
+            s.push_str("Indlæsning: ikke målt (journalen fra en tidligere kørsel genbrugt)\n\n");
+        } else {
+            s.push_str(&format!(
             "Indlæsning: skrivevejen {:.1} s ({:.0} rækker/s); ren bulk-insert af de samme rækker {:.1} s ({:.0} rækker/s); forhold {:.2}\n\n",
             self.load.write_path_s,
             self.load.write_path_rows_per_s,
@@ -159,6 +166,7 @@ impl Report {
             small.head_fsync_p50_ms,
             small.head_fsync_p50_ms / small.commit_p50_ms.max(1e-9)
         ));
+        }
         s.push_str(&format!(
             "| {:<44} | {:>6} | {:>9} | {:>9} | {:>9} | {:>8} | {:>8} |\n",
             "operation", "runs", "p50 ms", "p95 ms", "max ms", "p95/PK", "rows"
@@ -267,6 +275,7 @@ fn plain_insert(loaded: &Journal, dir: &std::path::Path) -> Result<(usize, Durat
     let path = dir.join("plain.journal");
     let _ = std::fs::remove_file(&path);
     let mut conn = rusqlite::Connection::open(&path)?;
+    crate::store::register_functions(&conn)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -358,7 +367,11 @@ fn file_first_staff_initials(o: &Options) -> String {
 pub fn run(o: &Options) -> Result<Report> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
     let (file, generate_s) = generate(o, today);
-    let loaded = load(o, &file, false, today)?;
+    let loaded = if o.reuse { reopen(o, &file)? } else { None };
+    let loaded = match loaded {
+        Some(l) => l,
+        None => load(o, &file, false, today)?,
+    };
     let timings = screen_timings(o, &file, &[&loaded.journal], today)?.pop().unwrap_or_default();
     Ok(loaded.report(&file, generate_s, timings))
 }
@@ -393,6 +406,37 @@ impl Loaded {
             timings,
         }
     }
+}
+
+/// The journal a previous run left in `dir`, if it holds this run's
+/// clients (checked by their number and the first and last id); the load's
+/// figures are zero (not measured).
+fn reopen(o: &Options, file: &JournalFile) -> Result<Option<Loaded>> {
+    let path = o.dir.join("bench.journal");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let j = Journal::open(&path)?;
+    let (count, first, last): (usize, Option<ClientId>, Option<ClientId>) =
+        j.connection().query_row("SELECT count(*), min(id), max(id) FROM client", [], |r| {
+            Ok((r.get::<_, i64>(0)? as usize, r.get(1)?, r.get(2)?))
+        })?;
+    let ids: Vec<ClientId> = file.clients.iter().filter_map(|c| c.id).collect();
+    if count != file.clients.len() || first != ids.iter().min().copied() || last != ids.iter().max().copied() {
+        return Ok(None);
+    }
+    eprintln!("Genbruger {} …", path.display());
+    j.connection().execute_batch("PRAGMA optimize;")?;
+    let journal_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let load = Load {
+        rows: 0,
+        write_path_s: 0.0,
+        write_path_rows_per_s: 0.0,
+        plain_insert_s: 0.0,
+        plain_insert_rows_per_s: 0.0,
+        ratio: 0.0,
+    };
+    Ok(Some(Loaded { journal: j, journal_bytes, load }))
 }
 
 /// Load the file through the write path into a new journal (encrypted or

@@ -54,6 +54,10 @@ pub struct BenchArgs {
     /// Run on an unencrypted and an encrypted journal in the same run, and time logins.
     #[arg(long)]
     compare_encryption: bool,
+    /// Genbrug journalen, som en tidligere kørsel efterlod i --dir (samme klienter og seed),
+    /// i stedet for at indlæse en ny; indlæsningen måles da ikke.
+    #[arg(long, requires = "dir", conflicts_with = "compare_encryption")]
+    reuse: bool,
 }
 
 impl BenchArgs {
@@ -72,6 +76,7 @@ impl BenchArgs {
             queries: self.queries,
             dir: dir.clone(),
             compare_encryption: self.compare_encryption,
+            reuse: self.reuse,
         });
         if self.dir.is_none() {
             let _ = std::fs::remove_dir_all(&dir);

@@ -98,15 +98,30 @@ impl Reader {
 pub(crate) struct SharedCache(Mutex<Option<SharedSet>>);
 
 /// The unit, the clock when computed, and the unit's shared clients.
-type SharedSet = (UnitId, String, Arc<HashSet<ClientId>>);
+type SharedSet = (UnitId, String, Arc<Shared>);
+
+/// A unit's shared cases: as a set, and in the client list's order (name
+/// without ASCII case, then id) with the words of each name, which a
+/// family consultant's name search walks instead of the whole name index.
+pub(crate) struct Shared {
+    pub(crate) ids: HashSet<ClientId>,
+    pub(crate) by_name: Vec<SharedName>,
+}
+
+/// One shared client in the list's order.
+pub(crate) struct SharedName {
+    pub(crate) id: ClientId,
+    pub(crate) name: String,
+    pub(crate) words: Vec<String>,
+}
 
 impl Journal {
-    /// The clients within a family consultant's scope, as a set (`None`
-    /// for a reader who sees every case). A search checks its candidates
-    /// against it instead of running the sharing rule's four lookups for
-    /// each of them; computing it takes tens of milliseconds on a large
-    /// journal, so it is kept until the journal changes.
-    pub(crate) fn shared_clients(&self, reader: &Reader) -> Result<Option<Arc<HashSet<ClientId>>>> {
+    /// The clients within a family consultant's scope (`None` for a reader
+    /// who sees every case). A search checks its candidates against it
+    /// instead of running the sharing rule's four lookups for each of them;
+    /// computing it takes tens of milliseconds on a large journal, so it is
+    /// kept until the journal changes.
+    pub(crate) fn shared_clients(&self, reader: &Reader) -> Result<Option<Arc<Shared>>> {
         let Some(unit) = reader.shared_unit() else { return Ok(None) };
         let clock: String = self
             .connection()
@@ -119,13 +134,22 @@ impl Journal {
             }
         }
         let mut stmt = self.connection().prepare_cached(
-            "SELECT client_id FROM consent WHERE to_unit = ?1 AND withdrawn_on IS NULL
-             UNION SELECT client_id FROM course WHERE unit_id = ?1
-             UNION SELECT client_id FROM referral WHERE unit_id = ?1
-             UNION SELECT l.client_id FROM child_link l JOIN child ch ON ch.id = l.child_id WHERE ch.caseworker_unit = ?1",
+            "SELECT c.id, c.name FROM client c WHERE c.id IN (
+               SELECT client_id FROM consent WHERE to_unit = ?1 AND withdrawn_on IS NULL
+               UNION SELECT client_id FROM course WHERE unit_id = ?1
+               UNION SELECT client_id FROM referral WHERE unit_id = ?1
+               UNION SELECT l.client_id FROM child_link l JOIN child ch ON ch.id = l.child_id
+                     WHERE ch.caseworker_unit = ?1)",
         )?;
-        let set: HashSet<ClientId> = stmt.query_map([unit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        let set = Arc::new(set);
+        let mut by_name: Vec<SharedName> = stmt
+            .query_map([unit], |r| {
+                let name: String = r.get(1)?;
+                Ok(SharedName { id: r.get(0)?, words: crate::store::name_words(&name), name })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        by_name.sort_by(|a, b| crate::store::nocase(&a.name, &b.name).then_with(|| a.id.cmp(&b.id)));
+        let ids = by_name.iter().map(|c| c.id).collect();
+        let set = Arc::new(Shared { ids, by_name });
         *cache = Some((unit, clock, set.clone()));
         Ok(Some(set))
     }

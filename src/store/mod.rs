@@ -10,6 +10,8 @@ mod exchange;
 mod family;
 mod groups;
 pub mod head;
+mod names;
+pub(crate) use names::{nocase, words as name_words};
 mod people;
 mod read;
 mod review;
@@ -36,7 +38,7 @@ use crate::security::keys::DbKey;
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The schema version this program writes (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Forward-only migrations: `(to_version, sql)`. Migration N brings a journal
 /// at version N-1 to N. Each runs in the same transaction as the version bump.
@@ -45,6 +47,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/003_sync.sql")),
     (4, include_str!("migrations/004_bundles.sql")),
     (5, include_str!("migrations/005_sync_rules.sql")),
+    (6, include_str!("migrations/006_name_index.sql")),
 ];
 
 /// Who acts, and by which clock: passed into every operation.
@@ -192,6 +195,8 @@ fn connect_inner(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<C
     // ~15 % (`tovholder bench --compare-encryption`, README).
     conn.pragma_update(None, "cache_size", CACHE_KIB)?;
     conn.set_prepared_statement_cache_capacity(256);
+    // The name index's triggers split names with it (names.rs).
+    names::register(&conn)?;
     Ok(conn)
 }
 
@@ -544,6 +549,14 @@ impl Drop for Journal {
     fn drop(&mut self) {
         let _ = self.checkpoint();
     }
+}
+
+/// Register the SQL functions the schema's triggers call (the name index's
+/// word splitter) on a connection opened outside `Journal` (the
+/// benchmark's baseline).
+pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
+    names::register(conn)?;
+    Ok(())
 }
 
 /// Delete a journal's files: the database, its WAL and shared-memory files,

@@ -53,21 +53,6 @@ pub struct ClientFilter {
     pub case_owner: Option<StaffId>,
 }
 
-/// An FTS5 query that matches every word of `q` as a prefix, with the
-/// words quoted so nothing a person types is read as FTS syntax.
-fn fts_prefix_query(q: &str) -> Option<String> {
-    let words: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"*", w.replace('"', "")))
-        .collect();
-    if words.is_empty() {
-        None
-    } else {
-        Some(words.join(" AND "))
-    }
-}
-
 /// An FTS5 query for the note search: every word must occur.
 fn fts_words_query(q: &str) -> Option<String> {
     let words: Vec<String> = q
@@ -139,66 +124,96 @@ impl Journal {
         let looks_like_cpr =
             !digits.is_empty() && digits.len() <= 10 && digits.chars().take(6).all(|c| c.is_ascii_digit());
         let limit = limit as i64;
-        // The candidates are found, filtered and cut to one screenful by
-        // their sort key alone; the list's columns (open course, children)
-        // are then computed for those rows only, not for every match.
-        let (from, order, a1, a2): (String, &str, Option<String>, Option<String>) = if q.is_empty() {
-            ("client c WHERE ?1 IS NULL AND ?2 IS NULL".into(), "c.name COLLATE NOCASE, c.id", None, None)
-        } else if looks_like_cpr {
-            let upper = format!("{}~", digits.to_ascii_uppercase());
-            (
-                "client c WHERE c.cpr >= ?1 AND c.cpr < ?2".into(),
-                "c.cpr, c.id",
-                Some(digits.to_ascii_uppercase()),
-                Some(upper),
-            )
-        } else {
-            let Some(m) = fts_prefix_query(q) else { return Ok(Vec::new()) };
-            (
-                "client_fts f JOIN client c ON c.rid = f.rowid WHERE client_fts MATCH ?1 AND ?2 IS NULL".into(),
-                "c.name COLLATE NOCASE, c.id",
-                Some(m),
-                None,
-            )
-        };
         // A family consultant's candidates are checked against the set of
         // their unit's shared cases (kept until the journal changes), in
         // the list's order, until a screenful is found.
         let shared = self.shared_clients(reader)?;
-        let sql = format!(
-            "SELECT c.id FROM {from} AND {FILTER_SQL} ORDER BY {order} {}",
-            if shared.is_some() { "" } else { "LIMIT ?8" }
-        );
-        let mut stmt = self.connection().prepare_cached(&sql)?;
-        let mut rows = stmt.query(params![
-            a1,
-            a2,
-            None::<String>,
-            None::<i64>,
-            filter.active,
-            filter.with_children,
-            filter.case_owner,
-            limit,
-            adult_limit
-        ])?;
-        let mut ids: Vec<ClientId> = Vec::with_capacity(limit.clamp(0, 1000) as usize);
-        while let Some(r) = rows.next()? {
-            let id: ClientId = r.get(0)?;
-            if shared.as_ref().is_none_or(|s| s.contains(&id)) {
-                ids.push(id);
-                if ids.len() as i64 >= limit {
-                    break;
+        let ids: Vec<ClientId> = if !q.is_empty() && !looks_like_cpr {
+            // A name: the name index, read in the list's order (names.rs).
+            let filtered = *filter != ClientFilter::default();
+            let mut check = filtered
+                .then(|| {
+                    self.connection()
+                        .prepare_cached(&format!("SELECT 1 FROM client c WHERE c.id = ?1 AND {FILTER_SQL}"))
+                })
+                .transpose()?;
+            let accept = |id: ClientId| -> Result<bool> {
+                if shared.as_ref().is_some_and(|s| !s.ids.contains(&id)) {
+                    return Ok(false);
+                }
+                match check.as_mut() {
+                    None => Ok(true),
+                    Some(stmt) => Ok(stmt.exists(params![
+                        id,
+                        None::<i64>,
+                        None::<i64>,
+                        None::<i64>,
+                        filter.active,
+                        filter.with_children,
+                        filter.case_owner,
+                        None::<i64>,
+                        adult_limit
+                    ])?),
+                }
+            };
+            // A family consultant's shared cases are few: walk them in the
+            // list's order rather than the whole index.
+            let found = match shared.as_ref() {
+                Some(s) => super::names::shared_by_name(&s.by_name, q, limit as usize, accept)?,
+                None => self.clients_by_name(q, limit as usize, accept)?,
+            };
+            let Some(found) = found else { return Ok(Vec::new()) };
+            found
+        } else {
+            // The candidates are found, filtered and cut to one screenful by
+            // their sort key alone; the list's columns (open course,
+            // children) are then computed for those rows only.
+            let (from, order, a1, a2): (&str, &str, Option<String>, Option<String>) = if q.is_empty() {
+                ("client c WHERE ?1 IS NULL AND ?2 IS NULL", "c.name COLLATE NOCASE, c.id", None, None)
+            } else {
+                let upper = format!("{}~", digits.to_ascii_uppercase());
+                (
+                    "client c WHERE c.cpr >= ?1 AND c.cpr < ?2",
+                    "c.cpr, c.id",
+                    Some(digits.to_ascii_uppercase()),
+                    Some(upper),
+                )
+            };
+            let sql = format!(
+                "SELECT c.id FROM {from} AND {FILTER_SQL} ORDER BY {order} {}",
+                if shared.is_some() { "" } else { "LIMIT ?8" }
+            );
+            let mut stmt = self.connection().prepare_cached(&sql)?;
+            let mut rows = stmt.query(params![
+                a1,
+                a2,
+                None::<String>,
+                None::<i64>,
+                filter.active,
+                filter.with_children,
+                filter.case_owner,
+                limit,
+                adult_limit
+            ])?;
+            let mut ids: Vec<ClientId> = Vec::with_capacity(limit.clamp(0, 1000) as usize);
+            while (ids.len() as i64) < limit {
+                let Some(r) = rows.next()? else { break };
+                let id: ClientId = r.get(0)?;
+                if shared.as_ref().is_none_or(|s| s.ids.contains(&id)) {
+                    ids.push(id);
                 }
             }
-        }
-        drop(rows);
-        let mut one =
-            self.connection().prepare_cached(&format!("SELECT {SUMMARY_COLS} FROM client c WHERE c.id = ?1"))?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(one.query_row(
+            ids
+        };
+        // The list's columns for the screenful, in one query.
+        let mut columns = self.connection().prepare_cached(&format!(
+            "SELECT {SUMMARY_COLS} FROM client c WHERE c.id IN (SELECT value FROM json_each(?1))"
+        ))?;
+        let wanted = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+        let mut by_id: std::collections::HashMap<ClientId, ClientSummary> = columns
+            .query_map(
                 params![
-                    id,
+                    wanted,
                     None::<i64>,
                     None::<i64>,
                     None::<i64>,
@@ -221,8 +236,10 @@ impl Journal {
                         children_under_18: r.get(6)?,
                     })
                 },
-            )?);
-        }
+            )?
+            .map(|r| r.map(|c| (c.id, c)))
+            .collect::<rusqlite::Result<_>>()?;
+        let out = ids.iter().filter_map(|id| by_id.remove(id)).collect();
         Ok(out)
     }
 
@@ -324,11 +341,14 @@ impl Journal {
         // A person outside the shared case (a child's other parent, a
         // co-participant) is not named: that they are a client of the unit
         // is theirs alone.
-        let mut in_scope = std::collections::HashMap::new();
+        // The unit's shared cases as a set (kept until the journal
+        // changes), not the sharing rule's lookups per person.
+        let shared = self.shared_clients(reader)?;
+        let in_scope = |c: ClientId| shared.as_ref().is_none_or(|s| s.ids.contains(&c));
         for s in &mut record.sessions {
             for p in &mut s.participants {
                 if let Participant::Client(c) = p.who {
-                    if !*in_scope.entry(c).or_insert(self.in_scope(reader, c)?) {
+                    if !in_scope(c) {
                         p.who = Participant::External(String::new());
                         p.name = "Anden deltager".into();
                     }
@@ -345,7 +365,7 @@ impl Journal {
                 .collect::<rusqlite::Result<_>>()?;
             child.other_adults.clear();
             for (c, name) in linked {
-                if *in_scope.entry(c).or_insert(self.in_scope(reader, c)?) {
+                if in_scope(c) {
                     child.other_adults.push(name);
                 }
             }
@@ -667,36 +687,43 @@ impl Journal {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        // The participants of all these sessions in one query, not one per
+        // session.
         let mut parts = conn.prepare_cached(
-            "SELECT p.client_id, p.child_id, p.staff_id, p.external_name,
+            "SELECT p.session_id, p.client_id, p.child_id, p.staff_id, p.external_name,
                     coalesce(c.name, ch.name, s.name, p.external_name), u.name, s.role
              FROM session_participant p
              LEFT JOIN client c ON c.id = p.client_id LEFT JOIN child ch ON ch.id = p.child_id
              LEFT JOIN staff s ON s.id = p.staff_id LEFT JOIN unit u ON u.id = s.unit_id
-             WHERE p.session_id = ?1 ORDER BY p.rowid",
+             WHERE p.session_id IN (SELECT value FROM json_each(?1)) ORDER BY p.rowid",
         )?;
+        let mut by_session: std::collections::HashMap<SessionId, Vec<ParticipantView>> =
+            std::collections::HashMap::new();
+        let ids: Vec<SessionId> = sessions.iter().map(|s| s.id).collect();
+        let mut rows = parts.query([serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())])?;
+        while let Some(r) = rows.next()? {
+            let session: SessionId = r.get(0)?;
+            let client: Option<ClientId> = r.get(1)?;
+            let child: Option<ChildId> = r.get(2)?;
+            let staff: Option<StaffId> = r.get(3)?;
+            let external: Option<String> = r.get(4)?;
+            let who = match (client, child, staff) {
+                (Some(c), _, _) => Participant::Client(c),
+                (_, Some(c), _) => Participant::Child(c),
+                (_, _, Some(s)) => Participant::Staff(s),
+                _ => Participant::External(external.unwrap_or_default()),
+            };
+            let role: Option<String> = r.get(7)?;
+            by_session.entry(session).or_default().push(ParticipantView {
+                who,
+                name: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                unit: r.get(6)?,
+                role: role.map(|x| codes.coded(CodeList::Role, &x)),
+            });
+        }
+        drop(rows);
         for s in &mut sessions {
-            s.participants = parts
-                .query_map([s.id], |r| {
-                    let client: Option<ClientId> = r.get(0)?;
-                    let child: Option<ChildId> = r.get(1)?;
-                    let staff: Option<StaffId> = r.get(2)?;
-                    let external: Option<String> = r.get(3)?;
-                    let who = match (client, child, staff) {
-                        (Some(c), _, _) => Participant::Client(c),
-                        (_, Some(c), _) => Participant::Child(c),
-                        (_, _, Some(s)) => Participant::Staff(s),
-                        _ => Participant::External(external.unwrap_or_default()),
-                    };
-                    let role: Option<String> = r.get(6)?;
-                    Ok(ParticipantView {
-                        who,
-                        name: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                        unit: r.get(5)?,
-                        role: role.map(|x| codes.coded(CodeList::Role, &x)),
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+            s.participants = by_session.remove(&s.id).unwrap_or_default();
         }
         Ok(sessions)
     }

@@ -1,6 +1,8 @@
 //! The monthly case review (sagsmøde, seed 004 §7.1.1) and the agreement's
 //! prices.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
@@ -121,9 +123,13 @@ impl Journal {
             .collect();
         let conn = self.connection();
         let adult_limit = (on - chrono::Months::new(12 * 18)).to_string();
+        // Set queries, not queries per client: the clients with an open
+        // course (a partial index) and a child under 18, then the case
+        // owners, children and last decisions of all of them at once.
+        let open = "SELECT client_id FROM course WHERE end_on IS NULL";
         let mut clients_stmt = conn.prepare_cached(&format!(
             "SELECT cl.id, cl.name FROM client cl
-             WHERE EXISTS (SELECT 1 FROM course co WHERE co.client_id = cl.id AND co.end_on IS NULL)
+             WHERE cl.id IN ({open})
                AND EXISTS (SELECT 1 FROM child_link l JOIN child ch ON ch.id = l.child_id
                            WHERE l.client_id = cl.id AND ch.birth_date > ?1 AND ch.birth_date <= ?2)
                AND {}
@@ -133,62 +139,77 @@ impl Journal {
         let rows: Vec<(ClientId, String)> = clients_stmt
             .query_map(params![adult_limit, on], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        let listed: HashSet<ClientId> = rows.iter().map(|(id, _)| *id).collect();
+        let mut owners: HashMap<ClientId, Vec<String>> = HashMap::new();
         let mut owners_stmt = conn.prepare_cached(
-            "SELECT DISTINCT s.name FROM course co JOIN staff s ON s.id = co.case_owner
-             WHERE co.client_id = ?1 AND co.end_on IS NULL ORDER BY s.name",
+            "SELECT DISTINCT co.client_id, s.name FROM course co JOIN staff s ON s.id = co.case_owner
+             WHERE co.end_on IS NULL ORDER BY s.name",
         )?;
-        let mut children_stmt = conn.prepare_cached(
-            "SELECT ch.id, ch.name, ch.birth_date, l.custody, l.residence, l.visitation, ch.family_case, ch.concern,
+        let mut found = owners_stmt.query(params![])?;
+        while let Some(r) = found.next()? {
+            let client: ClientId = r.get(0)?;
+            if listed.contains(&client) {
+                owners.entry(client).or_default().push(r.get(1)?);
+            }
+        }
+        drop(found);
+        let mut decisions: HashMap<(ClientId, ChildId), (NaiveDate, String)> = HashMap::new();
+        let mut decision_stmt = conn.prepare_cached(&format!(
+            "SELECT i.client_id, i.child_id, r.held_on, i.decision FROM case_review_item i
+             JOIN case_review r ON r.id = i.review_id
+             WHERE i.client_id IN ({open}) AND r.held_on <= ?1
+             ORDER BY r.held_on DESC, r.version DESC"
+        ))?;
+        let mut found = decision_stmt.query([on])?;
+        while let Some(r) = found.next()? {
+            let key: (ClientId, ChildId) = (r.get(0)?, r.get(1)?);
+            if listed.contains(&key.0) && !decisions.contains_key(&key) {
+                decisions.insert(key, (r.get(2)?, r.get(3)?));
+            }
+        }
+        drop(found);
+        let mut children: HashMap<ClientId, Vec<CaseReviewChild>> = HashMap::new();
+        let mut children_stmt = conn.prepare_cached(&format!(
+            "SELECT l.client_id, ch.id, ch.name, ch.birth_date, l.custody, l.residence, l.visitation, ch.family_case,
+                    ch.concern,
                     (SELECT count(*) FROM notification n WHERE n.child_id = ch.id),
                     EXISTS (SELECT 1 FROM emergency_plan e WHERE e.child_id = ch.id)
              FROM child_link l JOIN child ch ON ch.id = l.child_id
-             WHERE l.client_id = ?1 AND ch.birth_date > ?2 AND ch.birth_date <= ?3
-             ORDER BY ch.birth_date, ch.id",
-        )?;
-        let mut decision_stmt = conn.prepare_cached(
-            "SELECT r.held_on, i.decision FROM case_review_item i JOIN case_review r ON r.id = i.review_id
-             WHERE i.child_id = ?1 AND i.client_id = ?2 AND r.held_on <= ?3
-             ORDER BY r.held_on DESC, r.version DESC LIMIT 1",
-        )?;
-        let mut clients = Vec::with_capacity(rows.len());
-        for (client_id, name) in rows {
-            let case_owner = owners_stmt.query_map([client_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-            let raw: Vec<_> = children_stmt
-                .query_map(params![client_id, adult_limit, on], |r| {
-                    Ok((
-                        r.get::<_, ChildId>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, NaiveDate>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, Option<String>>(5)?,
-                        r.get::<_, bool>(6)?,
-                        r.get::<_, String>(7)?,
-                        r.get::<_, i64>(8)?,
-                        r.get::<_, bool>(9)?,
-                    ))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut children = Vec::with_capacity(raw.len());
-            for (id, cname, born, custody, residence, visitation, family_case, concern, notifications, plan) in raw {
-                let last_decision =
-                    decision_stmt.query_row(params![id, client_id, on], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-                children.push(CaseReviewChild {
-                    child_id: id,
-                    name: cname,
-                    age: age_on(born, on),
-                    custody: codes.coded(CodeList::Custody, &custody),
-                    residence: codes.coded(CodeList::Residence, &residence),
-                    visitation,
-                    family_case,
-                    concern: codes.coded(CodeList::Concern, &concern),
-                    notifications,
-                    has_emergency_plan: plan,
-                    last_decision,
-                });
+             WHERE l.client_id IN ({open}) AND ch.birth_date > ?1 AND ch.birth_date <= ?2
+             ORDER BY ch.birth_date, ch.id"
+        ))?;
+        let mut found = children_stmt.query(params![adult_limit, on])?;
+        while let Some(r) = found.next()? {
+            let client: ClientId = r.get(0)?;
+            if !listed.contains(&client) {
+                continue;
             }
-            clients.push(CaseReviewClient { client_id, name, case_owner, children });
+            let id: ChildId = r.get(1)?;
+            let born: NaiveDate = r.get(3)?;
+            children.entry(client).or_default().push(CaseReviewChild {
+                child_id: id,
+                name: r.get(2)?,
+                age: age_on(born, on),
+                custody: codes.coded(CodeList::Custody, &r.get::<_, String>(4)?),
+                residence: codes.coded(CodeList::Residence, &r.get::<_, String>(5)?),
+                visitation: r.get(6)?,
+                family_case: r.get(7)?,
+                concern: codes.coded(CodeList::Concern, &r.get::<_, String>(8)?),
+                notifications: r.get(9)?,
+                has_emergency_plan: r.get(10)?,
+                last_decision: decisions.remove(&(client, id)),
+            });
         }
+        drop(found);
+        let clients = rows
+            .into_iter()
+            .map(|(client_id, name)| CaseReviewClient {
+                client_id,
+                name,
+                case_owner: owners.remove(&client_id).unwrap_or_default(),
+                children: children.remove(&client_id).unwrap_or_default(),
+            })
+            .collect();
         Ok(CaseReviewList { on, questions, clients })
     }
 

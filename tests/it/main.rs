@@ -13,6 +13,7 @@ mod model;
 mod policy;
 mod reports;
 mod screens;
+mod search;
 mod security;
 mod stories;
 mod support;
