@@ -7,7 +7,9 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::commands::{admin, care, clients, consent, groups, handoff, journal, login, reports, review, safety, sessions};
+use crate::commands::{
+    admin, care, clients, consent, groups, handoff, journal, login, reports, review, safety, sessions,
+};
 use crate::error::IpcError;
 use tovholder::model::views::{CaseReviewList, ClientSummary, FullRecord, GroupSummary, GroupView};
 use tovholder::model::*;

@@ -101,15 +101,15 @@ pub async fn save_site_card(state: State<'_, AppState>, input: PathForm) -> IpcR
 /// Read a partner's card file and show who it is and its fingerprint;
 /// nothing is registered.
 #[tauri::command]
-pub async fn read_site_card(input: PathForm) -> IpcResult<CardPreview> {
+pub async fn read_site_card(state: State<'_, AppState>, input: PathForm) -> IpcResult<CardPreview> {
     let path = typed_path(&input.path)?;
-    tauri::async_runtime::spawn_blocking(move || {
-        let card = read_card(&path)?;
-        let fingerprint = card.fingerprint();
-        Ok(CardPreview { card, fingerprint })
-    })
-    .await
-    .map_err(|_| IpcError::new("internal", "Handlingen blev afbrudt. Prøv igen.", None))?
+    state
+        .with_journal(move |_, _| {
+            let card = read_card(&path)?;
+            let fingerprint = card.fingerprint();
+            Ok(CardPreview { card, fingerprint })
+        })
+        .await
 }
 
 /// Register the partner of the card file (leader or administrator), once
@@ -140,12 +140,7 @@ pub async fn bundle_status(state: State<'_, AppState>) -> IpcResult<Vec<PartnerS
 #[tauri::command]
 pub async fn export_bundle(state: State<'_, AppState>, input: ExportForm) -> IpcResult<BundleWritten> {
     let dir = typed_path(&input.dir)?;
-    state
-        .with_journal(move |j, ctx| {
-            let written = j.export_bundle(ctx, input.partner, &dir)?;
-            Ok(written)
-        })
-        .await
+    state.with_journal(move |j, ctx| Ok(j.export_bundle(ctx, input.partner, &dir)?)).await
 }
 
 /// Read a bundle file: with `dry_run` only what it would change; without,
