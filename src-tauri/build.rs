@@ -99,6 +99,12 @@ fn tovholder_commands() -> &'static [&'static str] {
         "expired_clients",
         "delete_expired",
         "municipality_list",
+        "save_site_card",
+        "read_site_card",
+        "add_partner",
+        "bundle_status",
+        "export_bundle",
+        "import_bundle",
         "bench_login",
         "bench_ready",
     ]

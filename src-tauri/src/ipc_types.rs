@@ -7,7 +7,9 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::commands::{admin, care, clients, consent, groups, journal, login, reports, review, safety, sessions};
+use crate::commands::{
+    admin, care, clients, consent, groups, handoff, journal, login, reports, review, safety, sessions,
+};
 use crate::error::IpcError;
 use tovholder::model::views::{CaseReviewList, ClientSummary, FullRecord, GroupSummary, GroupView};
 use tovholder::model::*;
@@ -102,6 +104,16 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         tovholder::security::backup::BackupInfo,
         tovholder::security::check::CheckReport,
         crate::state::BusyNotice,
+        handoff::PathForm,
+        handoff::CardSaved,
+        handoff::CardPreview,
+        handoff::AddPartnerForm,
+        handoff::PartnerRegistered,
+        handoff::ExportForm,
+        handoff::ImportForm,
+        tovholder::bundle::PartnerStatus,
+        tovholder::bundle::BundleWritten,
+        tovholder::bundle::BundleImport,
         AnnualReport,
         WaitingReport,
         ClientId,

@@ -148,6 +148,12 @@ pub fn run() {
             commands::safety::expired_clients,
             commands::safety::delete_expired,
             commands::safety::municipality_list,
+            commands::handoff::save_site_card,
+            commands::handoff::read_site_card,
+            commands::handoff::add_partner,
+            commands::handoff::bundle_status,
+            commands::handoff::export_bundle,
+            commands::handoff::import_bundle,
             bench::bench_login,
             bench::bench_ready,
         ])

@@ -7,6 +7,7 @@ pub mod care;
 pub mod clients;
 pub mod consent;
 pub mod groups;
+pub mod handoff;
 pub mod journal;
 pub mod login;
 pub mod reports;

@@ -102,6 +102,16 @@ import type { RetentionView } from "./generated/RetentionView";
 import type { DeleteExpiredForm } from "./generated/DeleteExpiredForm";
 import type { Code } from "./generated/Code";
 import type { BusyNotice } from "./generated/BusyNotice";
+import type { PathForm } from "./generated/PathForm";
+import type { CardSaved } from "./generated/CardSaved";
+import type { CardPreview } from "./generated/CardPreview";
+import type { AddPartnerForm } from "./generated/AddPartnerForm";
+import type { PartnerRegistered } from "./generated/PartnerRegistered";
+import type { PartnerStatus } from "./generated/PartnerStatus";
+import type { ExportForm } from "./generated/ExportForm";
+import type { BundleWritten } from "./generated/BundleWritten";
+import type { ImportForm } from "./generated/ImportForm";
+import type { BundleImport } from "./generated/BundleImport";
 
 export type * from "./types";
 export type { Folders };
@@ -231,6 +241,13 @@ export const api = {
   expiredClients: (f: RetentionForm) => call<RetentionView>("expired_clients", f),
   deleteExpired: (f: DeleteExpiredForm) => call<number>("delete_expired", f),
   municipalityList: () => call<Code[]>("municipality_list"),
+  // Overlevering: site cards, partners, bundles (commands/handoff.rs).
+  saveSiteCard: (f: PathForm) => call<CardSaved>("save_site_card", f),
+  readSiteCard: (f: PathForm) => call<CardPreview>("read_site_card", f),
+  addPartner: (f: AddPartnerForm) => call<PartnerRegistered>("add_partner", f),
+  bundleStatus: () => call<PartnerStatus[]>("bundle_status"),
+  exportBundle: (f: ExportForm) => call<BundleWritten>("export_bundle", f),
+  importBundle: (f: ImportForm) => call<BundleImport>("import_bundle", f),
   // Benchmark mode only (scripts/bench-desktop); refused otherwise.
   benchLogin: () => call<JournalInfo>("bench_login"),
   benchReady: () => call<null>("bench_ready"),

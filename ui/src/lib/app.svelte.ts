@@ -17,6 +17,7 @@ export type View =
   | { name: "audit" }
   | { name: "groups"; id?: GroupId }
   | { name: "safety" }
+  | { name: "handoff" }
   | { name: "insight"; id: ClientId };
 
 class AppModel {

@@ -3,7 +3,7 @@
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { app } from "./app.svelte";
 
-export type FileKind = "journal" | "backup" | "pdf" | "csv" | "txt";
+export type FileKind = "journal" | "backup" | "pdf" | "csv" | "txt" | "card" | "bundle";
 
 const filters: Record<FileKind, { name: string; extensions: string[] }> = {
   journal: { name: "Tovholder-journal", extensions: ["journal"] },
@@ -12,6 +12,10 @@ const filters: Record<FileKind, { name: string; extensions: string[] }> = {
   pdf: { name: "PDF", extensions: ["pdf"] },
   csv: { name: "CSV (regneark)", extensions: ["csv"] },
   txt: { name: "Tekst", extensions: ["txt"] },
+  // A site's public card (docs/bundles.md), sent to the partner by mail.
+  card: { name: "Stedkort (Tovholder)", extensions: ["json"] },
+  // A case bundle from a partner, on a USB stick.
+  bundle: { name: "Overleveringsfil (Tovholder)", extensions: ["tovholder"] },
 };
 
 /** A full default path: `name` in the app's data folder (journals) or in
@@ -32,5 +36,12 @@ export async function chooseSave(current: string, name: string, kind: FileKind):
 export async function chooseOpen(kind: FileKind): Promise<string | null> {
   const f = app.folders;
   const chosen = await open({ defaultPath: f ? (kind === "journal" ? f.journals : f.documents) : undefined, multiple: false, directory: false, filters: [filters[kind]] });
+  return typeof chosen === "string" ? chosen : null;
+}
+
+/** Ask which folder (a USB stick, say); `null` when the person cancels. */
+export async function chooseFolder(): Promise<string | null> {
+  const f = app.folders;
+  const chosen = await open({ defaultPath: f ? f.documents : undefined, multiple: false, directory: true });
   return typeof chosen === "string" ? chosen : null;
 }

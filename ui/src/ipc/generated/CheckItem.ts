@@ -5,7 +5,7 @@
  */
 export type CheckItem = { 
 /**
- * `keyring`, `pages`, `audit`.
+ * `keyring`, `pages`, `head` (nothing committed is missing), `audit`.
  */
 part: string, 
 /**

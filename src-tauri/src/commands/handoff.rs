@@ -1,0 +1,152 @@
+//! Overlevering: the monthly exchange of case bundles with a partner site
+//! (docs/bundles.md). This site's card written to a chosen file, a
+//! partner's card read (its fingerprint shown to compare over the phone)
+//! and registered once the person confirms it, the status of each partner,
+//! a bundle exported to a chosen folder, and a bundle imported: a dry run
+//! first (what changes per person, which conflicts it opens), then for
+//! real. Each command calls one core function; the core decides who may
+//! and refuses in Danish with a stable code.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use tovholder::bundle::{BundleImport, BundleWritten, PartnerAdded, PartnerStatus, SiteCard};
+use tovholder::model::SiteId;
+use ts_rs::TS;
+
+use crate::commands::reports::{typed_path, write_file};
+use crate::error::{IpcError, IpcResult};
+use crate::state::AppState;
+
+/// A file or folder chosen with the system's dialog.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PathForm {
+    pub path: String,
+}
+
+/// This site's card as written to a file.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CardSaved {
+    pub path: String,
+    pub fingerprint: String,
+}
+
+/// A partner's card as read from its file, before it is registered.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CardPreview {
+    pub card: SiteCard,
+    /// The fingerprint to compare with the partner over the phone.
+    pub fingerprint: String,
+}
+
+/// Register the partner of the card file, with the fingerprint the person
+/// confirmed (typed, or the shown one after comparing it).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AddPartnerForm {
+    pub path: String,
+    pub fingerprint: String,
+}
+
+/// What registering did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PartnerRegistered {
+    pub name: String,
+    pub fingerprint: String,
+    /// The same card was registered before: nothing changed.
+    pub already: bool,
+}
+
+/// Export the bundle for `partner` into the folder `dir`.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportForm {
+    pub partner: SiteId,
+    pub dir: String,
+}
+
+/// Import the bundle file `path`; with `dry_run` nothing is written.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ImportForm {
+    pub path: String,
+    pub dry_run: bool,
+}
+
+/// A site card file, read no further than the core's limit (a larger one
+/// is refused by `SiteCard::parse`).
+fn read_card(path: &Path) -> IpcResult<SiteCard> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(tovholder::bundle::keys::CARD_MAX_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| {
+            IpcError::new("io", format!("Filen kunne ikke læses: {}", tovholder::Error::from(e)), Some("path"))
+        })?;
+    Ok(SiteCard::parse(&bytes)?)
+}
+
+/// Write this site's card (its public keys, signed) to a new file, to send
+/// to the partner.
+#[tauri::command]
+pub async fn save_site_card(state: State<'_, AppState>, input: PathForm) -> IpcResult<CardSaved> {
+    let path = typed_path(&input.path)?;
+    state
+        .with_journal(move |j, ctx| {
+            let card = j.site_card(ctx)?;
+            let written = write_file(&path, card.to_json().as_bytes())?;
+            Ok(CardSaved { path: written, fingerprint: card.fingerprint() })
+        })
+        .await
+}
+
+/// Read a partner's card file and show who it is and its fingerprint;
+/// nothing is registered.
+#[tauri::command]
+pub async fn read_site_card(state: State<'_, AppState>, input: PathForm) -> IpcResult<CardPreview> {
+    let path = typed_path(&input.path)?;
+    state
+        .with_journal(move |_, _| {
+            let card = read_card(&path)?;
+            let fingerprint = card.fingerprint();
+            Ok(CardPreview { card, fingerprint })
+        })
+        .await
+}
+
+/// Register the partner of the card file (leader or administrator), once
+/// the confirmed fingerprint equals the card's.
+#[tauri::command]
+pub async fn add_partner(state: State<'_, AppState>, input: AddPartnerForm) -> IpcResult<PartnerRegistered> {
+    let path = typed_path(&input.path)?;
+    state
+        .with_journal(move |j, ctx| {
+            let card = read_card(&path)?;
+            let added = j.add_partner(ctx, &card, &input.fingerprint)?;
+            Ok(PartnerRegistered {
+                name: card.name.clone(),
+                fingerprint: card.fingerprint(),
+                already: added == PartnerAdded::AlreadyRegistered,
+            })
+        })
+        .await
+}
+
+/// Every partner with its last bundle sent and received.
+#[tauri::command]
+pub async fn bundle_status(state: State<'_, AppState>) -> IpcResult<Vec<PartnerStatus>> {
+    state.with_journal(move |j, ctx| Ok(j.bundle_status(ctx)?)).await
+}
+
+/// Write the next bundle for the partner into the chosen folder.
+#[tauri::command]
+pub async fn export_bundle(state: State<'_, AppState>, input: ExportForm) -> IpcResult<BundleWritten> {
+    let dir = typed_path(&input.dir)?;
+    state.with_journal(move |j, ctx| Ok(j.export_bundle(ctx, input.partner, &dir)?)).await
+}
+
+/// Read a bundle file: with `dry_run` only what it would change; without,
+/// applied (all or nothing).
+#[tauri::command]
+pub async fn import_bundle(state: State<'_, AppState>, input: ImportForm) -> IpcResult<BundleImport> {
+    let path = typed_path(&input.path)?;
+    state.with_journal(move |j, ctx| Ok(j.import_bundle(ctx, &path, input.dry_run)?)).await
+}
