@@ -157,8 +157,8 @@ impl Report {
             self.load.plain_insert_rows_per_s,
             self.load.ratio
         ));
-        let small = &self.load.small;
-        s.push_str(&format!(
+            let small = &self.load.small;
+            s.push_str(&format!(
             "Små skrivninger ({SMALL_WRITES}): en commit med én indførsel p50 {:.3} ms; heraf journalens hoved i .head-filen {:.3} ms ({:.1} %); en fsync af .head-filen ville lægge {:.3} ms til ({:.1} gange commit)\n\n",
             small.commit_p50_ms,
             small.head_p50_ms,
@@ -435,6 +435,8 @@ fn reopen(o: &Options, file: &JournalFile) -> Result<Option<Loaded>> {
         plain_insert_s: 0.0,
         plain_insert_rows_per_s: 0.0,
         ratio: 0.0,
+        // Not measured on a reused journal (not printed when rows is 0).
+        small: SmallWrites { commit_p50_ms: 0.0, head_p50_ms: 0.0, head_fsync_p50_ms: 0.0 },
     };
     Ok(Some(Loaded { journal: j, journal_bytes, load }))
 }
