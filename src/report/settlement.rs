@@ -339,8 +339,8 @@ impl Journal {
 
 /// A settlement another site approved for a month and sent with a bundle,
 /// for this unit's municipality to pay. Read-only here: no operation of
-/// this journal changes a row another site made.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+/// this journal changes a row another site made. (Not yet shown in the
+/// desktop app, so no TypeScript type: `Money` has none.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReceivedSettlement {
     pub id: SettlementId,
@@ -356,7 +356,6 @@ pub struct ReceivedSettlement {
     pub adds_up: bool,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReceivedSettlementLine {
     pub client_id: ClientId,
