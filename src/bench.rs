@@ -248,7 +248,7 @@ fn measure<T>(
 fn data_tables(j: &Journal) -> Result<Vec<String>> {
     let mut stmt = j.connection().prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE TABLE%'
-         AND name NOT LIKE 'code\\_%' ESCAPE '\\' AND name NOT IN ('municipality', 'sqlite_sequence')
+         AND name NOT LIKE 'code\\_%' ESCAPE '\\' AND name NOT IN ('municipality', 'sqlite_sequence', 'client_word')
          AND name NOT LIKE '%fts%' AND name NOT LIKE 'sync\\_%' ESCAPE '\\' ORDER BY rowid",
     )?;
     let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;

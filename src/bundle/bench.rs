@@ -119,7 +119,7 @@ fn site(dir: &Path, file: &str, name: &str, municipality: &str, initials: &str, 
 fn generated_site(
     dir: &Path,
     file: &str,
-    f: &JournalFile,
+    f: &mut JournalFile,
     name: &str,
     municipality: &str,
     today: NaiveDate,
@@ -128,6 +128,10 @@ fn generated_site(
     unit.municipality = municipality.into();
     unit.name = name.into();
     let first_staff = f.staff.first().cloned().ok_or(crate::error::Invalid::Required { field: "staff" })?;
+    // The journal now holds the first unit and staff member; the file's
+    // other rows refer to them.
+    f.units.remove(0);
+    f.staff.remove(0);
     site_from(dir, file, Setup { site_name: name.into(), unit, first_staff }, today)
 }
 
@@ -283,14 +287,18 @@ pub fn run(o: &Options) -> Result<Figures> {
     eprintln!("Genererer {clients} klienter med samtaler og notater …");
     let mut file = crate::fixtures::generate(clients, o.seed, today);
     eprintln!("Opretter krypterede journaler og udveksler organisationen …");
-    let mut faxe = generated_site(&o.dir, "faxe.journal", &file, "Bench Faxe", "0320", today)?;
+    let mut faxe = generated_site(&o.dir, "faxe.journal", &mut file, "Bench Faxe", "0320", today)?;
+    // Loaded before the partners are registered: the generated file also
+    // holds staff of a Stevns unit, which a journal refuses to create for a
+    // registered partner.
+    faxe.j.import(&faxe.ctx, &file)?;
     let mut stevns = site(&o.dir, "stevns.journal", "Bench Stevns", "0336", "BS", today)?;
     partners(&mut faxe, &mut stevns, &stick)?;
     let mut big = match o.big_clients {
         Some(n) => {
             eprintln!("Genererer en journal med {n} klienter …");
-            let f = crate::fixtures::generate(n, o.seed + 1, today);
-            let mut b = generated_site(&o.dir, "stor.journal", &f, "Bench Stor", "0336", today)?;
+            let mut f = crate::fixtures::generate(n, o.seed + 1, today);
+            let mut b = generated_site(&o.dir, "stor.journal", &mut f, "Bench Stor", "0336", today)?;
             b.j.import(&b.ctx, &f)?;
             partners(&mut faxe, &mut b, &stick)?;
             Some(b)
@@ -299,10 +307,11 @@ pub fn run(o: &Options) -> Result<Figures> {
     };
     let partner_units: Vec<UnitId> =
         [Some(stevns.j.unit()), big.as_ref().map(|b| b.j.unit())].into_iter().flatten().collect();
+    let mut consents = JournalFile::new();
     for c in &file.clients {
         let Some(id) = c.id else { continue };
         for u in &partner_units {
-            file.consents.push(ConsentRecord {
+            consents.consents.push(ConsentRecord {
                 id: None,
                 client_id: id,
                 scope: "partner_municipality".into(),
@@ -314,7 +323,7 @@ pub fn run(o: &Options) -> Result<Figures> {
             });
         }
     }
-    faxe.j.import(&faxe.ctx, &file)?;
+    faxe.j.import(&faxe.ctx, &consents)?;
     let inserted: i64 = faxe.j.connection().query_row("SELECT count(*) FROM sync_change", [], |r| r.get(0))?;
     let edits = o.changes.saturating_sub(usize::try_from(inserted).unwrap_or(0));
     eprintln!("Retter {edits} felter …");
