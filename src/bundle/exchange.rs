@@ -464,10 +464,7 @@ impl Journal {
         let counts_json = serde_json::to_string(&m.counts)?;
         let warning = (!warnings.is_empty()).then(|| warnings.join(" "));
         let t = Instant::now();
-        crate::sync::plan::plan(self.connection(), self.site(), &set, ctx.clock.now())?;
-        stages.plan = t.elapsed();
-        let t = Instant::now();
-        let (summary, (people, new_conflicts)) = self.merge_set(ctx, &set, |w, _| {
+        let (summary, (people, new_conflicts), planned) = self.merge_set(ctx, &set, |w, _| {
             let people = people_of(w.conn(), &set)?;
             let after = conflict_keys(w.conn())?;
             let new_conflicts: Vec<ConflictNamed> = after
@@ -491,8 +488,9 @@ impl Journal {
             }
             Ok((named, new_conflicts))
         })?;
-        // The merge plans again inside its transaction: apply is the rest.
-        stages.apply = t.elapsed().saturating_sub(stages.plan);
+        // The merge plans inside its transaction: apply is the rest.
+        stages.plan = planned;
+        stages.apply = t.elapsed().saturating_sub(planned);
         if dry_run && show_names && !people.is_empty() {
             // The preview showed names: that is a read of each person.
             self.write(ctx, |w| {

@@ -195,9 +195,22 @@ fn connect_inner(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<C
     // ~15 % (`tovholder bench --compare-encryption`, README).
     conn.pragma_update(None, "cache_size", CACHE_KIB)?;
     conn.set_prepared_statement_cache_capacity(256);
+    plan_once(&conn)?;
     // The name index's triggers split names with it (names.rs).
     names::register(&conn)?;
     Ok(conn)
+}
+
+/// One query plan per statement. SQLite marks a statement whose `col = ?`
+/// parameter might change its plan, and `sqlite3_clear_bindings`, which the
+/// statement cache runs on every statement it takes back, expires a marked
+/// statement: without this every use of a cached statement compiled it
+/// again (measured in the case-bundle import: about a tenth of its time in
+/// `sqlite3Reprepare`). The query planner stability guarantee stops the
+/// marking; no statement of ours has a plan that depends on a bound value.
+pub(crate) fn plan_once(conn: &Connection) -> Result<()> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
 }
 
 fn wal(conn: &Connection) -> Result<()> {
@@ -553,9 +566,10 @@ impl Drop for Journal {
 
 /// Register the SQL functions the schema's triggers call (the name index's
 /// word splitter) on a connection opened outside `Journal` (the
-/// benchmark's baseline).
+/// benchmark's baseline), planned as a journal's connection is.
 pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
     names::register(conn)?;
+    plan_once(conn)?;
     Ok(())
 }
 

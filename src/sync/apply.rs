@@ -145,32 +145,60 @@ impl Journal {
 
     /// The merge for a caller that has authorized it itself; `after` runs in
     /// the same transaction once the set is applied (the case bundle records
-    /// the bundle there, or discards the transaction for a dry run).
+    /// the bundle there, or discards the transaction for a dry run). Also
+    /// returns how long the plan took (the bundle benchmark's stage).
     pub(crate) fn merge_set<T>(
         &mut self,
         ctx: &Ctx,
         set: &ChangeSet,
         after: impl FnOnce(&mut Writer<'_>, &MergeSummary) -> Result<T>,
-    ) -> Result<(MergeSummary, T)> {
-        let plan = plan(self.connection(), self.site(), set, ctx.clock.now())?;
+    ) -> Result<(MergeSummary, T, std::time::Duration)> {
         let from = set.from;
         let own = self.site();
+        let now = ctx.clock.now();
         self.write_remote(ctx, |w| {
+            // Planned inside the write transaction: its reads see exactly
+            // the journal the apply changes, and share one read lock.
+            let started = std::time::Instant::now();
+            let plan = plan(w.conn(), own, set, now)?;
+            let planned = started.elapsed();
             for row in &set.entering {
                 w.lift_revoked(row, set.clock)?;
             }
+            // Rows this journal holds no change of yet: their log will be
+            // exactly the set's changes, so they are rebuilt from those in
+            // memory rather than read back (the bulk of a first bundle).
+            let mut fresh: std::collections::HashMap<&str, Vec<Change>> = std::collections::HashMap::new();
+            {
+                let mut held = w.conn().prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_change WHERE row_id = ?1)")?;
+                for c in &plan.new {
+                    if c.group != retention::RETENTION_GROUP
+                        && !fresh.contains_key(c.row.as_str())
+                        && !held.query_row([&c.row], |r| r.get::<_, bool>(0))?
+                    {
+                        fresh.insert(c.row.as_str(), Vec::new());
+                    }
+                }
+            }
+            let any_revoked: bool =
+                w.conn().query_row("SELECT EXISTS (SELECT 1 FROM sync_revoked)", [], |r| r.get(0))?;
+            let any_tombstone: bool =
+                w.conn().query_row("SELECT EXISTS (SELECT 1 FROM sync_tombstone)", [], |r| r.get(0))?;
             // The rows of the changes taken into the log.
             let mut rows: std::collections::BTreeSet<(usize, String)> = std::collections::BTreeSet::new();
             for c in &plan.new {
-                if revoked_at(w, &c.row)?.is_some_and(|at| c.hlc <= at) {
+                if any_revoked && revoked_at(w, &c.row)?.is_some_and(|at| c.hlc <= at) {
                     continue;
                 }
                 // A change of a row retention removed here, that the
                 // tombstone had seen: an old set cannot bring the row back.
-                if retention::ignored(w.conn(), c)? {
+                if any_tombstone && retention::ignored(w.conn(), c)? {
                     continue;
                 }
                 w.log_remote(c)?;
+                if let Some(changes) = fresh.get_mut(c.row.as_str()) {
+                    changes.push(c.clone());
+                }
                 if c.group != retention::RETENTION_GROUP {
                     if let Some(pos) = tables::TABLES.iter().position(|t| t.name == c.table) {
                         rows.insert((pos, c.row.clone()));
@@ -203,7 +231,13 @@ impl Journal {
                 let mut still = Vec::new();
                 for (pos, row) in todo {
                     let before_rows = w.rows();
-                    if !rebuild(w, &tables::TABLES[pos], &row)? {
+                    // A fresh row's first try; a retry reads its log (it may
+                    // be listed as waiting by then).
+                    let known = fresh.remove(row.as_str()).map(|mut changes| {
+                        changes.sort_by(|a, b| (a.hlc, a.site, &a.group).cmp(&(b.hlc, b.site, &b.group)));
+                        changes
+                    });
+                    if !rebuild(w, &tables::TABLES[pos], &row, known)? {
                         still.push((pos, row));
                     } else if w.rows() > before_rows {
                         summary.rows += 1;
@@ -265,7 +299,7 @@ impl Journal {
                 )),
             );
             let extra = after(w, &summary)?;
-            Ok((summary, extra))
+            Ok((summary, extra, planned))
         })
     }
 
@@ -455,8 +489,16 @@ pub(crate) fn json_to_sql(v: &serde_json::Value) -> rusqlite::types::Value {
 /// of the start date: the end before the start), the newest winning change
 /// is held out of the row and listed as a conflict with the rule, and the
 /// row is tried again: the same changes give the same row on every site.
-fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str) -> Result<bool> {
-    let all = log::row_changes(w.conn(), row)?;
+///
+/// `fresh`: the row's whole log when the journal held none of it before
+/// this merge (so it is not waiting and lists no conflict yet); `None`
+/// reads the log.
+fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str, fresh: Option<Vec<Change>>) -> Result<bool> {
+    let first_try = fresh.is_some();
+    let all = match fresh {
+        Some(changes) => changes,
+        None => log::row_changes(w.conn(), row)?,
+    };
     let inserts: Vec<Change> = all.iter().filter(|c| c.group.is_empty()).cloned().collect();
     let insert_heads = log::heads(&inserts);
     let Some(first) = insert_heads.first().copied() else {
@@ -512,6 +554,7 @@ fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str) -> Result<bool> 
             w.put_row(desc, row, &m.values, &stamps, exists)?
         };
         match outcome {
+            Ok(()) if first_try && listed.is_empty() => return Ok(true),
             Ok(()) => {
                 w.set_conflicts(desc.name, row, &listed)?;
                 w.set_pending(desc.name, row, None)?;
