@@ -111,8 +111,11 @@ async fn the_app_starts_at_its_start_screen_tells_its_version_and_marks_the_demo
 }
 
 /// The accessibility engine (axe-core, WCAG 2.1 A and AA rules) finds nothing
-/// serious or critical on the start and login screens and on every main
-/// screen the leader opens in the demo journal.
+/// serious or critical on the start and login screens (with their refusals,
+/// the restore confirmation, the recovery form and Om Tovholder), on every
+/// main screen of the side menu as the leader opens it in the demo journal
+/// (Overlevering too), on the forms behind the Grupper and client-tab
+/// buttons, on the intake's refusals, insight, and the guide.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_accessibility_engine_finds_nothing_serious_on_the_main_screens() {
     let dir = tempfile::tempdir().unwrap();
@@ -120,9 +123,26 @@ async fn the_accessibility_engine_finds_nothing_serious_on_the_main_screens() {
     let mut found = Vec::new();
     app.el("[data-screen=start] [data-form=create]").await;
     found.extend(app.axe_findings().await.into_iter().map(|f| format!("start: {f}")));
+    // The start screen's refusals (every field of the new journal at once)
+    // and its confirmation before a restore.
+    app.click("[data-form=create] button[type=submit]").await;
+    app.el("[data-form=create] [aria-invalid=true]").await;
+    found.extend(app.axe_findings().await.into_iter().map(|f| format!("start/refused: {f}")));
+    app.click("[data-action=restore]").await;
+    app.el("[data-confirm=restore]").await;
+    found.extend(app.axe_findings().await.into_iter().map(|f| format!("start/confirm: {f}")));
+    app.click("[data-action=cancel-restore]").await;
+    app.click("[data-action=about]").await;
+    app.el("[data-dialog=about] [data-version]").await;
+    found.extend(app.axe_findings().await.into_iter().map(|f| format!("about: {f}")));
+    app.click("[data-action=close-about]").await;
     app.click("[data-action=open-demo]").await;
     app.el("[data-screen=login] [data-form=login]").await;
     found.extend(app.axe_findings().await.into_iter().map(|f| format!("login: {f}")));
+    app.click("[data-action=start-recovery]").await;
+    app.el("[data-form=recover] input[name=recovery_key]").await;
+    found.extend(app.axe_findings().await.into_iter().map(|f| format!("login/recovery: {f}")));
+    app.click("[data-action=back-to-login]").await;
     app.login("BH", DEMO_PASSWORD).await;
     app.wait_text(".topbar .user", "Birgitte").await;
     for (nav, ready) in [
@@ -134,11 +154,33 @@ async fn the_accessibility_engine_finds_nothing_serious_on_the_main_screens() {
         ("safety", "[data-screen=safety] [data-form=backup]"),
         ("users", "[data-screen=users] form"),
         ("audit", "[data-table=audit] tbody tr"),
-        ("groups", "[data-screen=groups]"),
+        ("groups", "[data-screen=groups] [data-action=open-group]"),
+        ("handoff", "[data-screen=handoff] [data-no-partners]"),
     ] {
         app.click(&format!("[data-nav={nav}]")).await;
         app.el(ready).await;
         found.extend(app.axe_findings().await.into_iter().map(|f| format!("{nav}: {f}")));
+    }
+    // Overlevering with this site's card saved (its fingerprint shown).
+    let card = dir.path().join("stedkort.json");
+    app.fill("[data-form=site-card] input[name=path]", &card.display().to_string()).await;
+    app.click("[data-action=save-card]").await;
+    app.el("[data-card-saved] [data-fingerprint]").await;
+    found.extend(app.axe_findings().await.into_iter().map(|f| format!("handoff/card: {f}")));
+    // The forms behind a button, and the intake's refusals shown.
+    for (nav, open, ready) in [
+        ("groups", "[data-action=open-group]", "[data-action=add-member]"),
+        ("", "[data-action=add-member]", "[data-form=group-member]"),
+        ("", "[data-action=record-meeting]", "[data-form=group-meeting]"),
+        ("groups", "[data-action=new-group]", "[data-form=group]"),
+        ("intake", "[data-form=intake] button[type=submit]", "[data-form=intake] [aria-invalid=true]"),
+    ] {
+        if !nav.is_empty() {
+            app.click(&format!("[data-nav={nav}]")).await;
+        }
+        app.click(open).await;
+        app.el(ready).await;
+        found.extend(app.axe_findings().await.into_iter().map(|f| format!("{open}: {f}")));
     }
     app.click("[data-nav=clients]").await;
     app.fill("input[name=search]", "Kim Halvorsen").await;
@@ -147,6 +189,20 @@ async fn the_accessibility_engine_finds_nothing_serious_on_the_main_screens() {
         app.click(&format!("[data-tab={tab}]")).await;
         app.el(&format!("[data-tab={tab}][aria-selected=true]")).await;
         found.extend(app.axe_findings().await.into_iter().map(|f| format!("client/{tab}: {f}")));
+    }
+    // Each tab's forms behind its buttons.
+    for (tab, open, form) in [
+        ("children", "add-child", "child"),
+        ("children", "add-notification", "notification"),
+        ("courses", "new-referral", "referral"),
+        ("plan", "edit-plan", "plan"),
+        ("sessions", "add-session", "session"),
+    ] {
+        app.click(&format!("[data-tab={tab}]")).await;
+        app.el(&format!("[data-tab={tab}][aria-selected=true]")).await;
+        app.click(&format!("[data-action={open}]")).await;
+        app.el(&format!("#client-tabpanel [data-form={form}]")).await;
+        found.extend(app.axe_findings().await.into_iter().map(|f| format!("client/{tab}/{open}: {f}")));
     }
     app.click("[data-action=insight]").await;
     app.el("[data-insight] [data-table=insight-access]").await;
