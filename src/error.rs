@@ -258,6 +258,90 @@ impl Invalid {
     }
 }
 
+/// The broken rules of one form, gathered so that a person sees every
+/// refused field at once instead of one after the other. One refusal per
+/// field (the first found): a rule about a field that is already refused,
+/// or that compares with one (`DateOrder`), is left out, since the refused
+/// field's value is not what the person meant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refusals(Vec<Invalid>);
+
+impl Refusals {
+    pub fn new() -> Refusals {
+        Refusals::default()
+    }
+
+    /// Whether a refusal already names `field`.
+    pub fn refuses(&self, field: &str) -> bool {
+        self.0.iter().any(|i| i.field() == Some(field))
+    }
+
+    /// Add a broken rule, unless one of its fields is already refused.
+    pub fn push(&mut self, rule: Invalid) {
+        let fields = rule.fields();
+        if !fields.iter().any(|f| self.refuses(f)) && !self.0.contains(&rule) {
+            self.0.push(rule);
+        }
+    }
+
+    /// The value of a check that passed; a broken rule is kept and `None` returned.
+    pub fn check<T>(&mut self, r: Result<T, Invalid>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(i) => {
+                self.push(i);
+                None
+            }
+        }
+    }
+
+    /// A check that may also fail for other reasons (the database): a broken
+    /// rule is kept, any other error returned.
+    pub fn take<T>(&mut self, r: Result<T>) -> Result<Option<T>> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(Error::Invalid(i)) => {
+                self.push(i);
+                Ok(None)
+            }
+            Err(Error::Refused(all)) => {
+                all.into_iter().for_each(|i| self.push(i));
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Invalid> {
+        self.0.iter()
+    }
+
+    /// `Ok` when nothing was refused; else the one rule as `Error::Invalid`,
+    /// or all of them as `Error::Refused`.
+    pub fn finish(mut self) -> Result<()> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => Err(Error::Invalid(self.0.remove(0))),
+            _ => Err(Error::Refused(self.0)),
+        }
+    }
+}
+
+impl Invalid {
+    /// Every input field this rule is about: its own, and for an order of
+    /// dates the one it must follow.
+    pub fn fields(&self) -> Vec<&'static str> {
+        match self {
+            Invalid::DateOrder { field, before } => vec![field, before],
+            other => other.field().into_iter().collect(),
+        }
+    }
+}
+
 /// The kinds of rows, with their Danish names, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -377,6 +461,11 @@ pub enum Error {
     /// Input broke a rule of the journal.
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    /// Input of one form broke several rules: every refused field at once,
+    /// in the order the rules are checked (at least two; one is `Invalid`).
+    /// Made by `Refusals::finish`; its code and field are the first's.
+    #[error("{}", .0.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" "))]
+    Refused(Vec<Invalid>),
     /// The row asked for does not exist.
     #[error("{} findes ikke i journalen.", .0.label())]
     NotFound(Entity),
@@ -531,6 +620,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Invalid(i) => i.code(),
+            Error::Refused(all) => all.first().map_or("invalid", Invalid::code),
             Error::NotFound(_) => "not_found",
             Error::JournalTooNew { .. } => "journal_too_new",
             Error::NotAJournal => "not_a_journal",
@@ -578,8 +668,18 @@ impl Error {
     pub fn invalid(&self) -> Option<&Invalid> {
         match self {
             Error::Invalid(i) => Some(i),
+            Error::Refused(all) => all.first(),
             Error::ImportRecord { source, .. } => source.invalid(),
             _ => None,
+        }
+    }
+
+    /// Every broken rule behind this error: all the refused fields of a
+    /// form (`Refused`), the one rule (`Invalid`), or none.
+    pub fn refusals(&self) -> Vec<&Invalid> {
+        match self {
+            Error::Refused(all) => all.iter().collect(),
+            other => other.invalid().into_iter().collect(),
         }
     }
 }

@@ -16,5 +16,5 @@ pub mod security;
 pub mod store;
 pub mod sync;
 
-pub use error::{Error, Invalid, Result};
+pub use error::{Error, Invalid, Refusals, Result};
 pub use store::{Ctx, Journal, Setup};

@@ -13,12 +13,27 @@ pub struct IpcError {
     pub code: String,
     pub message: String,
     pub field: Option<String>,
+    /// Every refused field, when a form broke several rules at once (the
+    /// core's `Error::Refused`); left out otherwise, and then `field` and
+    /// `message` say it. `code`, `message` and `field` are then the first's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub refused: Option<Vec<FieldRefusal>>,
+}
+
+/// One refused field of a form: its rule's stable code, the Danish message
+/// and the input it belongs beside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct FieldRefusal {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
 }
 
 impl IpcError {
     /// An error of the shell itself (no journal open, a number that is not a number).
     pub fn new(code: &str, message: impl Into<String>, field: Option<&str>) -> IpcError {
-        IpcError { code: code.to_string(), message: message.into(), field: field.map(str::to_string) }
+        IpcError { code: code.to_string(), message: message.into(), field: field.map(str::to_string), refused: None }
     }
 
     /// A command while no one is logged in (at start, or after locking).
@@ -37,7 +52,17 @@ impl From<tovholder::Error> for IpcError {
             eprintln!("tovholder: fejl [{}]", e.code());
         }
         let field = e.invalid().and_then(|i| i.field()).map(str::to_string);
-        IpcError { code: e.code().to_string(), message: e.to_string(), field }
+        let refused = matches!(e, tovholder::Error::Refused(_)).then(|| {
+            e.refusals()
+                .into_iter()
+                .map(|i| FieldRefusal {
+                    code: i.code().to_string(),
+                    message: i.to_string(),
+                    field: i.field().map(str::to_string),
+                })
+                .collect()
+        });
+        IpcError { code: e.code().to_string(), message: e.to_string(), field, refused }
     }
 }
 

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use tovholder::model::time::{parse_date, parse_time};
 use tovholder::model::Cpr;
+use tovholder::Refusals;
 
 use crate::error::{IpcError, IpcResult};
 
@@ -41,6 +42,35 @@ pub fn opt_cpr(s: &str, field: &'static str) -> IpcResult<Option<Cpr>> {
         Ok(None)
     } else {
         Ok(Some(Cpr::parse_field(s, field)?))
+    }
+}
+
+/// The readers of a form that shows every refused field at once: a value
+/// that cannot be read is put in `refused` and left out (`None`), so the
+/// core can still check the form's other fields (`Journal::intake_form`).
+pub fn gather_date(s: &str, field: &'static str, refused: &mut Refusals) -> Option<NaiveDate> {
+    if s.trim().is_empty() {
+        refused.push(tovholder::Invalid::Required { field });
+        return None;
+    }
+    refused.check(parse_date(s, field))
+}
+
+/// `opt_date`, gathering its refusal.
+pub fn gather_opt_date(s: &str, field: &'static str, refused: &mut Refusals) -> Option<NaiveDate> {
+    if s.trim().is_empty() {
+        None
+    } else {
+        refused.check(parse_date(s, field))
+    }
+}
+
+/// `opt_cpr`, gathering its refusal.
+pub fn gather_opt_cpr(s: &str, field: &'static str, refused: &mut Refusals) -> Option<Cpr> {
+    if s.trim().is_empty() {
+        None
+    } else {
+        refused.check(Cpr::parse_field(s, field))
     }
 }
 

@@ -253,6 +253,7 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("add_emergency_plan", Write),
         ("add_referral", Write),
         ("intake", Write),
+        ("intake_form", Write),
         ("record_info_talk", Write),
         ("set_referral_outcome", Write),
         ("enrol", Write),

@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
-use super::people::{cpr_free, insert_client, must_exist, not_before, optional, required};
+use super::people::{client_cols, cpr_free, must_exist, not_before, optional, required, write_client};
 use super::write::Writer;
 use super::{Codes, Ctx, Journal};
-use crate::error::{Entity, Error, Invalid, Result};
+use crate::error::{Entity, Error, Invalid, Refusals, Result};
 use crate::model::*;
 use crate::security::roles::Action;
 
@@ -25,15 +25,38 @@ pub(crate) fn insert_referral(
     unit: UnitId,
     r: &ReferralRecord,
 ) -> Result<ReferralId> {
+    let mut refused = Refusals::new();
+    referral_checks(w, codes, unit, r, true, &mut refused)?;
+    refused.finish()?;
+    write_referral(w, unit, r)
+}
+
+/// Every rule of a referral, gathered in `refused`; `client` says whether
+/// its client must exist already (not at intake, where it is made with it).
+fn referral_checks(
+    w: &Writer<'_>,
+    codes: &Codes,
+    unit: UnitId,
+    r: &ReferralRecord,
+    client: bool,
+    refused: &mut Refusals,
+) -> Result<()> {
+    refused.check(not_future(w, r.received_on, "received_on"));
+    refused.check(codes.check(CodeList::ReferralSource, &r.source, "source"));
+    refused.check(codes.check(CodeList::ReferralDoor, &r.door, "door"));
+    refused.check(codes.check(CodeList::ReferralOutcome, &r.outcome, "outcome"));
+    refused.check(not_before(r.info_talk_on, "info_talk_on", Some(r.received_on), "received_on"));
+    if client {
+        refused.take(must_exist(w, "client", &r.client_id, Entity::Client, "client_id"))?;
+    }
+    refused.take(must_exist(w, "unit", &r.unit_id.unwrap_or(unit), Entity::Unit, "unit_id"))?;
+    Ok(())
+}
+
+/// Insert a referral that passed `referral_checks`.
+fn write_referral(w: &mut Writer<'_>, unit: UnitId, r: &ReferralRecord) -> Result<ReferralId> {
     let id = r.id.unwrap_or_default();
-    codes.check(CodeList::ReferralSource, &r.source, "source")?;
-    codes.check(CodeList::ReferralDoor, &r.door, "door")?;
-    codes.check(CodeList::ReferralOutcome, &r.outcome, "outcome")?;
-    not_future(w, r.received_on, "received_on")?;
-    not_before(r.info_talk_on, "info_talk_on", Some(r.received_on), "received_on")?;
-    must_exist(w, "client", &r.client_id, Entity::Client, "client_id")?;
     let unit_id = r.unit_id.unwrap_or(unit);
-    must_exist(w, "unit", &unit_id, Entity::Unit, "unit_id")?;
     let (referrer, reason) = (optional(&r.referrer), optional(&r.reason));
     w.insert(
         "referral",
@@ -325,18 +348,40 @@ impl Journal {
     /// A new client and their first referral, in one transaction: both are
     /// written or neither is (the intake form of the desktop app). The
     /// referral's `client_id` is ignored; it becomes the new client's.
+    ///
+    /// Every broken rule of both is refused at once (`Error::Refused` when
+    /// there are several), so the form can show them all.
     pub fn intake(
         &mut self,
         ctx: &Ctx,
         client: &ClientRecord,
         referral: &ReferralRecord,
     ) -> Result<(ClientId, ReferralId)> {
+        self.intake_form(ctx, client, referral, Refusals::new())
+    }
+
+    /// `intake` for a form whose reader has already refused some fields
+    /// (a date or CPR number that could not be read: `earlier`). The
+    /// journal's rules are checked too, except those about a refused field,
+    /// and every refusal comes back at once; nothing is written unless there
+    /// are none.
+    pub fn intake_form(
+        &mut self,
+        ctx: &Ctx,
+        client: &ClientRecord,
+        referral: &ReferralRecord,
+        earlier: Refusals,
+    ) -> Result<(ClientId, ReferralId)> {
         self.authorize(ctx, Action::RegisterClient)?;
         let (codes, unit) = (self.codes(), self.unit());
         self.write(ctx, |w| {
-            cpr_free(w, client)?;
-            let id = insert_client(w, &codes, client)?;
-            let referral = insert_referral(w, &codes, unit, &ReferralRecord { client_id: id, ..referral.clone() })?;
+            let mut refused = earlier;
+            let cols = client_cols(&codes, client, w.today(), &mut refused);
+            cpr_free(w, client, &mut refused)?;
+            referral_checks(w, &codes, unit, referral, false, &mut refused)?;
+            refused.finish()?;
+            let id = write_client(w, client, &cols)?;
+            let referral = write_referral(w, unit, &ReferralRecord { client_id: id, ..referral.clone() })?;
             Ok((id, referral))
         })
     }

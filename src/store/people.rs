@@ -5,7 +5,7 @@ use rusqlite::types::ToSql;
 
 use super::write::Writer;
 use super::{Codes, Ctx, Journal};
-use crate::error::{Entity, Invalid, Result};
+use crate::error::{Entity, Invalid, Refusals, Result};
 use crate::model::time::age_on;
 use crate::model::*;
 use crate::security::roles::Action;
@@ -91,7 +91,7 @@ pub(crate) fn insert_staff(w: &mut Writer<'_>, codes: &Codes, r: &StaffRecord) -
 }
 
 /// A client's validated columns.
-struct ClientCols {
+pub(crate) struct ClientCols {
     name: String,
     cpr: Option<String>,
     birth_date: Option<NaiveDate>,
@@ -101,29 +101,32 @@ struct ClientCols {
     email: Option<String>,
 }
 
-fn client_cols(codes: &Codes, r: &ClientRecord, today: NaiveDate) -> Result<ClientCols> {
-    let name = required(&r.name, "name")?;
+/// A client's columns, every broken rule gathered in `refused` (the
+/// columns of a refused field are then left empty; nothing is written
+/// unless `refused` stays empty).
+pub(crate) fn client_cols(codes: &Codes, r: &ClientRecord, today: NaiveDate, refused: &mut Refusals) -> ClientCols {
+    let name = refused.check(required(&r.name, "name")).unwrap_or_default();
     if r.anonymous && r.cpr.is_some() {
-        return Err(Invalid::AnonymousWithCpr.into());
+        refused.push(Invalid::AnonymousWithCpr);
     }
     let (birth_date, sex) = match &r.cpr {
         Some(cpr) => {
             let born = cpr.birth_date();
             if r.birth_date.is_some() && r.birth_date != born {
-                return Err(Invalid::CprMismatch { field: "birth_date" }.into());
+                refused.push(Invalid::CprMismatch { field: "birth_date" });
             }
             if r.sex.is_some() && r.sex != Some(cpr.sex()) {
-                return Err(Invalid::CprMismatch { field: "sex" }.into());
+                refused.push(Invalid::CprMismatch { field: "sex" });
             }
             (born, Some(cpr.sex()))
         }
         None => (r.birth_date, r.sex),
     };
     if birth_date.is_some_and(|b| b > today) {
-        return Err(Invalid::InFuture { field: "birth_date" }.into());
+        refused.push(Invalid::InFuture { field: "birth_date" });
     }
-    codes.municipality(&r.municipality, "municipality")?;
-    Ok(ClientCols {
+    refused.check(codes.municipality(&r.municipality, "municipality"));
+    ClientCols {
         name,
         cpr: r.cpr.as_ref().map(|c| c.as_str().to_string()),
         birth_date,
@@ -131,28 +134,35 @@ fn client_cols(codes: &Codes, r: &ClientRecord, today: NaiveDate) -> Result<Clie
         address: optional(&r.address),
         phone: optional(&r.phone),
         email: optional(&r.email),
-    })
+    }
 }
 
 /// Refuse a new client whose CPR number is already on a client of this
 /// journal: a returning client gets a new referral on the existing record.
 /// (Import and bundles may bring the same person from elsewhere; they do not
 /// come through here.)
-pub(crate) fn cpr_free(w: &Writer<'_>, r: &ClientRecord) -> Result<()> {
+pub(crate) fn cpr_free(w: &Writer<'_>, r: &ClientRecord, refused: &mut Refusals) -> Result<()> {
     let Some(cpr) = &r.cpr else { return Ok(()) };
     let taken: bool = w
         .conn()
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM client WHERE cpr = ?1)")?
         .query_row([cpr.as_str()], |row| row.get(0))?;
     if taken {
-        return Err(Invalid::CprRegistered.into());
+        refused.push(Invalid::CprRegistered);
     }
     Ok(())
 }
 
 pub(crate) fn insert_client(w: &mut Writer<'_>, codes: &Codes, r: &ClientRecord) -> Result<ClientId> {
+    let mut refused = Refusals::new();
+    let c = client_cols(codes, r, w.today(), &mut refused);
+    refused.finish()?;
+    write_client(w, r, &c)
+}
+
+/// Insert a client whose columns passed `client_cols`.
+pub(crate) fn write_client(w: &mut Writer<'_>, r: &ClientRecord, c: &ClientCols) -> Result<ClientId> {
     let id = r.id.unwrap_or_default();
-    let c = client_cols(codes, r, w.today())?;
     w.insert(
         "client",
         &id,
@@ -346,8 +356,11 @@ impl Journal {
         self.authorize(ctx, Action::RegisterClient)?;
         let codes = self.codes();
         self.write(ctx, |w| {
-            cpr_free(w, r)?;
-            insert_client(w, &codes, r)
+            let mut refused = Refusals::new();
+            let c = client_cols(&codes, r, w.today(), &mut refused);
+            cpr_free(w, r, &mut refused)?;
+            refused.finish()?;
+            write_client(w, r, &c)
         })
     }
 
@@ -359,7 +372,9 @@ impl Journal {
             if !w.exists("client", &id)? {
                 return Err(crate::error::Error::NotFound(Entity::Client));
             }
-            let c = client_cols(&codes, r, w.today())?;
+            let mut refused = Refusals::new();
+            let c = client_cols(&codes, r, w.today(), &mut refused);
+            refused.finish()?;
             w.update(
                 "client",
                 &id,

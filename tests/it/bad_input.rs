@@ -3,7 +3,7 @@
 //! the audit log included).
 
 use tovholder::model::*;
-use tovholder::{Ctx, Error, Journal};
+use tovholder::{Ctx, Error, Invalid, Journal, Refusals};
 
 use crate::support::Ids;
 
@@ -639,6 +639,64 @@ fn every_rule_refuses_bad_input_with_its_code_and_changes_nothing() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The intake form refuses every broken field at once (issue 16, item 7),
+/// each with its code, field and Danish message, and writes nothing; a
+/// field its reader has already refused keeps that refusal, and the rules
+/// about it (which would judge a value the person did not mean) are left out.
+#[test]
+fn the_intake_refuses_every_broken_field_at_once_and_writes_nothing() {
+    let mut w = World::new();
+    let f = prepare(&mut w);
+    let before = snapshot(&w.j);
+    let client = ClientRecord { municipality: "9999".into(), ..client_record("  ", Some("121270-1113")) };
+    let r = ReferralRecord { source: "oracle".into(), received_on: date("2027-01-01"), ..referral(f.client) };
+    let e = w.j.intake(&w.ctx, &client, &r).unwrap_err();
+    let got: Vec<(&str, Option<&str>)> = e.refusals().iter().map(|i| (i.code(), i.field())).collect();
+    assert_eq!(
+        got,
+        [
+            ("required", Some("name")),
+            ("unknown_municipality", Some("municipality")),
+            ("cpr_registered", Some("cpr")),
+            ("in_future", Some("received_on")),
+            ("unknown_code", Some("source")),
+        ]
+    );
+    assert!(matches!(e, Error::Refused(_)), "{e:?}");
+    assert_eq!(e.code(), "required", "the first refusal's code");
+    let messages: Vec<String> = e.refusals().iter().map(|i| i.to_string()).collect();
+    assert_eq!(messages[0], "Navn skal udfyldes.");
+    assert_eq!(messages[1], "Kommunekoden «9999» er ukendt.");
+    assert_eq!(messages[3], "Henvendelsesdato ligger i fremtiden.");
+    assert_eq!(e.to_string(), messages.join(" "));
+    assert!(snapshot(&w.j) == before, "nothing is written");
+
+    // The form's reader could not read the date: that refusal stays, the
+    // date's own rules (in the future, the information talk before it) are
+    // left out, and the core's refusal of the empty name is added.
+    let mut earlier = Refusals::new();
+    earlier.push(Invalid::DateFormat { field: "received_on", value: "32-13-2026".into() });
+    let r = ReferralRecord {
+        received_on: date("2099-01-01"),
+        info_talk_on: Some(date("2026-01-01")),
+        ..referral(f.client)
+    };
+    let e = w.j.intake_form(&w.ctx, &client_record("", None), &r, earlier).unwrap_err();
+    let got: Vec<(&str, Option<&str>)> = e.refusals().iter().map(|i| (i.code(), i.field())).collect();
+    assert_eq!(got, [("date_format", Some("received_on")), ("required", Some("name"))]);
+    assert!(snapshot(&w.j) == before, "nothing is written");
+
+    // One broken rule is one `Invalid`, as before; a client alone too.
+    let e = w.j.intake(&w.ctx, &client_record("", None), &referral(f.client)).unwrap_err();
+    assert!(matches!(e, Error::Invalid(Invalid::Required { field: "name" })), "{e:?}");
+    let both =
+        ClientRecord { birth_date: Some(date("2030-01-01")), municipality: "9999".into(), ..client_record("", None) };
+    let e = w.j.add_client(&w.ctx, &both).unwrap_err();
+    let codes: Vec<&str> = e.refusals().iter().map(|i| i.code()).collect();
+    assert_eq!(codes, ["required", "in_future", "unknown_municipality"]);
+    assert!(snapshot(&w.j) == before, "nothing is written");
 }
 
 #[test]

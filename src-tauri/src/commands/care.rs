@@ -9,8 +9,9 @@ use ts_rs::TS;
 
 use crate::commands::clients::ClientForm;
 use crate::error::IpcResult;
-use crate::forms::{date, opt_date, opt_number, opt_text};
+use crate::forms::{date, gather_date, opt_date, opt_number, opt_text};
 use crate::state::AppState;
+use tovholder::Refusals;
 
 /// A referral's own fields, as typed.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -25,10 +26,21 @@ pub struct ReferralFields {
 
 impl ReferralFields {
     fn record(&self, client_id: ClientId) -> IpcResult<ReferralRecord> {
-        Ok(ReferralRecord {
+        let mut refused = Refusals::new();
+        let record = self.read(client_id, &mut refused);
+        refused.finish()?;
+        Ok(record)
+    }
+
+    /// The record, a date that cannot be read put in `refused`. Its place
+    /// is then held by the earliest date, which the core neither checks (the
+    /// field is refused) nor writes (nothing is written after a refusal).
+    fn read(&self, client_id: ClientId, refused: &mut Refusals) -> ReferralRecord {
+        let received_on = gather_date(&self.received_on, "received_on", refused);
+        ReferralRecord {
             id: None,
             client_id,
-            received_on: date(&self.received_on, "received_on")?,
+            received_on: received_on.unwrap_or(chrono::NaiveDate::MIN),
             source: self.source.clone(),
             referrer: opt_text(&self.referrer),
             reason: opt_text(&self.reason),
@@ -36,7 +48,7 @@ impl ReferralFields {
             unit_id: None,
             info_talk_on: None,
             outcome: "pending".to_string(),
-        })
+        }
     }
 }
 
@@ -115,9 +127,11 @@ pub async fn add_referral(state: State<'_, AppState>, input: ReferralForm) -> Ip
 pub async fn intake(state: State<'_, AppState>, input: IntakeForm) -> IpcResult<Intake> {
     state
         .with_journal(move |j, ctx| {
-            let client = input.client.record()?;
-            let referral = input.referral.record(ClientId::default())?;
-            let (client_id, referral_id) = j.intake(ctx, &client, &referral)?;
+            // Every refused field at once: what cannot be read, then the core's rules.
+            let mut refused = Refusals::new();
+            let client = input.client.read(&mut refused);
+            let referral = input.referral.read(ClientId::default(), &mut refused);
+            let (client_id, referral_id) = j.intake_form(ctx, &client, &referral, refused)?;
             Ok(Intake { client_id, referral_id })
         })
         .await

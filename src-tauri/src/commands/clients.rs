@@ -8,8 +8,9 @@ use tovholder::store::{ClientFilter, ClientSummaryLine};
 use ts_rs::TS;
 
 use crate::error::IpcResult;
-use crate::forms::{date, opt_cpr, opt_date, opt_text};
+use crate::forms::{date, gather_opt_cpr, gather_opt_date, opt_cpr, opt_date, opt_text};
 use crate::state::AppState;
+use tovholder::Refusals;
 
 /// The client list's search box and filters.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -107,18 +108,27 @@ impl ClientForm {
     /// The core's record of the typed client; a field that cannot be read
     /// is refused beside that field.
     pub fn record(&self) -> IpcResult<ClientRecord> {
-        Ok(ClientRecord {
+        let mut refused = Refusals::new();
+        let record = self.read(&mut refused);
+        refused.finish()?;
+        Ok(record)
+    }
+
+    /// The record, every field that cannot be read put in `refused` (and
+    /// left empty in the record).
+    pub fn read(&self, refused: &mut Refusals) -> ClientRecord {
+        ClientRecord {
             id: None,
             name: self.name.clone(),
-            cpr: opt_cpr(&self.cpr, "cpr")?,
+            cpr: gather_opt_cpr(&self.cpr, "cpr", refused),
             anonymous: self.anonymous,
-            birth_date: opt_date(&self.birth_date, "birth_date")?,
+            birth_date: gather_opt_date(&self.birth_date, "birth_date", refused),
             sex: None,
             municipality: self.municipality.clone(),
             address: opt_text(&self.address),
             phone: opt_text(&self.phone),
             email: opt_text(&self.email),
-        })
+        }
     }
 }
 

@@ -30,10 +30,18 @@ export class FormState {
       return true;
     } catch (e) {
       const err = e instanceof CommandError ? e : new CommandError({ code: "ui", message: String(e), field: null });
-      if (err.field && this.fields.includes(err.field)) this.errors = { [err.field]: err.message };
-      else this.general = err.message;
+      // Every refused field at once, each message beside its field; what
+      // belongs to no field of this form is the general message.
+      const errors: Record<string, string> = {};
+      const general: string[] = [];
+      for (const r of err.refused) {
+        if (r.field && this.fields.includes(r.field)) errors[r.field] ??= r.message;
+        else general.push(r.message);
+      }
+      this.errors = errors;
+      this.general = general.join(" ");
       this.busy = false;
-      await focusRefused(scope, err.field && this.fields.includes(err.field) ? err.field : null);
+      await focusRefused(scope, Object.keys(errors));
       return false;
     } finally {
       this.busy = false;
@@ -41,15 +49,20 @@ export class FormState {
   }
 }
 
-/** Focus the refused field's input in `scope`, or the general message there. */
-async function focusRefused(scope: Element | null, field: string | null) {
+/** Focus the first refused field's input in `scope` (in the form's order),
+ * or the general message there. */
+async function focusRefused(scope: Element | null, fields: string[]) {
   await tick();
   const root: ParentNode = scope && scope.isConnected ? scope : document;
-  const target = field
-    ? root.querySelector<HTMLElement>(`[data-error-for="${field}"]`)?.closest(".field")?.querySelector<HTMLElement>("input, select, textarea")
+  const wanted = new Set(fields);
+  const first = Array.from(root.querySelectorAll<HTMLElement>("[data-error-for]")).find((el) =>
+    wanted.has(el.dataset.errorFor ?? ""),
+  );
+  const target = fields.length
+    ? first?.closest(".field")?.querySelector<HTMLElement>("input, select, textarea")
       ?? root.querySelector<HTMLElement>("[aria-invalid=true]")
     : root.querySelector<HTMLElement>("[data-error-for=_form]");
   if (!target) return;
-  if (!field && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+  if (!fields.length && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
   target.focus();
 }
