@@ -1,7 +1,9 @@
 //! The stories of issue 6's desktop part: a newcomer makes a journal for a
-//! shared workstation, becomes its administrator and gives three colleagues
-//! their logins (bad input refused in Danish, nothing changed); a password
-//! change; a removed login; the idle lock chosen in the app; and the
+//! shared workstation (on the first start, with no path typed), becomes its
+//! administrator and gives three colleagues their logins (bad input refused
+//! in Danish, nothing changed); a password change; a removed login; the
+//! idle lock chosen in the app; the unit's first client (every refused
+//! field of the intake shown at once); and the
 //! leader's Revisionslog with a citizen's access log, which others are
 //! refused by the core.
 
@@ -47,12 +49,23 @@ async fn add_user(app: &App, name: &str, initials: &str, role: &str, password: &
 #[tokio::test(flavor = "multi_thread")]
 async fn an_administrator_sets_up_a_shared_workstation_with_three_users() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("kontor.journal");
-    let app = App::launch(dir.path(), &journal, false).await;
+    let app = App::launch_fresh(dir.path()).await;
 
-    // A new journal: its first user is its administrator.
-    app.fill("[data-form=create] input[name=path]", &journal.display().to_string()).await;
-    app.fill("[data-form=create] input[name=unit_name]", "Faxe Rusmiddelcenter").await;
+    // A new journal, as a new unit meets it on the first start: no path is
+    // typed (the file is suggested in the platform's data folder, named for
+    // the unit), the municipality is chosen from the list, and its first
+    // user is its administrator.
+    app.fill("[data-form=create] input[name=unit_name]", "Rusmiddelcentret Stevns").await;
+    app.choose("[data-form=create] select[name=municipality]", "0336").await;
+    let chosen = app.text("[data-form=create] select[name=municipality] option:checked").await;
+    assert_eq!(chosen, "Stevns (0336)");
+    let journal = std::path::PathBuf::from(app.value("[data-form=create] input[name=path]").await);
+    assert!(
+        journal.starts_with(dir.path().join("xdg/data")) && journal.ends_with("Rusmiddelcentret Stevns.journal"),
+        "the default file in the data folder: {}",
+        journal.display()
+    );
+    assert!(!journal.exists());
     app.fill("[data-form=create] input[name=staff_name]", "Ib Iversen").await;
     app.fill("[data-form=create] input[name=initials]", "II").await;
     app.fill("[data-form=create] input[name=password]", ADMIN_PW).await;
@@ -140,6 +153,28 @@ async fn an_administrator_sets_up_a_shared_workstation_with_three_users() {
     app.click("[data-form=own-password] button[type=submit]").await;
     app.wait_text("[data-done]", "Din adgangskode er skiftet").await;
     app.shot("33-egen-adgangskode").await;
+
+    // The unit's first client, on Ny henvendelse. Saved half filled in
+    // first: every refused field is shown at once (the core's rules), the
+    // focus on the first, and nothing is saved.
+    app.keys("body", Key::Alt + "2").await;
+    app.fill("[data-form=intake] input[name=cpr]", "070779-2468").await;
+    app.click("[data-form=intake] button[type=submit]").await;
+    let name_refused = app.wait_text("[data-form=intake] [data-error-for=name]", "Navn").await;
+    assert_eq!(name_refused, "Navn skal udfyldes.");
+    let date_refused = app.text("[data-form=intake] [data-error-for=received_on]").await;
+    assert_eq!(date_refused, "Henvendelsesdato skal udfyldes.");
+    assert_eq!(app.count("[data-form=intake] [aria-invalid=true]").await, 2);
+    app.wait_focus("[data-form=intake] input[name=name][aria-invalid=true]").await;
+    app.fill("[data-form=intake] input[name=name]", "Vilma Vendeby").await;
+    app.fill("[data-form=intake] input[name=received_on]", "32-11-2026").await;
+    app.click("[data-form=intake] button[type=submit]").await;
+    let bad_date = app.wait_text("[data-form=intake] [data-error-for=received_on]", "gyldig dato").await;
+    assert_eq!(bad_date, "«32-11-2026» er ikke en gyldig dato. Skriv datoen som dd-mm-åååå.");
+    assert!(!app.present("[data-form=intake] [data-error-for=name]").await, "the corrected field is no longer refused");
+    app.fill("[data-form=intake] input[name=received_on]", "20-11-2026").await;
+    app.click("[data-form=intake] button[type=submit]").await;
+    app.wait_text("[data-screen=client] h1", "Vilma Vendeby").await;
     app.click("[data-nav=audit]").await;
     let refused = app.wait_text("[data-screen=audit] [data-error-for=_form]", "adgangsloggen").await;
     assert_eq!(refused, "Din rolle giver ikke adgang til at se adgangsloggen.");
@@ -180,6 +215,14 @@ async fn an_administrator_sets_up_a_shared_workstation_with_three_users() {
     assert_eq!(staff, want);
     assert_eq!(j.idle_minutes().unwrap(), 15);
     assert_eq!(j.verify_audit().unwrap(), None);
+    drop(j);
+    // The first client, once, with the referral's date as typed.
+    let (mut j, leader) = login(&journal, "LL", "lones-kode-2026").unwrap();
+    let found = j.client_list(&leader, "", &Default::default(), 10).unwrap();
+    assert_eq!(found.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Vilma Vendeby"]);
+    let r = j.client_record(&leader, found[0].id).unwrap();
+    assert_eq!(r.referrals.len(), 1);
+    assert_eq!(r.referrals[0].received_on, crate::harness::d("2026-11-20"));
     drop(j);
     assert!(login(&journal, "MH", "mads-egen-kode-1").is_ok());
     assert_eq!(login(&journal, "PS", "pias-kode-2026").unwrap_err().code(), "login_failed");
