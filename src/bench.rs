@@ -120,6 +120,10 @@ pub struct SmallWrites {
     pub commit_p50_ms: f64,
     pub head_p50_ms: f64,
     pub head_fsync_p50_ms: f64,
+    /// The same commit followed by the app's checkpoint after a command
+    /// (`Journal::checkpoint_after_command`), interleaved with the commits
+    /// alone.
+    pub commit_checkpoint_p50_ms: f64,
 }
 
 const SMALL_WRITES: usize = 300;
@@ -159,12 +163,14 @@ impl Report {
         ));
             let small = &self.load.small;
             s.push_str(&format!(
-            "Små skrivninger ({SMALL_WRITES}): en commit med én indførsel p50 {:.3} ms; heraf journalens hoved i .head-filen {:.3} ms ({:.1} %); en fsync af .head-filen ville lægge {:.3} ms til ({:.1} gange commit)\n\n",
+            "Små skrivninger ({SMALL_WRITES}): en commit med én indførsel p50 {:.3} ms; heraf journalens hoved i .head-filen {:.3} ms ({:.1} %); en fsync af .head-filen ville lægge {:.3} ms til ({:.1} gange commit); commit og programmets checkpoint efter kommandoen p50 {:.3} ms ({:.1} gange commit alene)\n\n",
             small.commit_p50_ms,
             small.head_p50_ms,
             100.0 * small.head_p50_ms / small.commit_p50_ms.max(1e-9),
             small.head_fsync_p50_ms,
-            small.head_fsync_p50_ms / small.commit_p50_ms.max(1e-9)
+            small.head_fsync_p50_ms / small.commit_p50_ms.max(1e-9),
+            small.commit_checkpoint_p50_ms,
+            small.commit_checkpoint_p50_ms / small.commit_p50_ms.max(1e-9)
         ));
         }
         s.push_str(&format!(
@@ -436,7 +442,12 @@ fn reopen(o: &Options, file: &JournalFile) -> Result<Option<Loaded>> {
         plain_insert_rows_per_s: 0.0,
         ratio: 0.0,
         // Not measured on a reused journal (not printed when rows is 0).
-        small: SmallWrites { commit_p50_ms: 0.0, head_p50_ms: 0.0, head_fsync_p50_ms: 0.0 },
+        small: SmallWrites {
+            commit_p50_ms: 0.0,
+            head_p50_ms: 0.0,
+            head_fsync_p50_ms: 0.0,
+            commit_checkpoint_p50_ms: 0.0,
+        },
     };
     Ok(Some(Loaded { journal: j, journal_bytes, load }))
 }
@@ -487,14 +498,21 @@ fn small_writes(j: &mut Journal, ctx: &Ctx, dir: &std::path::Path) -> Result<Sma
     use crate::store::head::{self, Head};
     let probe = dir.join("bench-head-probe.journal");
     let mut probe_head = j.head()?.unwrap_or(Head { site: j.site(), seq: 0, hash: String::new() });
-    let (mut commit, mut alone, mut fsync) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..SMALL_WRITES {
-        let t = Instant::now();
+    let (mut commit, mut alone, mut fsync, mut checkpointed) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let one = |j: &mut Journal| {
         j.write(ctx, |w| {
             w.audit(crate::store::write::AuditAction::Read, None, None, Some("bench".into()));
             Ok(())
-        })?;
+        })
+    };
+    for _ in 0..SMALL_WRITES {
+        let t = Instant::now();
+        one(j)?;
         commit.push(t.elapsed());
+        let t = Instant::now();
+        one(j)?;
+        j.checkpoint_after_command()?;
+        checkpointed.push(t.elapsed());
         probe_head.seq += 1;
         let t = Instant::now();
         head::record(&probe, &probe_head)?;
@@ -508,7 +526,12 @@ fn small_writes(j: &mut Journal, ctx: &Ctx, dir: &std::path::Path) -> Result<Sma
         v.sort();
         percentile(&v, 0.5)
     };
-    Ok(SmallWrites { commit_p50_ms: p50(commit), head_p50_ms: p50(alone), head_fsync_p50_ms: p50(fsync) })
+    Ok(SmallWrites {
+        commit_p50_ms: p50(commit),
+        head_p50_ms: p50(alone),
+        head_fsync_p50_ms: p50(fsync),
+        commit_checkpoint_p50_ms: p50(checkpointed),
+    })
 }
 
 /// The screens' queries, timed on each journal (interleaved when several).

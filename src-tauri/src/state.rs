@@ -118,7 +118,14 @@ impl AppState {
                 Some(_) => IpcError::locked(),
                 None => IpcError::no_journal(),
             })?;
-            f(&mut s.journal, &s.ctx)
+            let answer = f(&mut s.journal, &s.ctx);
+            // The journal file alone complete after every command that
+            // wrote (an audited read writes too); a no-op after one that
+            // did not, and it never waits for another process (issue 17,
+            // item 5; `tovholder bench` measures it). It cannot fail a
+            // command that has committed: the next checkpoint tries again.
+            let _ = s.journal.checkpoint_after_command();
+            answer
         })
         .await
     }

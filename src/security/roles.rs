@@ -298,6 +298,7 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("open", Other),
         ("open_with_key", Other),
         ("checkpoint", Other),
+        ("checkpoint_after_command", Other),
         ("login", Other),
         ("recover", Other),
         ("backup", Other),

@@ -489,7 +489,26 @@ impl Journal {
     /// most a moment for other processes' readers; `Ok(false)` when they kept
     /// it from finishing (the last one to close checkpoints then).
     pub fn checkpoint(&mut self) -> Result<bool> {
-        self.conn.busy_timeout(std::time::Duration::from_millis(250))?;
+        self.checkpoint_waiting(std::time::Duration::from_millis(250))
+    }
+
+    /// `checkpoint` when a command of the app has ended (issue 17, item 5):
+    /// nothing when the `-wal` file is empty (no commit since the last
+    /// checkpoint: a stat, no SQL), and no waiting for other processes'
+    /// readers (what they keep back is copied as far as it can be, and the
+    /// next checkpoint copies the rest), so a command is never held up by
+    /// another person's open journal. `Ok(true)` when the journal file alone
+    /// is complete.
+    pub fn checkpoint_after_command(&mut self) -> Result<bool> {
+        let wal = wal_path(&self.path);
+        if std::fs::metadata(&wal).map(|m| m.len() == 0).unwrap_or(true) {
+            return Ok(true);
+        }
+        self.checkpoint_waiting(std::time::Duration::ZERO)
+    }
+
+    fn checkpoint_waiting(&mut self, wait: std::time::Duration) -> Result<bool> {
+        self.conn.busy_timeout(wait)?;
         let done: rusqlite::Result<i64> = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0));
         // Back to waiting as a person would for the journal's own work.
         wait_while_busy(&mut self.conn)?;
@@ -500,6 +519,13 @@ impl Journal {
         }
         Ok(done)
     }
+}
+
+/// The `-wal` file beside the journal at `path`.
+fn wal_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push("-wal");
+    PathBuf::from(p)
 }
 
 /// What is wrong with the database file at `path` (opened with `key`):

@@ -704,6 +704,50 @@ fn a_closed_or_checkpointed_journal_is_whole_without_its_wal() {
     assert!(!dir.path().join("testby.journal-wal").exists());
 }
 
+/// The app's checkpoint after every command (`checkpoint_after_command`,
+/// issue 17 item 5): the journal file alone holds each command's write at
+/// once; after a command that wrote nothing it does nothing; and while
+/// another process's reader holds an older snapshot it does not wait for
+/// it, and the next command's checkpoint copies the rest.
+#[test]
+fn after_every_command_of_the_app_the_journal_file_alone_is_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(dir.path(), "LL");
+    let wal = dir.path().join("testby.journal-wal");
+    let wal_len = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let notes_in_the_file_alone = |name: &str| {
+        let to = dir.path().join(name);
+        std::fs::copy(&path, &to).unwrap();
+        std::fs::copy(Keyring::path_for(&path), Keyring::path_for(&to)).unwrap();
+        let n: i64 = sql_keyed(&to, "LL", PW).query_row("SELECT count(*) FROM note", [], |r| r.get(0)).unwrap();
+        n
+    };
+    let (mut j, ctx) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    let client = j.add_client(&ctx, &client_record("Wal Testesen", None)).unwrap();
+    j.add_note(&ctx, &note(client, TODAY, "Notat 1")).unwrap();
+    assert!(wal_len() > 0);
+    assert!(j.checkpoint_after_command().unwrap());
+    assert_eq!(wal_len(), 0);
+    assert_eq!(notes_in_the_file_alone("efter-1.journal"), 1);
+    assert!(j.checkpoint_after_command().unwrap(), "nothing written: nothing to do");
+    assert_eq!(wal_len(), 0);
+
+    // Another process reads the journal as it was after note 2 while
+    // note 3 is written: the checkpoint copies what it may, and says so.
+    j.add_note(&ctx, &note(client, TODAY, "Notat 2")).unwrap();
+    let reader = sql_keyed(&path, "LL", PW);
+    reader.execute_batch("BEGIN").unwrap();
+    let seen: i64 = reader.query_row("SELECT count(*) FROM note", [], |r| r.get(0)).unwrap();
+    assert_eq!(seen, 2);
+    j.add_note(&ctx, &note(client, TODAY, "Notat 3")).unwrap();
+    assert!(!j.checkpoint_after_command().unwrap(), "held back by the other reader");
+    reader.execute_batch("COMMIT").unwrap();
+    drop(reader);
+    assert!(j.checkpoint_after_command().unwrap());
+    assert_eq!(wal_len(), 0);
+    assert_eq!(notes_in_the_file_alone("efter-3.journal"), 3);
+}
+
 const HEAD_SITE: &str = "01a23363-2e04-71c8-9633-3c0a665282d1";
 const HEAD_HASH: &str = "430972d195e4b9f50a3a06e226614c132afdc45652e49d5b28d9d5f660194115";
 
