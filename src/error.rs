@@ -402,6 +402,7 @@ impl Entity {
 pub fn field_label(field: &str) -> &'static str {
     match field {
         "name" => "Navn",
+        "staff_name" => "Medarbejderens navn",
         "cpr" => "CPR-nummer",
         "birth_date" => "Fødselsdato",
         "sex" => "Køn",

@@ -41,6 +41,31 @@ impl IpcError {
         IpcError::new("locked", "Journalen er låst. Log ind igen.", None)
     }
 
+    /// Several refusals of one form as one answer: the first's code, message
+    /// and field, and every one in `refused`; the one itself when there is
+    /// one, `None` when there are none.
+    pub fn all(errors: Vec<IpcError>) -> Option<IpcError> {
+        let mut refused = Vec::new();
+        for e in &errors {
+            match &e.refused {
+                Some(r) => refused.extend(r.iter().cloned()),
+                None => refused.push(FieldRefusal {
+                    code: e.code.clone(),
+                    message: e.message.clone(),
+                    field: e.field.clone(),
+                }),
+            }
+        }
+        let mut errors = errors.into_iter();
+        let first = errors.next()?;
+        if refused.len() == 1 {
+            return Some(first);
+        }
+        let message = refused.iter().map(|r| r.message.as_str()).collect::<Vec<_>>().join(" ");
+        let (code, field) = (refused[0].code.clone(), refused[0].field.clone());
+        Some(IpcError { code, message, field, refused: Some(refused) })
+    }
+
     pub fn no_journal() -> IpcError {
         IpcError::new("no_journal_open", "Der er ingen journal åben. Åbn eller opret en journal først.", None)
     }
@@ -73,3 +98,37 @@ impl From<tovholder::Invalid> for IpcError {
 }
 
 pub type IpcResult<T> = Result<T, IpcError>;
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn several_refusals_of_one_form_are_one_answer_with_every_field() {
+        assert_eq!(IpcError::all(Vec::new()), None);
+        let path = IpcError::new("required", "Journalfil skal udfyldes.", Some("path"));
+        assert_eq!(IpcError::all(vec![path.clone()]), Some(path.clone()), "one stays as it was");
+        // The core's several refusals, then one of the shell's own.
+        let core: IpcError = tovholder::Error::Refused(vec![
+            tovholder::Invalid::Required { field: "name" },
+            tovholder::Invalid::PasswordTooShort { min: 10 },
+        ])
+        .into();
+        let again = IpcError::new("password_mismatch", "De to adgangskoder er ikke ens.", Some("password_again"));
+        let all = IpcError::all(vec![path, core, again]).unwrap();
+        let fields: Vec<(&str, Option<&str>)> =
+            all.refused.as_ref().unwrap().iter().map(|r| (r.code.as_str(), r.field.as_deref())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("required", Some("path")),
+                ("required", Some("name")),
+                ("password_too_short", Some("password")),
+                ("password_mismatch", Some("password_again")),
+            ]
+        );
+        assert_eq!((all.code.as_str(), all.field.as_deref()), ("required", Some("path")));
+        assert!(all.message.starts_with("Journalfil skal udfyldes. Navn skal udfyldes."), "{}", all.message);
+    }
+}

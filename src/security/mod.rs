@@ -19,7 +19,7 @@ use std::sync::Arc;
 use rusqlite::OptionalExtension;
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Invalid, Result};
+use crate::error::{Error, Invalid, Refusals, Result};
 use crate::model::*;
 use crate::store::write::AuditAction;
 use crate::store::{Ctx, Journal, Setup};
@@ -37,6 +37,29 @@ fn check_password(p: &Secret) -> Result<(), Invalid> {
     }
 }
 
+/// Every broken rule of a new journal's set-up at once (the first start's
+/// form, and `tovholder init`): the unit's name (`name`), its municipality
+/// (from the list every new journal knows), the first user's name
+/// (`staff_name`) and initials, and the password. The journal's own rules
+/// at creation still apply after this; they find nothing more here.
+pub fn check_setup(setup: &Setup, password: &Secret) -> Result<()> {
+    use crate::store::required;
+    let mut refused = Refusals::new();
+    refused.check(required(&setup.unit.name, "name"));
+    let known = crate::store::municipalities()?;
+    if !known.iter().any(|m| m.code == setup.unit.municipality) {
+        refused.push(Invalid::UnknownMunicipality { code: setup.unit.municipality.clone(), field: "municipality" });
+    }
+    refused.check(required(&setup.first_staff.name, "staff_name"));
+    if let Some(initials) = refused.check(required(&setup.first_staff.initials, "initials")) {
+        if !(2..=8).contains(&initials.chars().count()) {
+            refused.push(Invalid::OutOfRange { field: "initials", min: 2, max: 8 });
+        }
+    }
+    refused.check(check_password(password));
+    refused.finish()
+}
+
 impl Journal {
     /// Make a new encrypted journal with a random key, a key slot for the
     /// first member of staff (log-in name: their initials) and a recovery
@@ -48,7 +71,7 @@ impl Journal {
         clock: Arc<dyn Clock>,
         kdf: KdfParams,
     ) -> Result<(Journal, Ctx, Secret)> {
-        check_password(password)?;
+        check_setup(setup, password)?;
         if Keyring::exists(path) {
             return Err(Error::AlreadyExists(Keyring::path_for(path)));
         }

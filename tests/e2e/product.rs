@@ -127,6 +127,16 @@ async fn the_accessibility_engine_finds_nothing_serious_on_the_main_screens() {
     // and its confirmation before a restore.
     app.click("[data-form=create] button[type=submit]").await;
     app.el("[data-form=create] [aria-invalid=true]").await;
+    for (field, message) in [
+        ("name", "Navn skal udfyldes."),
+        ("staff_name", "Medarbejderens navn skal udfyldes."),
+        ("initials", "Initialer skal udfyldes."),
+        ("password", "Adgangskoden skal have mindst 10 tegn."),
+    ] {
+        assert_eq!(app.text(&format!("[data-form=create] [data-error-for={field}]")).await, message);
+    }
+    assert_eq!(app.count("[data-form=create] [aria-invalid=true]").await, 4, "every refused field at once");
+    app.wait_focus("[data-form=create] input[name=unit_name]").await;
     found.extend(app.axe_findings().await.into_iter().map(|f| format!("start/refused: {f}")));
     app.click("[data-action=restore]").await;
     app.el("[data-confirm=restore]").await;

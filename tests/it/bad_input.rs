@@ -699,6 +699,41 @@ fn the_intake_refuses_every_broken_field_at_once_and_writes_nothing() {
     assert!(snapshot(&w.j) == before, "nothing is written");
 }
 
+/// The first start's set-up form refuses every broken field at once (the
+/// unit's name, its municipality, the first user's name and initials, the
+/// password), each beside its own field, and makes no file.
+#[test]
+fn a_new_journals_set_up_refuses_every_broken_field_at_once_and_makes_no_file() {
+    use tovholder::security::keys::{KdfParams, Secret};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ny.journal");
+    let setup = tovholder::Setup {
+        site_name: " ".into(),
+        unit: UnitRecord { id: None, municipality: "9999".into(), kind: "alcohol".into(), name: " ".into() },
+        first_staff: StaffRecord {
+            id: None,
+            unit_id: UnitId::new(),
+            name: "".into(),
+            initials: "X".into(),
+            role: "administrator".into(),
+        },
+    };
+    let clock = std::sync::Arc::new(FixedClock::on(date(TODAY)));
+    let e = Journal::create_keyed(&path, &setup, &Secret::new("kort"), clock, KdfParams::TEST_ONLY).unwrap_err();
+    let got: Vec<(&str, Option<&str>, String)> =
+        e.refusals().iter().map(|i| (i.code(), i.field(), i.to_string())).collect();
+    let want = [
+        ("required", Some("name"), "Navn skal udfyldes."),
+        ("unknown_municipality", Some("municipality"), "Kommunekoden «9999» er ukendt."),
+        ("required", Some("staff_name"), "Medarbejderens navn skal udfyldes."),
+        ("out_of_range", Some("initials"), "Initialer skal være mellem 2 og 8."),
+        ("password_too_short", Some("password"), "Adgangskoden skal have mindst 10 tegn."),
+    ];
+    let want: Vec<(&str, Option<&str>, String)> = want.iter().map(|(c, f, m)| (*c, *f, m.to_string())).collect();
+    assert_eq!(got, want);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file is made");
+}
+
 #[test]
 fn messages_are_danish_and_name_the_field() {
     let mut w = World::new();

@@ -254,17 +254,16 @@ pub async fn create_journal(
     let again = Secret::new(std::mem::take(&mut input.password_again));
     state
         .with_inner(move |inner, clock| {
-            let path = path_of(&input.path)?;
-            if is_demo_path(&path, &demo_path) {
-                return Err(IpcError::new(
+            // Every refused field of the form at once: the file, then the
+            // set-up's rules (the core's), then the repeated password.
+            let mut refused = Vec::new();
+            let path = path_of(&input.path).map_err(|e| refused.push(e)).ok();
+            if path.as_ref().is_some_and(|p| is_demo_path(p, &demo_path)) {
+                refused.push(IpcError::new(
                     "demo_path",
                     "Demojournalens fil kan ikke blive en rigtig journal. Vælg en anden fil.",
                     Some("path"),
                 ));
-            }
-            if password.expose() != again.expose() {
-                let e: IpcError = tovholder::Error::PasswordMismatch.into();
-                return Err(IpcError { field: Some("password_again".into()), ..e });
             }
             let setup = Setup {
                 site_name: input.unit_name.clone(),
@@ -282,6 +281,17 @@ pub async fn create_journal(
                     role: tovholder::security::users::FIRST_USER_ROLE.to_string(),
                 },
             };
+            if let Err(e) = tovholder::security::check_setup(&setup, &password) {
+                refused.push(e.into());
+            }
+            if password.expose() != again.expose() {
+                let e: IpcError = tovholder::Error::PasswordMismatch.into();
+                refused.push(IpcError { field: Some("password_again".into()), ..e });
+            }
+            if let Some(e) = IpcError::all(refused) {
+                return Err(e);
+            }
+            let Some(path) = path else { return Err(tovholder::Invalid::Required { field: "path" }.into()) };
             let (journal, ctx, recovery) =
                 Journal::create_keyed(&path, &setup, &password, clock.clone(), tovholder::demo::kdf_from_env())?;
             let session = Session { journal, ctx };
