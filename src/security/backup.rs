@@ -91,7 +91,7 @@ impl Journal {
 
     fn backup_into(&mut self, target: &str, tmp: &Path, dest: &Path) -> Result<BackupInfo> {
         self.connection().execute("VACUUM INTO ?1", params![target])?;
-        std::fs::File::open(tmp)?.sync_all()?;
+        crate::security::keys::sync_file(tmp)?;
         let problems = crate::store::verify_file(tmp, self.key());
         if !problems.is_empty() {
             return Err(Error::BackupDamaged { path: dest.to_path_buf(), problems: problems.join("; ") });
@@ -232,7 +232,7 @@ pub fn restore(
     let tmp = temporary_beside(target);
     let copied = (|| -> Result<()> {
         std::fs::copy(backup, &tmp)?;
-        std::fs::File::open(&tmp)?.sync_all()?;
+        crate::security::keys::sync_file(&tmp)?;
         let mut ring = ring.clone();
         ring.save(target)?;
         // The restored journal is the newest there is: a head file left at

@@ -609,6 +609,13 @@ fn process_gone(pid: u32) -> bool {
     }
 }
 
+/// Make a file's content durable. Opened for writing (nothing is written):
+/// Windows flushes only a handle with write access (`FlushFileBuffers`
+/// fails on a read-only one), where Unix syncs any.
+pub(crate) fn sync_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new().write(true).open(path)?.sync_all()
+}
+
 /// Make a rename or new file in `dir` durable (a no-op where directories
 /// cannot be opened, as on Windows).
 pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {

@@ -125,9 +125,7 @@ pub(crate) fn record(journal: &Path, head: &Head) -> std::io::Result<()> {
 
 /// Make the head file durable (after a checkpoint made the journal so).
 pub(crate) fn sync(journal: &Path) {
-    if let Ok(f) = std::fs::File::open(path_for(journal)) {
-        let _ = f.sync_all();
-    }
+    let _ = crate::security::keys::sync_file(&path_for(journal));
 }
 
 /// Write `head` beside `journal` whatever was there, durably: for a journal
