@@ -229,6 +229,7 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         // The sync engine (src/sync): change sets and their conflicts.
         ("export_changes", PersonRead(Export)),
         ("conflicts", PersonRead(Import)),
+        ("conflict_review", PersonRead(Import)),
         ("duplicates", PersonRead(Import)),
         // Case bundles (src/bundle).
         ("site_card", Other),

@@ -9,6 +9,8 @@
 //! - `apply`: the merge in one IMMEDIATE transaction through the write path's
 //!   remote-apply mode: each touched row rebuilt from its log, one winner per
 //!   field, the other heads kept as conflicts.
+//! - `conflicts`: the open conflicts as a person reads them (the
+//!   desktop's Konflikter screen).
 //! - `scope`: which changes a given partner may receive.
 //! - `retention`: a record deleted after its retention period travels as a
 //!   tombstone that each receiver re-checks by the same rule.
@@ -17,6 +19,7 @@
 //! here; the case bundle files put it into an encrypted, signed file.
 
 pub mod apply;
+pub mod conflicts;
 pub mod log;
 pub mod plan;
 pub mod retention;
@@ -28,6 +31,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::SiteId;
+
+pub use conflicts::{ConflictValue, ConflictView};
 
 /// The format version of [`ChangeSet`] (its JSON shape is frozen by a
 /// golden test; docs/sync.md describes every field).

@@ -201,6 +201,58 @@ fn a_dry_run_shows_the_people_and_conflicts_and_writes_nothing() {
 }
 
 #[test]
+fn the_conflict_review_shows_both_values_side_by_side_and_a_chosen_one_closes_on_both_sites() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    let a = faxe.client("Rejse Rasmussen");
+    let f = export(&mut faxe, &stevns, stick.path());
+    stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+    faxe.edit(a, |r| r.phone = Some("11111111".into()));
+    stevns.clock.advance(chrono::Duration::days(2));
+    stevns.edit(a, |r| r.phone = Some("22222222".into()));
+    let f = export(&mut faxe, &stevns, stick.path());
+    stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+
+    let audit_before = count(&stevns.j, "audit_log");
+    let list = stevns.j.conflict_review(&stevns.ctx).unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    let c = &list[0];
+    assert_eq!((c.table_label.as_str(), c.field_label.as_str()), ("klient", "telefon"));
+    assert_eq!(c.person.as_deref(), Some(a.to_string().as_str()));
+    assert_eq!(c.person_name.as_deref(), Some("Rejse Rasmussen"));
+    assert!(c.reason.contains("begge installationer"), "{}", c.reason);
+    // Stevns' later edit is in the journal now; Faxe's is the other value.
+    let shown: Vec<(Option<&str>, &str, &str, bool, bool)> = c
+        .values
+        .iter()
+        .map(|v| (v.value.as_deref(), v.site_name.as_str(), v.on.as_str(), v.own_site, v.current))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            (Some("22222222"), "Stevns Rusmiddelcenter", "25-11-2026", true, true),
+            (Some("11111111"), "Faxe Rusmiddelcenter", "23-11-2026", false, false),
+        ]
+    );
+    assert_eq!(c.values[0].staff, "Leder SL (Stevns Rusmiddelcenter)");
+    assert_eq!(c.values[1].staff, "Leder BH (Faxe Rusmiddelcenter)");
+    // The list showed a name: one read of that person is logged.
+    assert_eq!(count(&stevns.j, "audit_log"), audit_before + 1);
+
+    // Keeping Faxe's value is an ordinary edit; the resolution travels and
+    // both sites hold Faxe's number with nothing open.
+    let keep = (c.values[1].site, c.values[1].hlc.parse::<i64>().unwrap());
+    stevns.j.resolve_conflict(&stevns.ctx, &c.row, &c.group, keep).unwrap();
+    assert!(stevns.j.conflict_review(&stevns.ctx).unwrap().is_empty());
+    let s = export(&mut stevns, &faxe, stick.path());
+    faxe.j.import_bundle(&faxe.ctx, &s, false).unwrap();
+    for site in [&faxe, &stevns] {
+        assert_eq!(site.field(a, "phone").as_deref(), Some("11111111"));
+        assert!(conflicts(site).is_empty());
+    }
+}
+
+#[test]
 fn every_single_byte_change_and_every_truncation_of_a_bundle_is_refused_and_changes_nothing() {
     let stick = tempfile::tempdir().unwrap();
     let (mut faxe, mut stevns) = pair(stick.path());

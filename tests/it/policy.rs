@@ -98,6 +98,7 @@ fn calls() -> Vec<(&'static str, Call)> {
         ("export", |j, c, _| Ok(json(j.export(c)?))),
         ("export_changes", |j, c, _| Ok(json(j.export_changes(c, SiteId::new())?))),
         ("conflicts", |j, c, _| Ok(json(j.conflicts(c)?))),
+        ("conflict_review", |j, c, _| Ok(json(j.conflict_review(c)?))),
         ("duplicates", |j, c, _| Ok(json(j.duplicates(c)?))),
     ]
 }
@@ -214,7 +215,7 @@ fn may(read: &str, role: &str) -> bool {
     let roles: &[&str] = match read {
         "client_list" | "client_record" | "plan_history" | "waiting_referrals" | "groups" | "group" => &front,
         "search_notes" | "unanswered_notifications" | "case_review_list" | "case_review" => &care,
-        "export" | "export_changes" | "conflicts" | "duplicates" => &["leader", "administrator"],
+        "export" | "export_changes" | "conflicts" | "conflict_review" | "duplicates" => &["leader", "administrator"],
         _ => &["leader"],
     };
     roles.contains(&role)
