@@ -105,6 +105,9 @@ fn tovholder_commands() -> &'static [&'static str] {
         "bundle_status",
         "export_bundle",
         "import_bundle",
+        "conflict_review",
+        "open_conflict_count",
+        "resolve_conflict",
         "bench_login",
         "bench_ready",
     ]

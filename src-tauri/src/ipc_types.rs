@@ -114,6 +114,8 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         tovholder::bundle::PartnerStatus,
         tovholder::bundle::BundleWritten,
         tovholder::bundle::BundleImport,
+        handoff::ResolveForm,
+        tovholder::sync::ConflictView,
         AnnualReport,
         WaitingReport,
         ClientId,

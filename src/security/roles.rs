@@ -241,6 +241,7 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("import_bundle", Write),
         ("import_bundle_dir", Write),
         ("bundle_status", Other),
+        ("open_conflict_count", Other),
         // Writes.
         ("add_unit", Write),
         ("add_staff", Write),

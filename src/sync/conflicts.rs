@@ -178,6 +178,13 @@ impl Journal {
         Ok(out)
     }
 
+    /// How many conflicts are open (the desktop's badge): a number only,
+    /// nothing about a person, so no read is logged. Leader or
+    /// administrator, as `conflicts`.
+    pub fn open_conflict_count(&self, ctx: &Ctx) -> Result<usize> {
+        Ok(self.conflicts(ctx)?.len())
+    }
+
     fn conflict_views(&self, ctx: &Ctx) -> Result<Vec<ConflictView>> {
         let list = self.conflicts(ctx)?;
         let sees_records = self.reader(ctx, Action::ReadRecord).is_ok();

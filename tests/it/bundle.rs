@@ -214,6 +214,8 @@ fn the_conflict_review_shows_both_values_side_by_side_and_a_chosen_one_closes_on
     stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
 
     let audit_before = count(&stevns.j, "audit_log");
+    assert_eq!(stevns.j.open_conflict_count(&stevns.ctx).unwrap(), 1);
+    assert_eq!(count(&stevns.j, "audit_log"), audit_before, "the count reads no person");
     let list = stevns.j.conflict_review(&stevns.ctx).unwrap();
     assert_eq!(list.len(), 1, "{list:?}");
     let c = &list[0];
@@ -244,6 +246,7 @@ fn the_conflict_review_shows_both_values_side_by_side_and_a_chosen_one_closes_on
     let keep = (c.values[1].site, c.values[1].hlc.parse::<i64>().unwrap());
     stevns.j.resolve_conflict(&stevns.ctx, &c.row, &c.group, keep).unwrap();
     assert!(stevns.j.conflict_review(&stevns.ctx).unwrap().is_empty());
+    assert_eq!(stevns.j.open_conflict_count(&stevns.ctx).unwrap(), 0);
     let s = export(&mut stevns, &faxe, stick.path());
     faxe.j.import_bundle(&faxe.ctx, &s, false).unwrap();
     for site in [&faxe, &stevns] {

@@ -4,7 +4,8 @@
 //! and registered once the person confirms it, the status of each partner,
 //! a bundle exported to a chosen folder, and a bundle imported: a dry run
 //! first (what changes per person, which conflicts it opens), then for
-//! real. Each command calls one core function; the core decides who may
+//! real; the open conflicts listed with their values side by side, and one
+//! resolved by keeping a chosen value. Each command calls one core function; the core decides who may
 //! and refuses in Danish with a stable code.
 
 use std::io::Read;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use tovholder::bundle::{BundleImport, BundleWritten, PartnerAdded, PartnerStatus, SiteCard};
 use tovholder::model::SiteId;
+use tovholder::sync::ConflictView;
 use ts_rs::TS;
 
 use crate::commands::reports::{typed_path, write_file};
@@ -149,4 +151,44 @@ pub async fn export_bundle(state: State<'_, AppState>, input: ExportForm) -> Ipc
 pub async fn import_bundle(state: State<'_, AppState>, input: ImportForm) -> IpcResult<BundleImport> {
     let path = typed_path(&input.path)?;
     state.with_journal(move |j, ctx| Ok(j.import_bundle(ctx, &path, input.dry_run)?)).await
+}
+
+/// Keep one value of an open conflict: the site and clock value of the
+/// chosen side, as the conflict list gave them.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ResolveForm {
+    pub row: String,
+    pub group: String,
+    pub site: SiteId,
+    /// Decimal text (larger than a JavaScript number holds exactly).
+    pub hlc: String,
+}
+
+/// The open conflicts, each with its values side by side (leader or
+/// administrator).
+#[tauri::command]
+pub async fn conflict_review(state: State<'_, AppState>) -> IpcResult<Vec<ConflictView>> {
+    state.with_journal(move |j, ctx| Ok(j.conflict_review(ctx)?)).await
+}
+
+/// How many conflicts are open (the top bar's badge; no person is read).
+#[tauri::command]
+pub async fn open_conflict_count(state: State<'_, AppState>) -> IpcResult<usize> {
+    state.with_journal(move |j, ctx| Ok(j.open_conflict_count(ctx)?)).await
+}
+
+/// Keep the chosen value (an ordinary edit that travels in the next
+/// bundle); returns the conflicts still open.
+#[tauri::command]
+pub async fn resolve_conflict(state: State<'_, AppState>, input: ResolveForm) -> IpcResult<Vec<ConflictView>> {
+    let hlc: i64 = input
+        .hlc
+        .parse()
+        .map_err(|_| IpcError::new("conflict_value", "Den valgte værdi findes ikke i konflikten.", None))?;
+    state
+        .with_journal(move |j, ctx| {
+            j.resolve_conflict(ctx, &input.row, &input.group, (input.site, hlc))?;
+            Ok(j.conflict_review(ctx)?)
+        })
+        .await
 }

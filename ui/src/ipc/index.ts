@@ -112,6 +112,8 @@ import type { ExportForm } from "./generated/ExportForm";
 import type { BundleWritten } from "./generated/BundleWritten";
 import type { ImportForm } from "./generated/ImportForm";
 import type { BundleImport } from "./generated/BundleImport";
+import type { ConflictView } from "./generated/ConflictView";
+import type { ResolveForm } from "./generated/ResolveForm";
 
 export type * from "./types";
 export type { Folders };
@@ -248,6 +250,9 @@ export const api = {
   bundleStatus: () => call<PartnerStatus[]>("bundle_status"),
   exportBundle: (f: ExportForm) => call<BundleWritten>("export_bundle", f),
   importBundle: (f: ImportForm) => call<BundleImport>("import_bundle", f),
+  conflictReview: () => call<ConflictView[]>("conflict_review"),
+  openConflictCount: () => call<number>("open_conflict_count"),
+  resolveConflict: (f: ResolveForm) => call<ConflictView[]>("resolve_conflict", f),
   // Benchmark mode only (scripts/bench-desktop); refused otherwise.
   benchLogin: () => call<JournalInfo>("bench_login"),
   benchReady: () => call<null>("bench_ready"),

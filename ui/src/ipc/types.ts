@@ -71,6 +71,8 @@ export type { Partner } from "./generated/Partner";
 export type { BundleRecord } from "./generated/BundleRecord";
 export type { BundleWritten } from "./generated/BundleWritten";
 export type { BundleImport } from "./generated/BundleImport";
+export type { ConflictView } from "./generated/ConflictView";
+export type { ConflictValue } from "./generated/ConflictValue";
 export type { PersonChanges } from "./generated/PersonChanges";
 export type { ConflictNamed } from "./generated/ConflictNamed";
 export type { Counts } from "./generated/Counts";

@@ -18,6 +18,7 @@ export type View =
   | { name: "groups"; id?: GroupId }
   | { name: "safety" }
   | { name: "handoff" }
+  | { name: "conflicts" }
   | { name: "insight"; id: ClientId };
 
 class AppModel {
@@ -44,6 +45,8 @@ class AppModel {
   busy = $state<string | null>(null);
   /** A message for the next screen (e.g. the login screen after a restore). */
   notice = $state("");
+  /** Open conflicts (the top bar's badge); `null` for a role that does not resolve them. */
+  conflicts = $state<number | null>(null);
   /** Benchmark mode (scripts/bench-desktop): log in by itself, report when the client list is shown. */
   bench = $state(false);
 
@@ -78,7 +81,27 @@ class AppModel {
     // the forms' choices alongside (one round trip less before the list).
     const ref = api.referenceData();
     this.view = { name: "clients" };
+    void this.refreshConflicts();
     this.ref = await ref;
+  }
+
+  /** May this user list and resolve conflicts (leader or administrator, as the core decides)? */
+  get resolvesConflicts(): boolean {
+    return ["leader", "administrator"].includes(this.journal?.user.role.code ?? "");
+  }
+
+  /** Count the open conflicts again (after login, an import, a resolution). */
+  async refreshConflicts() {
+    if (!this.resolvesConflicts) {
+      this.conflicts = null;
+      return;
+    }
+    try {
+      this.conflicts = await api.openConflictCount();
+    } catch {
+      // The badge is a convenience: the screen itself shows any refusal.
+      this.conflicts = null;
+    }
   }
 
   /** Lock: the shell drops the journal and its key; the UI forgets what it showed. */
@@ -94,6 +117,7 @@ class AppModel {
     if (this.journal) this.locked = this.journal.path;
     this.journal = null;
     this.ref = null;
+    this.conflicts = null;
     this.view = { name: "start" };
   }
 
