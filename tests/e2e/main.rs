@@ -13,6 +13,7 @@
 mod admin;
 mod clinical;
 mod groups;
+mod handoff;
 mod harness;
 mod keyboard;
 mod product;
