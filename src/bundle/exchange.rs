@@ -117,6 +117,70 @@ pub struct PartnerStatus {
     pub acknowledged: Option<i64>,
 }
 
+/// A stage of a bundle's export or import (`export_bundle_with`,
+/// `import_bundle_with`), reported as it begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum BundleStage {
+    /// Export: the changes the partner has not acknowledged.
+    Collect,
+    Compress,
+    /// Encrypted to the partner and signed.
+    Seal,
+    Write,
+    /// Import: the file read from the disk.
+    Read,
+    Decrypt,
+    /// The sender's signature and the sequence.
+    Verify,
+    Parse,
+    /// The changes checked and merged into the journal in one transaction
+    /// (in a dry run, tried and rolled back).
+    Apply,
+}
+
+impl BundleStage {
+    const EXPORT: [BundleStage; 4] = [Self::Collect, Self::Compress, Self::Seal, Self::Write];
+    const IMPORT: [BundleStage; 5] = [Self::Read, Self::Decrypt, Self::Verify, Self::Parse, Self::Apply];
+
+    /// What the stage does, in Danish.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Collect => "Samler ændringerne til partneren",
+            Self::Compress => "Pakker ændringerne",
+            Self::Seal => "Krypterer og underskriver",
+            Self::Write => "Skriver filen",
+            Self::Read => "Læser filen",
+            Self::Decrypt => "Dekrypterer",
+            Self::Verify => "Kontrollerer afsender og rækkefølge",
+            Self::Parse => "Læser ændringerne",
+            Self::Apply => "Kontrollerer og fletter ændringerne ind i journalen",
+        }
+    }
+
+    /// Its progress: `step` of `steps` (1-based) of its export or import.
+    pub fn progress(self) -> BundleProgress {
+        let (list, n): (&[BundleStage], _) =
+            if Self::EXPORT.contains(&self) { (&Self::EXPORT, 4) } else { (&Self::IMPORT, 5) };
+        let step = list.iter().position(|s| *s == self).map_or(n, |i| i + 1);
+        BundleProgress { stage: self, step: step as u32, steps: n as u32, label: self.label().to_string() }
+    }
+}
+
+/// A stage begun: the `step`-th of `steps`, with its Danish label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BundleProgress {
+    pub stage: BundleStage,
+    pub step: u32,
+    pub steps: u32,
+    pub label: String,
+}
+
+/// Where the stages of an export or import are reported (a callback the
+/// caller gives, or nothing).
+pub type OnProgress<'a> = &'a mut dyn FnMut(BundleProgress);
+
 /// How long each stage of an import took (the benchmark prints them).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Stages {
@@ -217,6 +281,17 @@ impl Journal {
     /// Write a bundle for `partner` into `dir`: everything in its scope it
     /// has not acknowledged. The file appears whole or not at all.
     pub fn export_bundle(&mut self, ctx: &Ctx, partner: SiteId, dir: &Path) -> Result<BundleWritten> {
+        self.export_bundle_with(ctx, partner, dir, &mut |_| {})
+    }
+
+    /// `export_bundle`, reporting each stage to `on_progress` as it begins.
+    pub fn export_bundle_with(
+        &mut self,
+        ctx: &Ctx,
+        partner: SiteId,
+        dir: &Path,
+        on_progress: OnProgress<'_>,
+    ) -> Result<BundleWritten> {
         self.authorize(ctx, Action::Exchange)?;
         let pk = partner_keys(self.connection(), partner)?
             .ok_or_else(|| BundleError::UnknownPartner { name: partner.to_string() })?;
@@ -228,10 +303,12 @@ impl Journal {
             .into());
         }
         let site = self.site();
+        on_progress(BundleStage::Collect.progress());
         let keys = self.write(ctx, |w| ensure_keys(w, site))?;
         let set = self.export_set(ctx, partner)?;
         let people = people_of(self.connection(), &set)?;
         let counts = counts_of(&set, people.len());
+        on_progress(BundleStage::Compress.progress());
         let json = serde_json::to_vec(&set)?;
         let zst = file::compress(&json)?;
         let conn = self.connection();
@@ -278,6 +355,7 @@ impl Journal {
             changes_size: 0,
         };
         let mtime = u64::try_from(now.timestamp()).unwrap_or_default();
+        on_progress(BundleStage::Seal.progress());
         let sealed = file::seal(manifest, &zst, &keys.sign, &pk.recipient, mtime)?;
         let file_name =
             format!("tovholder-{}-til-{}-{seq:04}.{BUNDLE_EXTENSION}", slug(&set.from_name), slug(&pk.name));
@@ -307,6 +385,7 @@ impl Journal {
             Ok(())
         })?;
         let path = dir.join(&file_name);
+        on_progress(BundleStage::Write.progress());
         crate::security::keys::write_durably(&path, &sealed.bytes).map_err(|e| write_error(dir, e))?;
         self.write(ctx, |w| {
             w.conn()
@@ -319,10 +398,23 @@ impl Journal {
     /// Read and apply a bundle file (or, with `dry_run`, show what it would
     /// change and which conflicts it would open, writing nothing).
     pub fn import_bundle(&mut self, ctx: &Ctx, path: &Path, dry_run: bool) -> Result<BundleImport> {
+        self.import_bundle_with(ctx, path, dry_run, &mut |_| {})
+    }
+
+    /// `import_bundle`, reporting each stage to `on_progress` as it begins.
+    pub fn import_bundle_with(
+        &mut self,
+        ctx: &Ctx,
+        path: &Path,
+        dry_run: bool,
+        on_progress: OnProgress<'_>,
+    ) -> Result<BundleImport> {
         self.authorize(ctx, Action::Exchange)?;
+        on_progress(BundleStage::Read.progress());
         let bytes = read_capped(path)?;
+        on_progress(BundleStage::Decrypt.progress());
         let opened = self.open_bundle(&bytes)?;
-        self.import_opened(ctx, &opened, dry_run, &mut Stages::default())
+        self.import_opened(ctx, &opened, dry_run, &mut Stages::default(), on_progress)
     }
 
     /// `import_bundle` with the time of each stage (the benchmark).
@@ -334,7 +426,7 @@ impl Journal {
         let t = Instant::now();
         let opened = self.open_bundle(&bytes)?;
         stages.decrypt = t.elapsed();
-        let r = self.import_opened(ctx, &opened, false, &mut stages)?;
+        let r = self.import_opened(ctx, &opened, false, &mut stages, &mut |_| {})?;
         Ok((r, stages))
     }
 
@@ -347,7 +439,20 @@ impl Journal {
         dir: &Path,
         dry_run: bool,
     ) -> Result<Vec<(String, Result<BundleImport>)>> {
+        self.import_bundle_dir_with(ctx, dir, dry_run, &mut |_| {})
+    }
+
+    /// `import_bundle_dir`, reporting the stages of each bundle it reads
+    /// (the folder is read first, as the first bundle's `Read`).
+    pub fn import_bundle_dir_with(
+        &mut self,
+        ctx: &Ctx,
+        dir: &Path,
+        dry_run: bool,
+        on_progress: OnProgress<'_>,
+    ) -> Result<Vec<(String, Result<BundleImport>)>> {
         self.authorize(ctx, Action::Exchange)?;
+        on_progress(BundleStage::Read.progress());
         let mut found: Vec<(String, Result<Opened>)> = Vec::new();
         let mut names: Vec<PathBuf> = std::fs::read_dir(dir)?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -368,7 +473,10 @@ impl Journal {
         });
         let mut out = Vec::new();
         for (name, opened) in found {
-            let result = opened.and_then(|o| self.import_opened(ctx, &o, dry_run, &mut Stages::default()));
+            let result = match opened {
+                Ok(o) => self.import_opened(ctx, &o, dry_run, &mut Stages::default(), &mut *on_progress),
+                Err(e) => Err(e),
+            };
             out.push((name, result));
         }
         Ok(out)
@@ -388,8 +496,10 @@ impl Journal {
         opened: &Opened,
         dry_run: bool,
         stages: &mut Stages,
+        on_progress: OnProgress<'_>,
     ) -> Result<BundleImport> {
         let m = &opened.manifest;
+        on_progress(BundleStage::Verify.progress());
         let conn = self.connection();
         let partner = partner_keys(conn, m.from)?.ok_or(BundleError::UnknownSender)?;
         let t = Instant::now();
@@ -431,6 +541,7 @@ impl Journal {
             )
             .optional()?;
         let t = Instant::now();
+        on_progress(BundleStage::Parse.progress());
         let json = opened.changes_json()?;
         let set: ChangeSet = serde_json::from_slice(&json).map_err(|_| BundleError::Damaged)?;
         drop(json);
@@ -464,6 +575,8 @@ impl Journal {
         let counts_json = serde_json::to_string(&m.counts)?;
         let warning = (!warnings.is_empty()).then(|| warnings.join(" "));
         let t = Instant::now();
+        // The merge plans and applies in one transaction (sync::apply): one stage.
+        on_progress(BundleStage::Apply.progress());
         let (summary, (people, new_conflicts), planned) = self.merge_set(ctx, &set, |w, _| {
             let people = people_of(w.conn(), &set)?;
             let after = conflict_keys(w.conn())?;

@@ -17,6 +17,8 @@ pub mod file;
 pub mod keys;
 
 pub use error::BundleError;
-pub use exchange::{BundleImport, BundleRecord, BundleWritten, ImportStatus, PartnerStatus, PersonChanges};
+pub use exchange::{
+    BundleImport, BundleProgress, BundleRecord, BundleStage, BundleWritten, ImportStatus, PartnerStatus, PersonChanges,
+};
 pub use file::{Counts, Manifest};
 pub use keys::{Partner, PartnerAdded, SiteCard};

@@ -240,6 +240,9 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("export_bundle", Write),
         ("import_bundle", Write),
         ("import_bundle_dir", Write),
+        ("export_bundle_with", Write),
+        ("import_bundle_with", Write),
+        ("import_bundle_dir_with", Write),
         ("bundle_status", Other),
         ("open_conflict_count", Other),
         // Writes.

@@ -188,8 +188,11 @@ async fn faxe_exports_stevns_previews_imports_and_resolves_the_conflict_by_keybo
     assert!(app.selected("input[data-value='1']").await, "the arrow key chose Faxe's value");
     app.tab_to("[data-action=keep]").await;
     app.press(Key::Enter).await;
-    app.wait_text("[data-resolved]", "telefon for Michael Skovbo Rask er nu «20 30 40 50» (fra DEMO Faxe Rusmiddelcenter)")
-        .await;
+    app.wait_text(
+        "[data-resolved]",
+        "telefon for Michael Skovbo Rask er nu «20 30 40 50» (fra DEMO Faxe Rusmiddelcenter)",
+    )
+    .await;
     app.wait_focus("[data-resolved]").await;
     app.el("[data-no-conflicts]").await;
     assert!(!app.present("[data-action=conflicts-badge]").await, "the badge is gone");

@@ -172,6 +172,33 @@ fn the_same_bundle_twice_or_an_older_one_changes_nothing() {
 }
 
 #[test]
+fn export_and_import_report_each_stage_as_it_begins_and_a_refusal_stops_there() {
+    use tovholder::bundle::{BundleProgress, BundleStage::*};
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    faxe.client("Rejse Rasmussen");
+    let steps = |seen: &[BundleProgress]| seen.iter().map(|p| (p.stage, p.step, p.steps)).collect::<Vec<_>>();
+    let mut seen = Vec::new();
+    let w = faxe.j.export_bundle_with(&faxe.ctx, stevns.j.site(), stick.path(), &mut |p| seen.push(p)).unwrap();
+    assert_eq!(steps(&seen), vec![(Collect, 1, 4), (Compress, 2, 4), (Seal, 3, 4), (Write, 4, 4)]);
+    assert_eq!(seen[3].label, "Skriver filen");
+
+    let mut seen = Vec::new();
+    let r = stevns.j.import_bundle_with(&stevns.ctx, &w.path, true, &mut |p| seen.push(p)).unwrap();
+    assert_eq!(r.status, ImportStatus::DryRun);
+    assert_eq!(steps(&seen), vec![(Read, 1, 5), (Decrypt, 2, 5), (Verify, 3, 5), (Parse, 4, 5), (Apply, 5, 5)]);
+    // A file that is no bundle is refused at decryption: nothing after it runs.
+    let bad = stick.path().join("ikke-en-bundle.tovholder");
+    std::fs::write(&bad, b"dette er ikke en bundle").unwrap();
+    let mut seen = Vec::new();
+    let e = stevns.j.import_bundle_with(&stevns.ctx, &bad, false, &mut |p| seen.push(p)).unwrap_err();
+    assert_eq!(e.code(), "bundle_format");
+    assert_eq!(steps(&seen), vec![(Read, 1, 5), (Decrypt, 2, 5)]);
+    // The thin wrapper is the same import.
+    assert_eq!(stevns.j.import_bundle(&stevns.ctx, &w.path, false).unwrap().status, ImportStatus::Applied);
+}
+
+#[test]
 fn a_dry_run_shows_the_people_and_conflicts_and_writes_nothing() {
     let stick = tempfile::tempdir().unwrap();
     let (mut faxe, mut stevns) = pair(stick.path());

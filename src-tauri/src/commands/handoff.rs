@@ -12,8 +12,8 @@ use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tauri::State;
-use tovholder::bundle::{BundleImport, BundleWritten, PartnerAdded, PartnerStatus, SiteCard};
+use tauri::{AppHandle, Emitter, State};
+use tovholder::bundle::{BundleImport, BundleProgress, BundleWritten, PartnerAdded, PartnerStatus, SiteCard};
 use tovholder::model::SiteId;
 use tovholder::sync::ConflictView;
 use ts_rs::TS;
@@ -21,6 +21,18 @@ use ts_rs::TS;
 use crate::commands::reports::{typed_path, write_file};
 use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
+
+/// The event each stage of an export or import sends to the window
+/// (`BundleProgress`: step of steps and its Danish label).
+pub const PROGRESS_EVENT: &str = "bundle-progress";
+
+/// A callback that sends each stage to the window (a lost event only
+/// leaves the bar where it was).
+fn progress_to(app: AppHandle) -> impl FnMut(BundleProgress) {
+    move |p| {
+        let _ = app.emit(PROGRESS_EVENT, p);
+    }
+}
 
 /// A file or folder chosen with the system's dialog.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -138,19 +150,22 @@ pub async fn bundle_status(state: State<'_, AppState>) -> IpcResult<Vec<PartnerS
     state.with_journal(move |j, ctx| Ok(j.bundle_status(ctx)?)).await
 }
 
-/// Write the next bundle for the partner into the chosen folder.
+/// Write the next bundle for the partner into the chosen folder, each
+/// stage sent as a `bundle-progress` event.
 #[tauri::command]
-pub async fn export_bundle(state: State<'_, AppState>, input: ExportForm) -> IpcResult<BundleWritten> {
+pub async fn export_bundle(app: AppHandle, state: State<'_, AppState>, input: ExportForm) -> IpcResult<BundleWritten> {
     let dir = typed_path(&input.dir)?;
-    state.with_journal(move |j, ctx| Ok(j.export_bundle(ctx, input.partner, &dir)?)).await
+    let mut progress = progress_to(app);
+    state.with_journal(move |j, ctx| Ok(j.export_bundle_with(ctx, input.partner, &dir, &mut progress)?)).await
 }
 
 /// Read a bundle file: with `dry_run` only what it would change; without,
-/// applied (all or nothing).
+/// applied (all or nothing). Each stage is sent as a `bundle-progress` event.
 #[tauri::command]
-pub async fn import_bundle(state: State<'_, AppState>, input: ImportForm) -> IpcResult<BundleImport> {
+pub async fn import_bundle(app: AppHandle, state: State<'_, AppState>, input: ImportForm) -> IpcResult<BundleImport> {
     let path = typed_path(&input.path)?;
-    state.with_journal(move |j, ctx| Ok(j.import_bundle(ctx, &path, input.dry_run)?)).await
+    let mut progress = progress_to(app);
+    state.with_journal(move |j, ctx| Ok(j.import_bundle_with(ctx, &path, input.dry_run, &mut progress)?)).await
 }
 
 /// Keep one value of an open conflict: the site and clock value of the

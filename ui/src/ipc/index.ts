@@ -113,6 +113,7 @@ import type { BundleWritten } from "./generated/BundleWritten";
 import type { ImportForm } from "./generated/ImportForm";
 import type { BundleImport } from "./generated/BundleImport";
 import type { ConflictView } from "./generated/ConflictView";
+import type { BundleProgress } from "./generated/BundleProgress";
 import type { ResolveForm } from "./generated/ResolveForm";
 
 export type * from "./types";
@@ -141,6 +142,15 @@ export function onBusy(handler: (message: string | null) => void) {
   void listen<BusyNotice>("journal-busy", (e) => {
     if (pending > 0) busyHandler?.(e.payload.message);
   }).catch(() => undefined);
+}
+
+/** Each stage of a bundle's export or import as it begins; returns the way to stop listening. */
+export async function onBundleProgress(handler: (p: BundleProgress) => void): Promise<() => void> {
+  try {
+    return await listen<BundleProgress>("bundle-progress", (e) => handler(e.payload));
+  } catch {
+    return () => undefined;
+  }
 }
 
 /** Called when a command is refused because the journal is locked. */

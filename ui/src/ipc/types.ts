@@ -72,6 +72,7 @@ export type { BundleRecord } from "./generated/BundleRecord";
 export type { BundleWritten } from "./generated/BundleWritten";
 export type { BundleImport } from "./generated/BundleImport";
 export type { ConflictView } from "./generated/ConflictView";
+export type { BundleProgress } from "./generated/BundleProgress";
 export type { ConflictValue } from "./generated/ConflictValue";
 export type { PersonChanges } from "./generated/PersonChanges";
 export type { ConflictNamed } from "./generated/ConflictNamed";
