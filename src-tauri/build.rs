@@ -105,6 +105,7 @@ fn tovholder_commands() -> &'static [&'static str] {
         "bundle_status",
         "export_bundle",
         "import_bundle",
+        "import_bundle_dir",
         "conflict_review",
         "open_conflict_count",
         "resolve_conflict",

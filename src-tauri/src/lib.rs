@@ -154,6 +154,7 @@ pub fn run() {
             commands::handoff::bundle_status,
             commands::handoff::export_bundle,
             commands::handoff::import_bundle,
+            commands::handoff::import_bundle_dir,
             commands::handoff::conflict_review,
             commands::handoff::open_conflict_count,
             commands::handoff::resolve_conflict,

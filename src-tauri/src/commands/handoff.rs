@@ -207,3 +207,37 @@ pub async fn resolve_conflict(state: State<'_, AppState>, input: ResolveForm) ->
         })
         .await
 }
+
+/// One bundle file of a folder read by `import_bundle_dir`: what it did
+/// (or would do), or the core's refusal of it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FolderBundle {
+    pub file_name: String,
+    pub import: Option<BundleImport>,
+    pub error: Option<IpcError>,
+}
+
+/// Read every bundle addressed here in a folder (each partner's in
+/// sequence; files for other sites passed over): with `dry_run` only what
+/// each would change. One refusal does not stop the others.
+#[tauri::command]
+pub async fn import_bundle_dir(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: ImportForm,
+) -> IpcResult<Vec<FolderBundle>> {
+    let dir = typed_path(&input.path)?;
+    let mut progress = progress_to(app);
+    state
+        .with_journal(move |j, ctx| {
+            let found = j.import_bundle_dir_with(ctx, &dir, input.dry_run, &mut progress)?;
+            Ok(found
+                .into_iter()
+                .map(|(file_name, r)| match r {
+                    Ok(i) => FolderBundle { file_name, import: Some(i), error: None },
+                    Err(e) => FolderBundle { file_name, import: None, error: Some(e.into()) },
+                })
+                .collect())
+        })
+        .await
+}

@@ -115,6 +115,7 @@ import type { BundleImport } from "./generated/BundleImport";
 import type { ConflictView } from "./generated/ConflictView";
 import type { BundleProgress } from "./generated/BundleProgress";
 import type { ResolveForm } from "./generated/ResolveForm";
+import type { FolderBundle } from "./generated/FolderBundle";
 
 export type * from "./types";
 export type { Folders };
@@ -260,6 +261,7 @@ export const api = {
   bundleStatus: () => call<PartnerStatus[]>("bundle_status"),
   exportBundle: (f: ExportForm) => call<BundleWritten>("export_bundle", f),
   importBundle: (f: ImportForm) => call<BundleImport>("import_bundle", f),
+  importBundleDir: (f: ImportForm) => call<FolderBundle[]>("import_bundle_dir", f),
   conflictReview: () => call<ConflictView[]>("conflict_review"),
   openConflictCount: () => call<number>("open_conflict_count"),
   resolveConflict: (f: ResolveForm) => call<ConflictView[]>("resolve_conflict", f),

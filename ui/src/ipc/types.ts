@@ -73,6 +73,7 @@ export type { BundleWritten } from "./generated/BundleWritten";
 export type { BundleImport } from "./generated/BundleImport";
 export type { ConflictView } from "./generated/ConflictView";
 export type { BundleProgress } from "./generated/BundleProgress";
+export type { FolderBundle } from "./generated/FolderBundle";
 export type { ConflictValue } from "./generated/ConflictValue";
 export type { PersonChanges } from "./generated/PersonChanges";
 export type { ConflictNamed } from "./generated/ConflictNamed";

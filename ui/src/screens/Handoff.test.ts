@@ -96,3 +96,42 @@ describe("the Overlevering screen", () => {
     expect(text("[data-export-done] .ok-text")).toBe("Bundle 12 til Center Familie, Stevns: 38 borgere, 412 ændringer, 1,2 MB");
   });
 });
+
+describe("a whole folder on Overlevering", () => {
+  it("shows each bundle of the folder and its refusal before anything is written, then reads them all", async () => {
+    bundleStatus.mockResolvedValue([stevns]);
+    const counts = { changes: 4, people: 1, tables: {}, revoked: 0 };
+    const bundleOf = (status: "DryRun" | "Applied", seq: number) => ({
+      status, from: "Center Familie, Stevns", seq, counts, people: [], new_conflicts: [{ table: "client", row: "r", group: "phone" }], warnings: [],
+    });
+    const importBundleDir = vi.fn();
+    importBundleDir
+      .mockResolvedValueOnce([
+        { file_name: "b-0002.tovholder", import: bundleOf("DryRun", 2), error: null },
+        { file_name: "kopi.tovholder", import: null, error: { code: "bundle_damaged", message: "Filen er ændret eller beskadiget.", field: null } },
+      ])
+      .mockResolvedValueOnce([
+        { file_name: "b-0002.tovholder", import: bundleOf("Applied", 2), error: null },
+        { file_name: "kopi.tovholder", import: null, error: { code: "bundle_damaged", message: "Filen er ændret eller beskadiget.", field: null } },
+      ]);
+    const ipc = (await import("../ipc")) as unknown as { api: Record<string, unknown> };
+    ipc.api.importBundleDir = importBundleDir;
+    screen = mount(Handoff, { target: document.body });
+    await settle();
+    const dir = document.querySelector<HTMLInputElement>("[data-form=import-dir] input[name=path]")!;
+    dir.value = "/media/usb";
+    dir.dispatchEvent(new Event("input", { bubbles: true }));
+    document.querySelector("form[data-form=import-dir]")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await settle();
+    expect(importBundleDir).toHaveBeenLastCalledWith({ path: "/media/usb", dry_run: true });
+    expect(text("[data-folder-file='b-0002.tovholder']")).toBe("b-0002.tovholder: Bundle 2 fra Center Familie, Stevns: 1 borger, 4 ændringer. 1 konflikt opstår.");
+    expect(text("[data-folder-file='kopi.tovholder']")).toBe("kopi.tovholder: Filen er ændret eller beskadiget.");
+    expect(text("[data-action=apply-import-dir]")).toBe("Indlæs 1 bundle");
+    (document.querySelector("[data-action=apply-import-dir]") as HTMLButtonElement).click();
+    await settle();
+    expect(importBundleDir).toHaveBeenLastCalledWith({ path: "/media/usb", dry_run: false });
+    expect(document.querySelector("[data-folder-preview]")).toBeNull();
+    expect(text("[data-folder-result='b-0002.tovholder']")).toContain("Indlæst: Bundle 2 fra Center Familie, Stevns");
+    expect(text("[data-folder-result='kopi.tovholder']")).toBe("Filen er ændret eller beskadiget.");
+  });
+});
