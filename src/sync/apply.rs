@@ -226,6 +226,9 @@ impl Journal {
                     todo.push((pos, row));
                 }
             }
+            // Rows known to be in their table during the rebuilds (nothing
+            // is removed before they end), so a reference is looked up once.
+            let mut present = Present::default();
             loop {
                 let before = todo.len();
                 let mut still = Vec::new();
@@ -237,7 +240,7 @@ impl Journal {
                         changes.sort_by(|a, b| (a.hlc, a.site, &a.group).cmp(&(b.hlc, b.site, &b.group)));
                         changes
                     });
-                    if !rebuild(w, &tables::TABLES[pos], &row, known)? {
+                    if !rebuild(w, &mut present, &tables::TABLES[pos], &row, known)? {
                         still.push((pos, row));
                     } else if w.rows() > before_rows {
                         summary.rows += 1;
@@ -493,7 +496,13 @@ pub(crate) fn json_to_sql(v: &serde_json::Value) -> rusqlite::types::Value {
 /// `fresh`: the row's whole log when the journal held none of it before
 /// this merge (so it is not waiting and lists no conflict yet); `None`
 /// reads the log.
-fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str, fresh: Option<Vec<Change>>) -> Result<bool> {
+fn rebuild(
+    w: &mut Writer<'_>,
+    present: &mut Present,
+    desc: &tables::Table,
+    row: &str,
+    fresh: Option<Vec<Change>>,
+) -> Result<bool> {
     let first_try = fresh.is_some();
     let all = match fresh {
         Some(changes) => changes,
@@ -514,12 +523,7 @@ fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str, fresh: Option<Ve
     // Two inserts of one id with other content is damage, kept visible.
     let damaged: Vec<(&Change, String)> =
         insert_heads[1..].iter().copied().filter(|c| !c.same_content(first)).map(|c| (c, String::new())).collect();
-    let exists = w
-        .conn()
-        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", desc.name))?
-        .query_row([row], |_| Ok(()))
-        .optional()?
-        .is_some();
+    let exists = present.holds(w, desc.name, row)?;
     if desc.append_only && exists {
         w.set_conflicts(desc.name, row, &damaged)?;
         w.set_pending(desc.name, row, None)?;
@@ -531,7 +535,7 @@ fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str, fresh: Option<Ve
         let mut listed = damaged.clone();
         listed.extend(m.lost.iter().map(|c| (*c, String::new())));
         listed.extend(held_out.iter().cloned());
-        if let Some((target, id)) = missing_ref(w, desc, row, &m.values)? {
+        if let Some((target, id)) = missing_ref(w, present, desc, row, &m.values)? {
             let reason = match retention::waits_for(w.conn(), &id)? {
                 Some(client) => format!("{} {client}", retention::RETENTION_RULE),
                 None => target.to_string(),
@@ -554,8 +558,12 @@ fn rebuild(w: &mut Writer<'_>, desc: &tables::Table, row: &str, fresh: Option<Ve
             w.put_row(desc, row, &m.values, &stamps, exists)?
         };
         match outcome {
-            Ok(()) if first_try && listed.is_empty() => return Ok(true),
+            Ok(()) if first_try && listed.is_empty() => {
+                present.add(desc.name, row);
+                return Ok(true);
+            }
             Ok(()) => {
+                present.add(desc.name, row);
                 w.set_conflicts(desc.name, row, &listed)?;
                 w.set_pending(desc.name, row, None)?;
                 return Ok(true);
@@ -625,6 +633,7 @@ fn merge_row<'a>(
 /// that row's id.
 fn missing_ref(
     w: &Writer<'_>,
+    present: &mut Present,
     desc: &tables::Table,
     row: &str,
     values: &serde_json::Map<String, serde_json::Value>,
@@ -634,13 +643,7 @@ fn missing_ref(
         if id == row && *target == desc.name {
             continue;
         }
-        let found = w
-            .conn()
-            .prepare_cached(&format!("SELECT 1 FROM {target} WHERE id = ?1"))?
-            .query_row([id], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if !found {
+        if !present.holds(w, target, id)? {
             return Ok(Some((target, id.clone())));
         }
     }
@@ -668,4 +671,31 @@ fn unchanged(
     let stored: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&json).map_err(|_| Error::Db(rusqlite::Error::InvalidQuery))?;
     Ok(version == stamps.version && merged.iter().all(|(k, v)| stored.get(k) == Some(v)))
+}
+
+/// Rows known to be in their table, by table and id: looked up once, or
+/// written by this merge.
+#[derive(Default)]
+struct Present(std::collections::HashSet<(&'static str, String)>);
+
+impl Present {
+    fn holds(&mut self, w: &Writer<'_>, table: &'static str, id: &str) -> Result<bool> {
+        if self.0.contains(&(table, id.to_string())) {
+            return Ok(true);
+        }
+        let found = w
+            .conn()
+            .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if found {
+            self.add(table, id);
+        }
+        Ok(found)
+    }
+
+    fn add(&mut self, table: &'static str, id: &str) {
+        self.0.insert((table, id.to_string()));
+    }
 }

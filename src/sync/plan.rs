@@ -130,6 +130,8 @@ fn check_shape(desc: &tables::Table, c: &Change) -> Result<()> {
 #[derive(Default)]
 struct CodeRefs {
     by_table: HashMap<&'static str, Vec<(String, String, String)>>,
+    /// Codes found, by table: looked up once per set.
+    found: std::collections::HashSet<(String, String)>,
 }
 
 impl CodeRefs {
@@ -149,6 +151,9 @@ impl CodeRefs {
         }
         for (target, from, to) in self.by_table.get(desc.name).map(Vec::as_slice).unwrap_or_default() {
             let Some(serde_json::Value::String(code)) = c.value.get(from) else { continue };
+            if self.found.contains(&(target.clone(), code.clone())) {
+                continue;
+            }
             let found = conn
                 .prepare_cached(&format!("SELECT 1 FROM {target} WHERE {to} = ?1"))?
                 .query_row([code], |_| Ok(()))
@@ -161,6 +166,7 @@ impl CodeRefs {
                 };
                 return Err(Error::ChangesUnknown { what });
             }
+            self.found.insert((target.clone(), code.clone()));
         }
         Ok(())
     }
