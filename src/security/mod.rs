@@ -120,18 +120,14 @@ impl Journal {
         }
         let ctx = Ctx::new(staff, clock);
         let failed = throttle::succeeded(path, login)?;
-        let logged = journal.write(&ctx, |w| {
-            for f in &failed {
-                w.audit(
-                    AuditAction::LoginFailed,
-                    None,
-                    None,
-                    Some(format!("login={} at={}", f.login, f.at.to_rfc3339())),
-                );
-            }
-            w.audit(AuditAction::Login, None, None, None);
-            Ok(())
-        });
+        // Written now, or queued while another process holds the journal
+        // for an import (store::queue): a login never waits for one.
+        let mut entries = crate::store::write::AuditEntries::default();
+        for f in &failed {
+            entries.push(AuditAction::LoginFailed, None, Some(format!("login={} at={}", f.login, f.at.to_rfc3339())));
+        }
+        entries.push(AuditAction::Login, None, None);
+        let logged = journal.write_audit(&ctx, entries);
         if let Err(e) = logged {
             throttle::give_back(path, failed)?;
             return Err(e);

@@ -13,6 +13,7 @@ pub mod head;
 mod names;
 pub(crate) use names::{nocase, words as name_words};
 mod people;
+pub mod queue;
 mod read;
 mod review;
 mod screens;
@@ -127,6 +128,22 @@ pub fn on_busy_wait(notice: impl Fn() + Send + Sync + 'static) {
 /// timeout makes them (ms), then 100 ms each until `BUSY_WAIT` is over.
 const BUSY_PAUSES_MS: [u64; 12] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
 
+thread_local! {
+    /// A shorter wait than `BUSY_WAIT` for what this thread runs now
+    /// (`waiting_at_most`).
+    static WAIT_LIMIT: std::cell::Cell<Option<std::time::Duration>> = const { std::cell::Cell::new(None) };
+}
+
+/// Run `f` with busy journals waited for at most `limit` (never longer than
+/// an enclosing limit): an audit-only write that can be queued instead
+/// (`write::AUDIT_WAIT`), a try that someone else repeats (zero).
+pub(crate) fn waiting_at_most<T>(limit: std::time::Duration, f: impl FnOnce() -> T) -> T {
+    let before = WAIT_LIMIT.with(|c| c.replace(Some(c.get().map_or(limit, |l| l.min(limit)))));
+    let out = f();
+    WAIT_LIMIT.with(|c| c.set(before));
+    out
+}
+
 fn wait_while_busy(conn: &mut Connection) -> Result<()> {
     let mut started = std::time::Instant::now();
     let mut told = false;
@@ -136,7 +153,7 @@ fn wait_while_busy(conn: &mut Connection) -> Result<()> {
             told = false;
         }
         let waited = started.elapsed();
-        if waited >= BUSY_WAIT {
+        if waited >= WAIT_LIMIT.with(|c| c.get()).unwrap_or(BUSY_WAIT) {
             return false;
         }
         if !told && waited >= BUSY_NOTICE_AFTER {
@@ -509,6 +526,8 @@ impl Journal {
     }
 
     fn checkpoint_waiting(&mut self, wait: std::time::Duration) -> Result<bool> {
+        // Access entries queued while another process wrote (store::queue).
+        self.flush_queue_now();
         self.conn.busy_timeout(wait)?;
         let done: rusqlite::Result<i64> = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0));
         // Back to waiting as a person would for the journal's own work.
@@ -606,9 +625,9 @@ pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
 /// For journals this program just made or was told to replace.
 pub fn remove_journal_files(path: &Path, keyring: bool) {
     let suffixes: &[&str] = if keyring {
-        &["", "-wal", "-shm", ".keys", ".keys.lock", ".logins", ".head"]
+        &["", "-wal", "-shm", ".keys", ".keys.lock", ".logins", ".head", ".audit-queue", ".audit-queue.damaged"]
     } else {
-        &["", "-wal", "-shm", ".logins", ".head"]
+        &["", "-wal", "-shm", ".logins", ".head", ".audit-queue", ".audit-queue.damaged"]
     };
     for suffix in suffixes {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

@@ -15,7 +15,7 @@ use rusqlite::types::ToSql;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
-use super::{Ctx, Journal};
+use super::{queue, Ctx, Journal};
 use crate::error::{Error, Result};
 use crate::model::time::{instant_text, Hlc};
 use crate::model::{SiteId, StaffId, UnitId};
@@ -54,7 +54,7 @@ impl AuditAction {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct PendingAudit {
     action: AuditAction,
     person: Option<String>,
@@ -63,6 +63,45 @@ struct PendingAudit {
     purpose: Option<String>,
     detail: Option<String>,
 }
+
+impl PendingAudit {
+    fn new(action: AuditAction, person: Person, entity: Option<&'static str>, detail: Option<String>) -> PendingAudit {
+        PendingAudit {
+            action,
+            person: person.map(|p| p.hyphenated().to_string()),
+            entity,
+            entity_id: None,
+            purpose: None,
+            detail,
+        }
+    }
+}
+
+/// Audit entries that are not row changes (a login, reads of people's
+/// records), for `Journal::write_audit`.
+#[derive(Debug, Default)]
+pub(crate) struct AuditEntries(Vec<PendingAudit>);
+
+impl AuditEntries {
+    pub(crate) fn push(&mut self, action: AuditAction, person: Person, detail: Option<String>) {
+        self.0.push(PendingAudit::new(action, person, None, detail));
+    }
+
+    pub(crate) fn read(&mut self, person: Person, entity: &'static str, purpose: &'static str) {
+        self.0.push(PendingAudit {
+            purpose: Some(purpose.to_string()),
+            ..PendingAudit::new(AuditAction::Read, person, Some(entity), None)
+        });
+    }
+}
+
+/// How long an audit-only write (a login, a read) waits for the write lock
+/// before its entries are queued instead (`store::queue`): a person's write
+/// takes milliseconds, an import minutes.
+pub const AUDIT_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The `journal_meta` key naming the queued entries the last flush wrote.
+const QUEUE_DONE_KEY: &str = "audit_queue";
 
 /// How a transaction is audited: one entry per changed row (what a person
 /// does), or one entry for the whole (an import of a file).
@@ -724,7 +763,7 @@ impl<'c> Writer<'c> {
     /// exchanged), with an audit entry naming the key and the new value. The
     /// journal's own keys (`site_id`, `hlc`) are not settings.
     pub(crate) fn set_local_setting(&mut self, key: &'static str, value: &str) -> Result<()> {
-        if matches!(key, "site_id" | "hlc") {
+        if matches!(key, "site_id" | "hlc" | QUEUE_DONE_KEY) {
             return Err(Error::Forbidden { what: "ændre journalens egne nøgler" });
         }
         self.tx.execute(
@@ -755,7 +794,8 @@ impl<'c> Writer<'c> {
             return Ok(());
         }
         self.tx.execute("UPDATE journal_meta SET value = ?1 WHERE key = 'hlc'", [self.hlc.0.to_string()])?;
-        append_audit(&self.tx, self.site, self.staff, &self.now_text, &self.audit)?;
+        let staff = self.staff.to_string();
+        append_audit(&self.tx, self.site, self.audit.iter().map(|e| e.row(&self.now_text, &staff)))?;
         self.tx.commit()?;
         Ok(())
     }
@@ -864,8 +904,51 @@ pub(crate) fn audit_hash(
 
 pub(crate) const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn append_audit(tx: &Transaction<'_>, site: SiteId, staff: StaffId, at: &str, entries: &[PendingAudit]) -> Result<()> {
-    if entries.is_empty() {
+/// One audit entry as `append_audit` writes it.
+struct AuditRow<'a> {
+    at: &'a str,
+    staff: &'a str,
+    action: &'a str,
+    person: Option<&'a str>,
+    entity: Option<&'a str>,
+    entity_id: Option<&'a str>,
+    purpose: Option<&'a str>,
+    detail: Option<&'a str>,
+}
+
+impl PendingAudit {
+    fn row<'a>(&'a self, at: &'a str, staff: &'a str) -> AuditRow<'a> {
+        AuditRow {
+            at,
+            staff,
+            action: self.action.code(),
+            person: self.person.as_deref(),
+            entity: self.entity,
+            entity_id: self.entity_id.as_deref(),
+            purpose: self.purpose.as_deref(),
+            detail: self.detail.as_deref(),
+        }
+    }
+}
+
+impl queue::Queued {
+    fn row(&self) -> AuditRow<'_> {
+        AuditRow {
+            at: &self.at,
+            staff: &self.staff,
+            action: &self.action,
+            person: self.person.as_deref(),
+            entity: self.entity.as_deref(),
+            entity_id: self.entity_id.as_deref(),
+            purpose: self.purpose.as_deref(),
+            detail: self.detail.as_deref(),
+        }
+    }
+}
+
+fn append_audit<'a>(tx: &Transaction<'_>, site: SiteId, entries: impl IntoIterator<Item = AuditRow<'a>>) -> Result<()> {
+    let mut entries = entries.into_iter().peekable();
+    if entries.peek().is_none() {
         return Ok(());
     }
     let (mut seq, mut prev): (i64, String) = tx
@@ -873,7 +956,6 @@ fn append_audit(tx: &Transaction<'_>, site: SiteId, staff: StaffId, at: &str, en
         .optional()?
         .unwrap_or((0, GENESIS_HASH.to_string()));
     let site = site.to_string();
-    let staff = staff.to_string();
     let mut stmt = tx.prepare_cached(
         "INSERT INTO audit_log (seq, at, site_id, staff_id, action, person_id, entity, entity_id, purpose, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -881,24 +963,14 @@ fn append_audit(tx: &Transaction<'_>, site: SiteId, staff: StaffId, at: &str, en
     for e in entries {
         seq += 1;
         let hash = audit_hash(
-            &prev,
-            seq,
-            at,
-            &site,
-            &staff,
-            e.action.code(),
-            e.person.as_deref(),
-            e.entity,
-            e.entity_id.as_deref(),
-            e.purpose.as_deref(),
-            e.detail.as_deref(),
+            &prev, seq, e.at, &site, e.staff, e.action, e.person, e.entity, e.entity_id, e.purpose, e.detail,
         );
         stmt.execute(params![
             seq,
-            at,
+            e.at,
             site,
-            staff,
-            e.action.code(),
+            e.staff,
+            e.action,
             e.person,
             e.entity,
             e.entity_id,
@@ -976,6 +1048,21 @@ impl Journal {
         check_staff: bool,
         op: impl FnOnce(&mut Writer<'_>) -> Result<T>,
     ) -> Result<T> {
+        // Queued access entries go first when the lock is free, and whoever
+        // held it writes those queued meanwhile when done (store::queue).
+        self.flush_queue_now();
+        let out = self.write_transaction(ctx, mode, check_staff, op);
+        self.flush_queue_now();
+        out
+    }
+
+    fn write_transaction<T>(
+        &mut self,
+        ctx: &Ctx,
+        mode: AuditMode,
+        check_staff: bool,
+        op: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
         let site = self.site;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut scope = None;
@@ -1026,12 +1113,106 @@ impl Journal {
         if people.is_empty() {
             return Ok(());
         }
-        self.write(ctx, |w| {
-            for p in people {
-                w.audit_read(Some(*p), entity, purpose, None);
-            }
-            Ok(())
-        })
+        let mut entries = AuditEntries::default();
+        for p in people {
+            entries.read(Some(*p), entity, purpose);
+        }
+        self.write_audit(ctx, entries)
+    }
+
+    /// Write audit entries that are not row changes (a login, reads): now,
+    /// if the journal's write lock is free within `AUDIT_WAIT`, else queued
+    /// durably (store::queue) for the next transaction that finds it free.
+    /// Either way they are on disk when this returns `Ok`, so the caller may
+    /// show what was read.
+    pub(crate) fn write_audit(&mut self, ctx: &Ctx, entries: AuditEntries) -> Result<()> {
+        if entries.0.is_empty() {
+            return Ok(());
+        }
+        let written = super::waiting_at_most(AUDIT_WAIT, || {
+            self.write(ctx, |w| {
+                w.audit.extend(entries.0.iter().cloned());
+                Ok(())
+            })
+        });
+        match written {
+            Err(Error::Busy { .. }) => {}
+            other => return other,
+        }
+        let at = now_text(ctx.clock.now());
+        let staff = ctx.staff.to_string();
+        let queued: Vec<queue::Queued> = entries
+            .0
+            .iter()
+            .map(|e| queue::Queued {
+                id: uuid::Uuid::new_v4().to_string(),
+                at: at.clone(),
+                staff: staff.clone(),
+                action: e.action.code().to_string(),
+                person: e.person.clone(),
+                entity: e.entity.map(str::to_string),
+                entity_id: e.entity_id.clone(),
+                purpose: e.purpose.clone(),
+                detail: e.detail.clone(),
+            })
+            .collect();
+        queue::append(&self.path, &queue::Sealer::new(self.key(), self.site), &queued)?;
+        // The holder of the lock writes them when it is done; if it let go
+        // while they were being queued, they are written now.
+        self.flush_queue_now();
+        Ok(())
+    }
+
+    /// Write the queued entries if the write lock is free right now; if it
+    /// is not, its holder does when it is done (`write_mode`). A failure
+    /// leaves them queued for the next try.
+    pub(crate) fn flush_queue_now(&mut self) {
+        if queue::pending(&self.path) {
+            let _ = super::waiting_at_most(std::time::Duration::ZERO, || self.flush_queue());
+        }
+    }
+
+    /// Write every queued access entry into the audit chain in one
+    /// transaction, synced before the queue is emptied; the number written.
+    /// See store::queue for why none is lost or written twice.
+    pub(crate) fn flush_queue(&mut self) -> Result<usize> {
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        let written = self.flush_queue_transaction();
+        let restored = self.conn.pragma_update(None, "synchronous", "NORMAL");
+        let n = written?;
+        restored?;
+        if n > 0 {
+            self.record_head();
+        }
+        Ok(n)
+    }
+
+    fn flush_queue_transaction(&mut self) -> Result<usize> {
+        let sealer = queue::Sealer::new(self.key.as_ref(), self.site);
+        let site = self.site;
+        let path = self.path.clone();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(taken) = queue::take(&path, &sealer)? else { return Ok(0) };
+        if taken.entries.is_empty() && taken.damaged.is_empty() {
+            return Ok(0);
+        }
+        let done: String = tx
+            .query_row("SELECT value FROM journal_meta WHERE key = ?1", [QUEUE_DONE_KEY], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default();
+        let done: std::collections::HashSet<&str> = done.split(',').collect();
+        let fresh: Vec<&queue::Queued> = taken.entries.iter().filter(|e| !done.contains(e.id.as_str())).collect();
+        append_audit(&tx, site, fresh.iter().map(|e| e.row()))?;
+        let ids = taken.entries.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(",");
+        tx.execute(
+            "INSERT INTO journal_meta (key, value) VALUES (?1, ?2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![QUEUE_DONE_KEY, ids],
+        )?;
+        tx.commit()?;
+        let n = fresh.len();
+        taken.clear()?;
+        Ok(n)
     }
 }
 

@@ -984,27 +984,170 @@ fn a_command_that_must_wait_for_a_busy_journal_says_so_and_then_works() {
     let path = demo(dir.path());
     let db = sql_keyed(&path, "BH", "demo-adgangskode");
     let client: String = db.query_row("SELECT id FROM client ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    let logins = |db: &rusqlite::Connection| -> i64 {
+        db.query_row("SELECT count(*) FROM audit_log WHERE action = 'login'", [], |r| r.get(0)).unwrap()
+    };
+    let logins_before = logins(&db);
     // Another process holds the write lock (as an import does, for minutes).
     db.execute_batch("BEGIN IMMEDIATE").unwrap();
     let started = std::time::Instant::now();
-    let (write, read) = std::thread::scope(|s| {
+    let (write, (read, read_took)) = std::thread::scope(|s| {
         let w = s
             .spawn(|| cli(&path, "MS", &["note", "add", "--client", &client, "--text", "Skrevet mens importen kørte"]));
-        let r = s.spawn(|| cli(&path, "BH", &["client", "list"]));
+        let r = s.spawn(|| {
+            let out = cli(&path, "BH", &["client", "list"]);
+            (out, started.elapsed())
+        });
         std::thread::sleep(std::time::Duration::from_millis(3000));
         db.execute_batch("COMMIT").unwrap();
         (w.join().unwrap(), r.join().unwrap())
     });
     assert!(started.elapsed() >= std::time::Duration::from_millis(3000));
+    // The write waits, and says so; the read (a login) does not wait.
     for out in [&write, &read] {
         let stderr = stderr_of(out);
         assert!(out.status.success(), "{stderr}");
-        assert!(stderr.contains(tovholder::store::BUSY_MESSAGE), "{stderr}");
         assert_danish_only(&stderr);
     }
+    assert!(stderr_of(&write).contains(tovholder::store::BUSY_MESSAGE), "{}", stderr_of(&write));
+    assert!(!stderr_of(&read).contains(tovholder::store::BUSY_MESSAGE), "{}", stderr_of(&read));
+    assert!(read_took < std::time::Duration::from_millis(3000), "the read waited: {read_took:?}");
     let n: i64 =
         db.query_row("SELECT count(*) FROM note WHERE text = 'Skrevet mens importen kørte'", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 1);
+    // The read's login, queued while the lock was held, was written by the
+    // next write that found it free.
+    assert_eq!(logins(&db), logins_before + 2);
+    assert_eq!(std::fs::metadata(tovholder::store::queue::path_for(&path)).unwrap().len(), 0);
+}
+
+/// Can a transaction take the journal's write lock right now?
+fn write_lock_free(db: &rusqlite::Connection) -> bool {
+    match db.execute_batch("BEGIN IMMEDIATE") {
+        Ok(()) => {
+            db.execute_batch("ROLLBACK").unwrap();
+            true
+        }
+        Err(e) => {
+            assert_eq!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy), "{e}");
+            false
+        }
+    }
+}
+
+#[test]
+fn reading_works_while_an_import_runs_and_every_read_is_in_the_audit_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("testby.journal");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let mut first = setup("AD");
+    first.first_staff.role = "administrator".into();
+    let (mut j, ctx, _) =
+        Journal::create_keyed(&path, &first, &Secret::new(PW), clock(), KdfParams::TEST_ONLY).unwrap();
+    for (initials, role) in [("SK", "alcohol_consultant"), ("MS", "leader"), ("DL", "doctor")] {
+        let staff = StaffRecord {
+            id: None,
+            unit_id: j.unit(),
+            name: format!("Medarbejder {initials}"),
+            initials: initials.into(),
+            role: role.into(),
+        };
+        j.add_user(&ctx, &staff, &Secret::new(PW), KdfParams::TEST_ONLY).unwrap();
+    }
+    j.import(&ctx, &tovholder::fixtures::generate(20, 3, today)).unwrap();
+    drop(j);
+    let db = sql_keyed(&path, "AD", PW);
+    db.busy_timeout(std::time::Duration::ZERO).unwrap();
+    let client: String = db.query_row("SELECT id FROM client ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let logins_before = count("SELECT count(*) FROM audit_log WHERE action = 'login'");
+    let clients_before = count("SELECT count(*) FROM client");
+    // A large import file (generated, fictional): one transaction of many seconds.
+    let file = dir.path().join("stor-import.json");
+    let big = tovholder::fixtures::generate(1500, 17, today);
+    std::fs::write(&file, serde_json::to_vec(&big).unwrap()).unwrap();
+    let mut import = Command::new(env!("CARGO_BIN_EXE_tovholder"))
+        .arg("--journal")
+        .arg(&path)
+        .arg("--as")
+        .arg("AD")
+        .arg("import")
+        .arg(&file)
+        .env("TOVHOLDER_NOW", "2026-11-23")
+        .env("TOVHOLDER_PASSWORD", PW)
+        .env("TOVHOLDER_INSECURE_FAST_KDF_FOR_TESTS", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the import holds the write lock.
+    let started = std::time::Instant::now();
+    while write_lock_free(&db) {
+        if import.try_wait().unwrap().is_some() {
+            let out = import.wait_with_output().unwrap();
+            panic!("the import ended before it took the journal: {}", stderr_of(&out));
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Logins and reads in three other processes at a time while it runs.
+    let (shows, lists) = (3 * 3, 3 * 3);
+    let outs: Vec<(Output, std::time::Duration)> = std::thread::scope(|s| {
+        let handles: Vec<_> = ["SK", "MS", "DL"]
+            .into_iter()
+            .map(|user| {
+                let (path, client) = (&path, &client);
+                s.spawn(move || {
+                    let mut outs = Vec::new();
+                    for _ in 0..3 {
+                        for args in [&["client", "show", client.as_str()][..], &["client", "list"][..]] {
+                            let t = std::time::Instant::now();
+                            let out = cli_pw(path, user, args, &[]);
+                            outs.push((out, t.elapsed()));
+                        }
+                    }
+                    outs
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    // They ran during the import, not after it: it still holds the journal.
+    assert!(!write_lock_free(&db), "the import ended before the reads did; make the file bigger");
+    for (out, took) in &outs {
+        let stderr = stderr_of(out);
+        assert!(out.status.success(), "{stderr}");
+        assert!(!stderr.contains(tovholder::store::BUSY_MESSAGE), "a read waited: {stderr}");
+        assert!(*took < std::time::Duration::from_secs(10), "{took:?}");
+        assert_danish_only(&stderr);
+    }
+    let queued = std::fs::metadata(tovholder::store::queue::path_for(&path)).unwrap().len();
+    assert!(queued > 0, "the access entries wait in the queue");
+    let out = import.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The import wrote the queued entries when it let go: all of them, once,
+    // with the time and member of staff of the read.
+    assert_eq!(std::fs::metadata(tovholder::store::queue::path_for(&path)).unwrap().len(), 0);
+    assert_eq!(count("SELECT count(*) FROM client"), clients_before + 1500, "the import is whole");
+    let reads: i64 = db
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'read' AND person_id = ?1 AND purpose = 'journalopslag'",
+            [&client],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(reads, shows);
+    assert_eq!(count("SELECT count(*) FROM audit_log WHERE action = 'login'"), logins_before + 1 + shows + lists);
+    let by: i64 = db
+        .query_row(
+            "SELECT count(DISTINCT staff_id) FROM audit_log WHERE action = 'read' AND person_id = ?1",
+            [&client],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(by, 3, "each read is its reader's");
+    let j = Journal::login(&path, "AD", &Secret::new(PW), clock()).unwrap().0;
+    assert_eq!(j.verify_audit().unwrap(), None, "the audit chain is one intact chain");
 }
 
 // ------------------------------------------------- 8. killed half-way
