@@ -129,6 +129,26 @@ pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn
         Err(e) => return Err(e),
     };
     items.push(CheckItem { part: "head", what: "Det senest gemte", ok, message });
+    let (waiting, unreadable, kept) =
+        crate::store::queue::count(path, &crate::store::queue::Sealer::new(Some(&key), journal.site()));
+    let damaged_file = crate::store::queue::damaged_path_for(path);
+    items.push(CheckItem {
+        part: "queue",
+        what: "Adgangsposter i kø",
+        ok: unreadable + kept == 0,
+        message: if unreadable + kept > 0 {
+            format!(
+                "{} adgangsposter i køen kunne ikke læses (filen {} eller {}): de er beskadiget, og det er ikke sikkert, at adgangsloggen har alle opslag. Gem filerne til undersøgelse, og kontakt den ansvarlige for it-sikkerheden.",
+                unreadable + kept,
+                crate::store::queue::path_for(path).display(),
+                damaged_file.display()
+            )
+        } else if waiting > 0 {
+            format!("{waiting} adgangsposter venter på at blive skrevet i adgangsloggen; det sker, når journalen er ledig.")
+        } else {
+            "Ingen adgangsposter venter.".to_string()
+        },
+    });
     let broken = journal.verify_audit()?;
     let entries: i64 = journal.connection().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
     items.push(CheckItem {

@@ -103,10 +103,8 @@ impl Sealer {
     /// The line (with its newline) of `entry` under `nonce`.
     pub fn line(&self, entry: &Queued, nonce: [u8; 24]) -> Option<String> {
         let json = Zeroizing::new(serde_json::to_vec(entry).ok()?);
-        let sealed = self
-            .cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: json.as_slice(), aad: &self.aad })
-            .ok()?;
+        let sealed =
+            self.cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: json.as_slice(), aad: &self.aad }).ok()?;
         Some(format!("q1 {} {}\n", hex::encode(nonce), hex::encode(sealed)))
     }
 

@@ -963,7 +963,17 @@ fn append_audit<'a>(tx: &Transaction<'_>, site: SiteId, entries: impl IntoIterat
     for e in entries {
         seq += 1;
         let hash = audit_hash(
-            &prev, seq, e.at, &site, e.staff, e.action, e.person, e.entity, e.entity_id, e.purpose, e.detail,
+            &prev,
+            seq,
+            e.at,
+            &site,
+            e.staff,
+            e.action,
+            e.person,
+            e.entity,
+            e.entity_id,
+            e.purpose,
+            e.detail,
         );
         stmt.execute(params![
             seq,

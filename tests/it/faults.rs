@@ -1150,6 +1150,93 @@ fn reading_works_while_an_import_runs_and_every_read_is_in_the_audit_chain() {
     assert_eq!(j.verify_audit().unwrap(), None, "the audit chain is one intact chain");
 }
 
+#[test]
+fn the_audit_queue_format_is_frozen_and_a_queued_entry_is_written_once_whatever_crashes() {
+    use tovholder::store::queue::{self, Queued, Sealer};
+    let site: SiteId = "01a23363-2e04-71c8-9633-3c0a665282d1".parse().unwrap();
+    let entry = Queued {
+        id: "00000000-0000-4000-8000-00000000000a".into(),
+        at: "2026-11-23T09:15:00.000Z".into(),
+        staff: "01a23363-2e04-71c8-9633-3c0c16b1f627".into(),
+        action: "read".into(),
+        person: Some("00000000-0000-4000-8000-000300000006".into()),
+        entity: Some("client".into()),
+        entity_id: None,
+        purpose: Some("journalopslag".into()),
+        detail: None,
+    };
+    // Golden line, computed independently of this code (Python's hashlib and
+    // pycryptodome's XChaCha20-Poly1305, from the layout in store::queue's
+    // doc): it must never change, or an older program's queue cannot be read.
+    let sealer = Sealer::new(None, site);
+    let line = sealer.line(&entry, [7u8; 24]).unwrap();
+    assert_eq!(sealer.open(line.trim_end()), Some(entry.clone()));
+    assert_eq!(line, GOLDEN_QUEUE_LINE, "the queue line's bytes changed");
+    // Another journal's key does not open it; a flipped byte does not either.
+    assert_eq!(Sealer::new(Some(&DbKey::random()), site).open(line.trim_end()), None);
+    let mut bad = line.clone().into_bytes();
+    bad[60] = if bad[60] == b'0' { b'1' } else { b'0' };
+    assert_eq!(sealer.open(std::str::from_utf8(&bad).unwrap().trim_end()), None);
+
+    // A real journal: entries queued while another process held the lock.
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let db = sql_keyed(&path, "BH", "demo-adgangskode");
+    let reads = |db: &rusqlite::Connection| -> i64 {
+        db.query_row("SELECT count(*) FROM audit_log WHERE action = 'read'", [], |r| r.get(0)).unwrap()
+    };
+    let client: String = db.query_row("SELECT id FROM client ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    let before = reads(&db);
+    db.execute_batch("BEGIN IMMEDIATE").unwrap();
+    for _ in 0..3 {
+        let out = cli(&path, "BH", &["client", "show", &client]);
+        assert!(out.status.success(), "{}", stderr_of(&out));
+    }
+    let qpath = queue::path_for(&path);
+    let queued = std::fs::read(&qpath).unwrap();
+    assert_eq!(queued.iter().filter(|b| **b == b'\n').count(), 6, "3 logins and 3 reads wait");
+    // A crash in the middle of an append leaves a torn last line: never
+    // acknowledged, so cut off, and the entries before it are kept.
+    let mut torn = queued.clone();
+    torn.extend_from_slice(&queued[..40]);
+    std::fs::write(&qpath, &torn).unwrap();
+    db.execute_batch("COMMIT").unwrap();
+    // The next command that finds the lock free writes them: once.
+    let out = cli(&path, "BH", &["client", "list"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(std::fs::metadata(&qpath).unwrap().len(), 0);
+    assert_eq!(reads(&db), before + 3);
+    // A crash after the entries were committed but before the queue was
+    // emptied leaves them queued again: the journal knows them, and skips.
+    std::fs::write(&qpath, &queued).unwrap();
+    let out = cli(&path, "BH", &["client", "list"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(std::fs::metadata(&qpath).unwrap().len(), 0);
+    assert_eq!(reads(&db), before + 3, "no entry is written twice");
+    // A whole line that fails its check is damage: kept aside and reported
+    // by check, never dropped silently.
+    db.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let out = cli(&path, "BH", &["client", "show", &client]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let mut damaged = std::fs::read(&qpath).unwrap();
+    damaged[50] = if damaged[50] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&qpath, &damaged).unwrap();
+    db.execute_batch("COMMIT").unwrap();
+    let out = cli(&path, "BH", &["client", "list"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(std::fs::metadata(&qpath).unwrap().len(), 0);
+    assert!(std::fs::read(queue::damaged_path_for(&path)).unwrap().len() > 40);
+    let out = cli(&path, "BH", &["check"]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("kunne ikke læses"), "{stdout}");
+    assert!(stdout.contains("demo.journal.audit-queue.damaged"), "{stdout}");
+    let j = Journal::login(&path, "BH", &Secret::new("demo-adgangskode"), clock()).unwrap().0;
+    assert_eq!(j.verify_audit().unwrap(), None);
+}
+
+const GOLDEN_QUEUE_LINE: &str = "q1 070707070707070707070707070707070707070707070707 ffbb088992b6d5f4f6a2edb1684a84f740fcc281d44dc803ebb4258db5ac1e34a1aae6afa98820c12dd59e84d59a5c59318057dd2db9a90ee796c7b210992206b5647656318bfd16cefef9c049c70f411c6d84d82654f9148004fec7d56a25740720942be5fdb1b23e2b39abf9f8e62684011deba5db1b7f6228c5466b96e671eb67a9eb677a68228291ff7e637cdd1cff655f1df890773fe7ae723be50f296c492319938f235e93aa497a1c78f39c290004dbc15359331da61c29942bd2647b4c90b01390fc173e9e61a46972f9146b230bac04184738ab78b3a733cd84fd8baaa56e44a58e6e0b6dc7eea75b885cf90e404ba6d178b200ade0c412dfa41d553d6c76467accf017901f5f010bef189ee772b437254d69\n";
+
 // ------------------------------------------------- 8. killed half-way
 
 /// Kill a running `tovholder` after `ms` milliseconds.
