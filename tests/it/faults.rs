@@ -1080,9 +1080,19 @@ fn reading_works_while_an_import_runs_and_every_read_is_in_the_audit_chain() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until the import holds the write lock.
+    // Wait until the import holds the write lock for its rows: busy at
+    // every probe for half a second (its login's own write takes
+    // milliseconds).
     let started = std::time::Instant::now();
-    while write_lock_free(&db) {
+    let mut busy_since: Option<std::time::Instant> = None;
+    while busy_since.is_none_or(|t| t.elapsed() < std::time::Duration::from_millis(500)) {
+        if write_lock_free(&db) {
+            busy_since = None;
+        } else {
+            busy_since.get_or_insert_with(std::time::Instant::now);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            continue;
+        }
         if import.try_wait().unwrap().is_some() {
             let out = import.wait_with_output().unwrap();
             panic!("the import ended before it took the journal: {}", stderr_of(&out));
@@ -1113,7 +1123,10 @@ fn reading_works_while_an_import_runs_and_every_read_is_in_the_audit_chain() {
         handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
     // They ran during the import, not after it: it still holds the journal.
-    assert!(!write_lock_free(&db), "the import ended before the reads did; make the file bigger");
+    if write_lock_free(&db) {
+        let out = import.wait_with_output().unwrap();
+        panic!("the import ended before the reads did: {:?} {}", out.status, stderr_of(&out));
+    }
     for (out, took) in &outs {
         let stderr = stderr_of(out);
         assert!(out.status.success(), "{stderr}");
