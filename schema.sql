@@ -419,6 +419,13 @@ CREATE INDEX child_concern ON child (concern);
 CREATE INDEX child_birth_date ON child (birth_date);
 
 -- A child's link to one adult client: the family questions of seed 004 §7.1.
+-- Keys of local work (since schema version 5; docs/sync.md): two sites can
+-- each record the same child link, group attendance, review item or monthly
+-- settlement without knowing of the other, and a UNIQUE constraint would
+-- refuse the second row so the merge would differ by arrival order. So those
+-- keys are plain *_key indexes here: Writer::insert refuses a local duplicate
+-- (sync::tables::unique_keys); rows made apart are both kept and listed by
+-- Journal::duplicates. Migration 005 rebuilt the tables of older journals.
 CREATE TABLE child_link (
     id          TEXT PRIMARY KEY CHECK (length(id) = 36),
     child_id    TEXT NOT NULL REFERENCES child (id),
@@ -432,13 +439,13 @@ CREATE TABLE child_link (
     created_at  TEXT NOT NULL,
     created_by  TEXT NOT NULL,
     changed_at  TEXT NOT NULL,
-    changed_by  TEXT NOT NULL,
-    UNIQUE (child_id, client_id)
+    changed_by  TEXT NOT NULL
 ) STRICT;
 CREATE INDEX child_link_client ON child_link (client_id);
 CREATE INDEX child_link_relation ON child_link (relation);
 CREATE INDEX child_link_custody ON child_link (custody);
 CREATE INDEX child_link_residence ON child_link (residence);
+CREATE INDEX child_link_key ON child_link (child_id, client_id);
 
 -- Teacher, pedagogue, grandparent: the adults around a child.
 CREATE TABLE network_person (
@@ -826,10 +833,10 @@ CREATE TABLE group_attendance (
     created_at  TEXT NOT NULL,
     created_by  TEXT NOT NULL,
     changed_at  TEXT NOT NULL,
-    changed_by  TEXT NOT NULL,
-    UNIQUE (member_id, met_on)
+    changed_by  TEXT NOT NULL
 ) STRICT;
 CREATE INDEX group_attendance_attendance ON group_attendance (attendance);
+CREATE INDEX group_attendance_key ON group_attendance (member_id, met_on);
 
 ----------------------------------------------------------------------------
 -- Monthly case review (sagsmøde, seed 004 §7.1.1)
@@ -865,12 +872,12 @@ CREATE TABLE case_review_item (
     created_at  TEXT NOT NULL,
     created_by  TEXT NOT NULL,
     changed_at  TEXT NOT NULL,
-    changed_by  TEXT NOT NULL,
-    UNIQUE (review_id, client_id, child_id)
+    changed_by  TEXT NOT NULL
 ) STRICT;
 CREATE INDEX case_review_item_client ON case_review_item (client_id);
 CREATE INDEX case_review_item_child ON case_review_item (child_id);
 CREATE INDEX case_review_item_responsible ON case_review_item (responsible);
+CREATE INDEX case_review_item_key ON case_review_item (review_id, client_id, child_id);
 CREATE TRIGGER case_review_item_questions BEFORE INSERT ON case_review_item
 WHEN EXISTS (SELECT 1 FROM json_each(NEW.answers) j WHERE j.key NOT IN (SELECT code FROM code_review_question))
 BEGIN SELECT RAISE(ABORT, 'unknown review question'); END;
@@ -911,10 +918,10 @@ CREATE TABLE settlement (
     created_at  TEXT NOT NULL,
     created_by  TEXT NOT NULL,
     changed_at  TEXT NOT NULL,
-    changed_by  TEXT NOT NULL,
-    UNIQUE (payer, provider, period)
+    changed_by  TEXT NOT NULL
 ) STRICT;
 CREATE INDEX settlement_provider ON settlement (provider, period);
+CREATE INDEX settlement_key ON settlement (payer, provider, period);
 
 CREATE TABLE settlement_line (
     id            TEXT PRIMARY KEY CHECK (length(id) = 36),
@@ -1172,134 +1179,6 @@ CREATE TABLE sync_tombstone (
     hlc       INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX sync_tombstone_client ON sync_tombstone (client_id);
-
-----------------------------------------------------------------------------
--- Sync: unique keys (added in schema version 5; docs/sync.md)
-----------------------------------------------------------------------------
-
--- Two sites can each record the same child link, group attendance, review
--- item or monthly settlement without knowing of the other: a unique key
--- would refuse the second row and the merge would differ by arrival order.
--- The keys stay rules of local work (Writer::insert refuses a duplicate,
--- sync::tables::unique_keys); rows made apart that break one are both kept
--- and listed by Journal::duplicates. SQLite cannot drop a table constraint,
--- so each table is made again without it (settlement_line with settlement,
--- which it refers to).
-
-CREATE TEMP TABLE sync_keep_child_link AS SELECT * FROM child_link;
-DROP TABLE child_link;
-CREATE TABLE child_link (
-    id          TEXT PRIMARY KEY CHECK (length(id) = 36),
-    child_id    TEXT NOT NULL REFERENCES child (id),
-    client_id   TEXT NOT NULL REFERENCES client (id),
-    relation    TEXT NOT NULL REFERENCES code_child_relation (code),
-    custody     TEXT NOT NULL REFERENCES code_custody (code),
-    residence   TEXT NOT NULL REFERENCES code_residence (code),
-    visitation  TEXT,
-    origin_site TEXT NOT NULL,
-    version     INTEGER NOT NULL,
-    created_at  TEXT NOT NULL,
-    created_by  TEXT NOT NULL,
-    changed_at  TEXT NOT NULL,
-    changed_by  TEXT NOT NULL
-) STRICT;
-INSERT INTO child_link SELECT * FROM temp.sync_keep_child_link;
-DROP TABLE temp.sync_keep_child_link;
-CREATE INDEX child_link_client ON child_link (client_id);
-CREATE INDEX child_link_relation ON child_link (relation);
-CREATE INDEX child_link_custody ON child_link (custody);
-CREATE INDEX child_link_residence ON child_link (residence);
-CREATE INDEX child_link_key ON child_link (child_id, client_id);
-
-CREATE TEMP TABLE sync_keep_group_attendance AS SELECT * FROM group_attendance;
-DROP TABLE group_attendance;
-CREATE TABLE group_attendance (
-    id          TEXT PRIMARY KEY CHECK (length(id) = 36),
-    member_id   TEXT NOT NULL REFERENCES group_member (id),
-    met_on      TEXT NOT NULL CHECK (met_on IS date(met_on)),
-    attendance  TEXT NOT NULL REFERENCES code_attendance (code),
-    origin_site TEXT NOT NULL,
-    version     INTEGER NOT NULL,
-    created_at  TEXT NOT NULL,
-    created_by  TEXT NOT NULL,
-    changed_at  TEXT NOT NULL,
-    changed_by  TEXT NOT NULL
-) STRICT;
-INSERT INTO group_attendance SELECT * FROM temp.sync_keep_group_attendance;
-DROP TABLE temp.sync_keep_group_attendance;
-CREATE INDEX group_attendance_attendance ON group_attendance (attendance);
-CREATE INDEX group_attendance_key ON group_attendance (member_id, met_on);
-
-CREATE TEMP TABLE sync_keep_case_review_item AS SELECT * FROM case_review_item;
-DROP TABLE case_review_item;
-CREATE TABLE case_review_item (
-    id          TEXT PRIMARY KEY CHECK (length(id) = 36),
-    review_id   TEXT NOT NULL REFERENCES case_review (id),
-    client_id   TEXT NOT NULL REFERENCES client (id),
-    child_id    TEXT NOT NULL REFERENCES child (id),
-    answers     TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(answers) AND json_type(answers) = 'object'),
-    decision    TEXT NOT NULL CHECK (decision <> ''),
-    responsible TEXT REFERENCES staff (id),
-    origin_site TEXT NOT NULL,
-    version     INTEGER NOT NULL,
-    created_at  TEXT NOT NULL,
-    created_by  TEXT NOT NULL,
-    changed_at  TEXT NOT NULL,
-    changed_by  TEXT NOT NULL
-) STRICT;
-INSERT INTO case_review_item SELECT * FROM temp.sync_keep_case_review_item;
-DROP TABLE temp.sync_keep_case_review_item;
-CREATE INDEX case_review_item_client ON case_review_item (client_id);
-CREATE INDEX case_review_item_child ON case_review_item (child_id);
-CREATE INDEX case_review_item_responsible ON case_review_item (responsible);
-CREATE INDEX case_review_item_key ON case_review_item (review_id, client_id, child_id);
-CREATE TRIGGER case_review_item_questions BEFORE INSERT ON case_review_item
-WHEN EXISTS (SELECT 1 FROM json_each(NEW.answers) j WHERE j.key NOT IN (SELECT code FROM code_review_question))
-BEGIN SELECT RAISE(ABORT, 'unknown review question'); END;
-
-CREATE TEMP TABLE sync_keep_settlement AS SELECT * FROM settlement;
-CREATE TEMP TABLE sync_keep_settlement_line AS SELECT * FROM settlement_line;
-DROP TABLE settlement_line;
-DROP TABLE settlement;
-CREATE TABLE settlement (
-    id          TEXT PRIMARY KEY CHECK (length(id) = 36),
-    payer       TEXT NOT NULL REFERENCES municipality (code),
-    provider    TEXT NOT NULL REFERENCES municipality (code),
-    period      TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
-    made_on     TEXT NOT NULL CHECK (made_on IS date(made_on)),
-    total       TEXT NOT NULL CHECK (total GLOB '[0-9]*.[0-9][0-9]' AND total NOT GLOB '*[^0-9.]*'),
-    origin_site TEXT NOT NULL,
-    version     INTEGER NOT NULL,
-    created_at  TEXT NOT NULL,
-    created_by  TEXT NOT NULL,
-    changed_at  TEXT NOT NULL,
-    changed_by  TEXT NOT NULL
-) STRICT;
-INSERT INTO settlement SELECT * FROM temp.sync_keep_settlement;
-DROP TABLE temp.sync_keep_settlement;
-CREATE INDEX settlement_provider ON settlement (provider, period);
-CREATE INDEX settlement_key ON settlement (payer, provider, period);
-CREATE TABLE settlement_line (
-    id            TEXT PRIMARY KEY CHECK (length(id) = 36),
-    settlement_id TEXT NOT NULL REFERENCES settlement (id),
-    client_id     TEXT NOT NULL REFERENCES client (id),
-    course_id     TEXT NOT NULL REFERENCES course (id),
-    price_id      TEXT NOT NULL REFERENCES agreement_price (id),
-    days          INTEGER NOT NULL CHECK (days >= 0),
-    amount        TEXT NOT NULL CHECK (amount GLOB '[0-9]*.[0-9][0-9]' AND amount NOT GLOB '*[^0-9.]*'),
-    origin_site   TEXT NOT NULL,
-    version       INTEGER NOT NULL,
-    created_at    TEXT NOT NULL,
-    created_by    TEXT NOT NULL,
-    changed_at    TEXT NOT NULL,
-    changed_by    TEXT NOT NULL
-) STRICT;
-INSERT INTO settlement_line SELECT * FROM temp.sync_keep_settlement_line;
-DROP TABLE temp.sync_keep_settlement_line;
-CREATE INDEX settlement_line_settlement ON settlement_line (settlement_id);
-CREATE INDEX settlement_line_client ON settlement_line (client_id);
-CREATE INDEX settlement_line_course ON settlement_line (course_id);
-CREATE INDEX settlement_line_price ON settlement_line (price_id);
 
 ----------------------------------------------------------------------------
 -- Name index (added in schema version 6)

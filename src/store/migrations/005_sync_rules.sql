@@ -1,6 +1,8 @@
--- Migration to schema version 5: sync rules (retention tombstones). The
--- statements are the "Sync: retention" section of schema.sql verbatim (a
--- test checks that a migrated journal has the same schema as a fresh one).
+-- Migration to schema version 5: sync rules. The first section is the
+-- "Sync: retention" section of schema.sql verbatim; the second rebuilds four
+-- tables into the shape schema.sql gives them since version 5 (no UNIQUE key,
+-- a plain *_key index). A test checks that a migrated journal has the same
+-- schema as a fresh one.
 
 ----------------------------------------------------------------------------
 -- Sync: retention (added in schema version 5; docs/sync.md)
