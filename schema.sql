@@ -1070,6 +1070,8 @@ CREATE TABLE sync_pending (
 -- The rows each partner has been sent because they are in its scope, and
 -- the position of our log when they first were: a row the partner has not
 -- confirmed receiving (since_seq after its confirmation) is sent whole again.
+-- A negative since_seq: the row left the scope and its revocation went in
+-- the set up to position -since_seq; it goes again until that is confirmed.
 CREATE TABLE sync_scope (
     site      TEXT NOT NULL,
     row_id    TEXT NOT NULL,

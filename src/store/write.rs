@@ -601,10 +601,23 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
-    /// Note rows as sent to a partner's scope from log position `seq` on.
+    /// Note rows as revoked from a partner's scope in the set up to log
+    /// position `seq`, until the partner confirms that set (`sync::apply`).
+    pub(crate) fn revoke_scope_rows(&mut self, site: SiteId, rows: &[String], seq: i64) -> Result<()> {
+        let mut stmt =
+            self.tx.prepare_cached("UPDATE sync_scope SET since_seq = ?3 WHERE site = ?1 AND row_id = ?2")?;
+        for r in rows {
+            stmt.execute(params![site, r, -seq])?;
+        }
+        Ok(())
+    }
+
+    /// Note rows as sent to a partner's scope from log position `seq` on
+    /// (again, for a row whose revocation is not confirmed yet).
     pub(crate) fn add_scope_rows(&mut self, site: SiteId, rows: &[&str], seq: i64) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO sync_scope (site, row_id, since_seq) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            "INSERT INTO sync_scope (site, row_id, since_seq) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO UPDATE SET since_seq = excluded.since_seq WHERE since_seq < 0",
         )?;
         for r in rows {
             stmt.execute(params![site, r, seq])?;

@@ -54,11 +54,20 @@ impl Journal {
                 scope_rows.iter().flat_map(|m| m.values()).flatten().map(String::as_str).collect();
             // Rows the partner holds for certain: sent in a set it confirmed.
             let mut known_rows: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+            // Rows revoked in a set up to the given position that the partner
+            // has not confirmed yet (stored as a negative since_seq): the
+            // revocation goes again in every set until it is confirmed, so a
+            // lost set cannot leave the partner holding them.
+            let mut revoking: Vec<(String, i64)> = Vec::new();
             {
                 let mut stmt = conn.prepare("SELECT row_id, since_seq FROM sync_scope WHERE site = ?1")?;
                 for r in stmt.query_map([to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
                     let (row, since) = r?;
-                    known_rows.insert(row, since);
+                    if since < 0 {
+                        revoking.push((row, -since));
+                    } else {
+                        known_rows.insert(row, since);
+                    }
                 }
             }
             let delivered = |row: &str| known_rows.get(row).is_some_and(|since| *since <= acked);
@@ -95,8 +104,11 @@ impl Journal {
                 Some(_) => known_rows.keys().filter(|r| !in_scope.contains(r.as_str())).cloned().collect(),
                 None => Vec::new(),
             };
+            let confirmed: Vec<String> =
+                revoking.iter().filter(|(_, at)| *at <= acked).map(|(r, _)| r.clone()).collect();
+            let again = revoking.iter().filter(|(r, at)| *at > acked && !in_scope.contains(r.as_str()));
             let mut revoked = Vec::new();
-            for row in &left {
+            for row in left.iter().chain(again.map(|(r, _)| r)) {
                 let table: Option<String> = w
                     .conn()
                     .query_row("SELECT tbl FROM sync_change WHERE row_id = ?1 LIMIT 1", [row], |r| r.get(0))
@@ -109,7 +121,8 @@ impl Journal {
             let mut entering = entering;
             entering.sort();
             w.add_scope_rows(to, &added, upto)?;
-            w.remove_scope_rows(to, &left)?;
+            w.revoke_scope_rows(to, &left, upto.max(1))?;
+            w.remove_scope_rows(to, &confirmed)?;
             let clock: String =
                 w.conn().query_row("SELECT value FROM journal_meta WHERE key = 'hlc'", [], |r| r.get(0))?;
             let clock = Hlc::parse(&clock).map_err(|_| Error::ClockDamaged)?;

@@ -99,7 +99,7 @@ pub fn rows_in_scope(
     for t in tables::TABLES {
         let sql = format!("{SCOPE_CTE} SELECT t.id FROM {} t WHERE {}", t.name, condition(t.name));
         let ids: BTreeSet<String> = conn
-            .prepare(&sql)?
+            .prepare_cached(&sql)?
             .query_map([municipality, site.as_str()], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         out.insert(t.name, ids);

@@ -18,3 +18,4 @@ mod security;
 mod stories;
 mod support;
 mod sync;
+mod sync_prop;

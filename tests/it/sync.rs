@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::Duration;
-use proptest::prelude::*;
 use tovholder::model::time::{Hlc, MAX_AHEAD_DAYS};
 use tovholder::model::*;
 use tovholder::sync::{tables, ChangeSet, MergeSummary};
@@ -498,166 +497,8 @@ fn a_course_closed_on_one_site_while_the_other_edits_its_setting_keeps_both_and_
     assert_eq!(content(&faxe.j), content(&stevns.j));
 }
 
-// ---- Property tests -------------------------------------------------------
-
-/// One step of a run: an edit on a site, or a change set from one site to
-/// another that is delivered once, twice, or lost.
-#[derive(Debug, Clone)]
-enum Step {
-    NewClient { site: usize },
-    Edit { site: usize, client: usize, field: usize, value: u8 },
-    Note { site: usize, client: usize },
-    Send { from: usize, to: usize, copies: usize },
-}
-
-const FIELDS: [&str; 4] = ["name", "address", "phone", "email"];
-
-fn step(sites: usize) -> impl Strategy<Value = Step> {
-    prop_oneof![
-        1 => (0..sites).prop_map(|site| Step::NewClient { site }),
-        4 => (0..sites, 0..4usize, 0..FIELDS.len(), 0..4u8)
-            .prop_map(|(site, client, field, value)| Step::Edit { site, client, field, value }),
-        1 => (0..sites, 0..4usize).prop_map(|(site, client)| Step::Note { site, client }),
-        4 => (0..sites, 0..sites, 0..3usize).prop_map(|(from, to, copies)| Step::Send { from, to, copies }),
-    ]
-}
-
-fn run(offsets: &[i64], steps: &[Step]) -> Result<(), TestCaseError> {
-    let n = offsets.len();
-    let mut sites: Vec<Site> = (0..n).map(|i| Site::new(&format!("Site {i}"), "0320", &format!("S{i}"))).collect();
-    for (s, off) in sites.iter().zip(offsets) {
-        s.clock.advance(Duration::hours(*off));
-    }
-    // Every site learns every other's organisation first.
-    full_rounds(&mut sites);
-    let mut written: Vec<(ClientId, &str, String)> = Vec::new();
-    for st in steps {
-        for s in &sites {
-            s.clock.advance(Duration::seconds(7));
-        }
-        match st.clone() {
-            Step::NewClient { site } => {
-                let id = sites[site].client(&format!("Klient {}", written.len()));
-                written.push((id, "name", format!("Klient {}", written.len())));
-            }
-            Step::Edit { site, client, field, value } => {
-                let ids = clients(&sites[site].j);
-                let Some(id) = ids.get(client % ids.len().max(1)).copied() else { continue };
-                let v = format!("{} {value} fra {site}", FIELDS[field]);
-                let f = FIELDS[field];
-                sites[site].edit(id, |r| match f {
-                    "name" => r.name = v.clone(),
-                    "address" => r.address = Some(v.clone()),
-                    "phone" => r.phone = Some(v.clone()),
-                    _ => r.email = Some(v.clone()),
-                });
-                written.push((id, f, v));
-            }
-            Step::Note { site, client } => {
-                let ids = clients(&sites[site].j);
-                let Some(id) = ids.get(client % ids.len().max(1)).copied() else { continue };
-                let s = &mut sites[site];
-                s.j.add_note(&s.ctx, &note(id, "2026-11-01", &format!("Notat fra {site}"))).unwrap();
-            }
-            Step::Send { from, to, copies } => {
-                if from == to {
-                    continue;
-                }
-                let to_site = sites[to].j.site();
-                let set = sites[from].changes_to(to_site);
-                for _ in 0..copies {
-                    sites[to].merge(&set);
-                }
-            }
-        }
-    }
-    full_rounds(&mut sites);
-    let first = content(&sites[0].j);
-    let first_conflicts = conflicts(&sites[0]);
-    for s in &sites[1..] {
-        prop_assert_eq!(&content(&s.j), &first);
-        prop_assert_eq!(&conflicts(s), &first_conflicts);
-    }
-    for s in &sites {
-        prop_assert!(fk_clean(&s.j));
-        let pending: i64 = sql(&s.j).query_row("SELECT count(*) FROM sync_pending", [], |r| r.get(0)).unwrap();
-        prop_assert_eq!(pending, 0);
-    }
-    // Nothing written anywhere is lost: each value is in the row or among
-    // the field's open conflicts (or was overwritten by an edit that saw it).
-    let list = sites[0].j.conflicts(&sites[0].ctx).unwrap();
-    for (id, field, value) in &written {
-        let row = id.to_string();
-        let held: i64 = sql(&sites[0].j)
-            .query_row(
-                "SELECT count(*) FROM sync_change WHERE row_id = ?1 AND json_extract(value, '$.' || ?2) = ?3",
-                rusqlite::params![row, field, value],
-                |r| r.get(0),
-            )
-            .unwrap();
-        prop_assert!(held >= 1, "{} of {} is in the log", value, row);
-        let _ = &list;
-    }
-    Ok(())
-}
-
-fn clients(j: &Journal) -> Vec<ClientId> {
-    sql(j)
-        .prepare("SELECT id FROM client ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
-}
-
-/// Exchange between every ordered pair until nothing new moves.
-fn full_rounds(sites: &mut [Site]) {
-    for _ in 0..sites.len() + 1 {
-        let mut moved = 0;
-        for a in 0..sites.len() {
-            for b in 0..sites.len() {
-                if a == b {
-                    continue;
-                }
-                let to_site = sites[b].j.site();
-                let set = sites[a].changes_to(to_site);
-                moved += sites[b].merge(&set).applied;
-            }
-        }
-        if moved == 0 {
-            return;
-        }
-    }
-}
-
-fn cases() -> u32 {
-    std::env::var("TOVHOLDER_SYNC_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24)
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
-
-    /// Any order of exchange, with sets lost, duplicated and re-sent, and
-    /// clocks days apart, ends with the same rows and conflicts everywhere.
-    #[test]
-    fn sites_converge_whatever_the_order_of_exchange(
-        offsets in prop::collection::vec(-96i64..96, 2..=4),
-        steps in prop::collection::vec(step(4), 1..40),
-    ) {
-        let n = offsets.len();
-        let steps: Vec<Step> = steps
-            .into_iter()
-            .map(|s| match s {
-                Step::NewClient { site } => Step::NewClient { site: site % n },
-                Step::Edit { site, client, field, value } => Step::Edit { site: site % n, client, field, value },
-                Step::Note { site, client } => Step::Note { site: site % n, client },
-                Step::Send { from, to, copies } => Step::Send { from: from % n, to: to % n, copies },
-            })
-            .collect();
-        run(&offsets, &steps)?;
-    }
-}
+// ---- Unique keys and rules raced by two sites ----------------------------
+// (The property test of the merge invariants is in sync_prop.rs.)
 
 #[test]
 fn a_close_racing_a_start_is_held_out_by_the_rule_the_same_way_on_both_sites() {
@@ -719,6 +560,16 @@ fn two_open_courses_of_one_kind_or_one_cpr_on_two_clients_made_apart_are_listed_
     // Local work still refuses a second open course.
     let err = faxe.j.enrol(&faxe.ctx, &course_record(id, "alcohol", "2026-11-04", None, fo)).unwrap_err();
     assert_eq!(err.code(), "course_already_open");
+}
+
+fn clients(j: &Journal) -> Vec<ClientId> {
+    sql(j)
+        .prepare("SELECT id FROM client ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
 }
 
 // ---- Scope against an oracle ---------------------------------------------
