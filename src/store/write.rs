@@ -601,6 +601,16 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
+    /// Replace a logged change held reduced to this site's scope by the
+    /// whole change (`sync::plan` `widened`).
+    pub(crate) fn widen_remote(&mut self, c: &crate::sync::Change) -> Result<()> {
+        let value = serde_json::Value::Object(c.value.clone()).to_string();
+        self.tx
+            .prepare_cached("UPDATE sync_change SET value = ?4 WHERE site = ?1 AND hlc = ?2 AND grp = ?3")?
+            .execute(params![c.site, c.hlc, c.group, value])?;
+        Ok(())
+    }
+
     /// Note rows as revoked from a partner's scope in the set up to log
     /// position `seq`, until the partner confirms that set (`sync::apply`).
     pub(crate) fn revoke_scope_rows(&mut self, site: SiteId, rows: &[String], seq: i64) -> Result<()> {

@@ -71,6 +71,14 @@ impl Journal {
                 }
             }
             let delivered = |row: &str| known_rows.get(row).is_some_and(|since| *since <= acked);
+            // A notification sent without its client (out of scope then) goes
+            // whole again while its client enters the scope.
+            let notified: std::collections::HashMap<String, String> = conn
+                .prepare("SELECT id, client_id FROM notification WHERE client_id IS NOT NULL")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let client_enters =
+                |row: &str| notified.get(row).is_some_and(|c| in_scope.contains(c.as_str()) && !delivered(c));
             let mut changes = Vec::new();
             {
                 let mut stmt = conn.prepare(
@@ -80,7 +88,7 @@ impl Journal {
                 while let Some(r) = rows.next()? {
                     let seq: i64 = r.get(0)?;
                     let row: String = r.get(4)?;
-                    let entering = in_scope.contains(row.as_str()) && !delivered(&row);
+                    let entering = in_scope.contains(row.as_str()) && (!delivered(&row) || client_enters(&row));
                     if seq <= acked && !entering {
                         continue;
                     }
@@ -216,6 +224,12 @@ impl Journal {
                     if let Some(pos) = tables::TABLES.iter().position(|t| t.name == c.table) {
                         rows.insert((pos, c.row.clone()));
                     }
+                }
+            }
+            for c in &plan.widened {
+                w.widen_remote(c)?;
+                if let Some(pos) = tables::TABLES.iter().position(|t| t.name == c.table) {
+                    rows.insert((pos, c.row.clone()));
                 }
             }
             // Rows waiting for a row they refer to, and rows with a change held

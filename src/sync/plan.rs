@@ -26,6 +26,24 @@ pub struct Plan {
     pub rows: BTreeSet<(usize, String)>,
     /// The highest clock value in the set, to observe.
     pub clock: Hlc,
+    /// Changes held here reduced to this site's scope (a notification
+    /// without its client) that arrive whole now that the client is in
+    /// scope: their value replaces the held one.
+    pub widened: Vec<Change>,
+}
+
+/// `reduced` is `whole` as `sync::scope::reduce` sends it to a partner for
+/// whom the notification's client is out of scope.
+fn reduction_of(reduced: &Change, whole: &Change) -> bool {
+    let client = |c: &Change| c.value.get("client_id").cloned();
+    whole.table == "notification"
+        && reduced.table == whole.table
+        && reduced.row == whole.row
+        && reduced.seen == whole.seen
+        && client(reduced) == Some(serde_json::Value::Null)
+        && client(whole).is_some_and(|v| v.is_string())
+        && reduced.value.iter().all(|(k, v)| k == "client_id" || whole.value.get(k) == Some(v))
+        && reduced.value.len() == whole.value.len()
 }
 
 pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>) -> Result<Plan> {
@@ -67,7 +85,11 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
             // hold it reduced to its scope).
             Some(_) if c.site == own => out.known += 1,
             Some(held) => {
-                if !held?.same_content(c) {
+                let held = held?;
+                if reduction_of(&held, c) {
+                    out.rows.insert((pos, c.row.clone()));
+                    out.widened.push(c.clone());
+                } else if !held.same_content(c) && !reduction_of(c, &held) {
                     return Err(Error::ChangesDamaged { sender: set.from_name.clone() });
                 }
                 out.known += 1;

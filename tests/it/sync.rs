@@ -872,6 +872,25 @@ fn a_notification_to_the_partners_department_travels_without_consent_and_without
         .unwrap();
     assert_eq!(client_there, None, "the row is reduced");
     assert!(fk_clean(&stevns.j));
+    let reduced = faxe.changes_for(&stevns);
+
+    // Once the parent enters Stevns' scope (a consent), Stevns gets the
+    // parent and the notification with its client.
+    faxe.clock.advance(Duration::minutes(1));
+    faxe.consent(id, stevns.j.unit());
+    send(&mut faxe, &mut stevns);
+    assert_eq!(count_rows(&stevns.j, "client", &id.to_string()), 1);
+    let client_there: Option<String> = sql(&stevns.j)
+        .query_row("SELECT client_id FROM notification WHERE id = ?1", [notification], |r| r.get(0))
+        .unwrap();
+    assert_eq!(client_there, Some(id.to_string()), "the notification names its client now");
+    assert_eq!(content(&faxe.j)["notification"], content(&stevns.j)["notification"]);
+    // An old set with the reduced notification, re-sent, is no damage and
+    // takes nothing back.
+    stevns.merge(&reduced);
+    send(&mut faxe, &mut stevns);
+    assert_eq!(content(&faxe.j)["notification"], content(&stevns.j)["notification"]);
+    assert!(fk_clean(&stevns.j));
 }
 
 // ---- The demo: Faxe and Stevns -------------------------------------------
