@@ -596,6 +596,9 @@ pub enum Error {
     /// A site card, partner registration or case bundle was refused.
     #[error(transparent)]
     Bundle(#[from] crate::bundle::BundleError),
+    /// The repair after a wrong clock met changes a partner has confirmed.
+    #[error("Ændringerne kan ikke få nye tidsstempler: en samarbejdspartner har allerede modtaget {count} af dem. Intet er ændret; kontakt support.")]
+    RestampConfirmed { count: usize },
     /// A merge left a row pointing at a row that is not there.
     #[error("Sammenfletningen er afvist, intet er ændret: den ville efterlade henvisninger til poster, der mangler.")]
     MergeBroken,
@@ -658,6 +661,7 @@ impl Error {
             Error::ChangesUnknown { .. } => "changes_unknown",
             Error::ChangesDamaged { .. } => "changes_damaged",
             Error::CopiedJournal => "copied_journal",
+            Error::RestampConfirmed { .. } => "restamp_confirmed",
             Error::MergeBroken => "merge_broken",
             Error::Bundle(b) => b.code(),
             Error::Io(_) => "io",

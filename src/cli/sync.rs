@@ -125,6 +125,8 @@ pub enum ChangesCmd {
     },
     /// Flet en partners ændringer (JSON) ind i journalen: alle eller ingen.
     Merge { file: PathBuf },
+    /// Giv egne ændringer, der ligger ud over uret, nye tidsstempler (efter et forkert ur).
+    Restamp,
     /// Vis denne installations id.
     Site,
 }
@@ -152,6 +154,16 @@ impl ChangesCmd {
                         "Flettet: {} nye ændringer, {} kendte, {} poster skrevet, {} venter, {} åbne konflikter.",
                         s.applied, s.known, s.rows, s.pending, s.conflicts
                     )
+                });
+            }
+            ChangesCmd::Restamp => {
+                let n = j.restamp_changes(&ctx)?;
+                env.out.print(&serde_json::json!({ "restamped": n }), || {
+                    if n == 0 {
+                        "Ingen egne ændringer ligger ud over uret; intet er ændret.".to_string()
+                    } else {
+                        format!("{n} egne ændringer har fået nye tidsstempler efter uret.")
+                    }
                 });
             }
             ChangesCmd::Site => {

@@ -248,6 +248,7 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         // Writes.
         ("add_unit", Write),
         ("add_staff", Write),
+        ("restamp_changes", Write),
         ("add_client", Write),
         ("update_client", Write),
         ("add_child", Write),

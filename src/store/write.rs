@@ -549,6 +549,13 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
+    /// Lower the journal's clock to `hlc` (only the repair after a wrong
+    /// local clock, `sync::restamp`, which has re-stamped every change
+    /// beyond it).
+    pub(crate) fn reset_clock(&mut self, hlc: Hlc) {
+        self.hlc = hlc;
+    }
+
     /// Take in the clock of received changes (already checked against the
     /// limit by the plan): every later local change sorts after them.
     pub(crate) fn observe_clock(&mut self, remote: Hlc) -> Result<()> {

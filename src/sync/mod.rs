@@ -22,6 +22,7 @@ pub mod apply;
 pub mod conflicts;
 pub mod log;
 pub mod plan;
+pub mod restamp;
 pub mod retention;
 pub mod scope;
 pub mod tables;

@@ -1224,3 +1224,51 @@ fn a_child_link_and_a_group_attendance_made_apart_on_two_sites_are_both_kept_and
         assert_eq!(content(&faxe.j)["child_link"], content(&stevns.j)["child_link"]);
     }
 }
+
+// ---- A wrong local clock --------------------------------------------------
+
+#[test]
+fn changes_stamped_by_a_clock_far_ahead_are_restamped_and_then_accepted_by_the_partner() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Urskiftet Ulla");
+    send(&mut faxe, &mut stevns);
+    // Faxe's laptop clock reads two years ahead for one edit.
+    faxe.clock.advance(Duration::days(730));
+    faxe.edit(id, |r| r.phone = Some("11223344".into()));
+    faxe.clock.advance(Duration::days(-730));
+    faxe.edit(id, |r| r.email = Some("ulla@example.dk".into()));
+    let set = faxe.changes_for(&stevns);
+    let before = snapshot(&stevns.j);
+    assert_eq!(stevns.j.merge_changes(&stevns.ctx, &set).unwrap_err().code(), "clock_ahead");
+    assert_eq!(snapshot(&stevns.j), before);
+
+    // The documented repair, from the command line, then the exchange again.
+    let (ok, text) = cli(faxe.j.path(), &["changes", "restamp"]);
+    assert!(ok && text.contains("2 egne ændringer har fået nye tidsstempler"), "{text}");
+    let (ok, text) = cli(faxe.j.path(), &["changes", "restamp"]);
+    assert!(ok && text.contains("intet er ændret"), "{text}");
+    let s = send(&mut faxe, &mut stevns);
+    assert_eq!(s.applied, 2, "{s:?}");
+    for s in [&faxe, &stevns] {
+        assert_eq!(s.field(id, "phone").as_deref(), Some("11223344"));
+        assert_eq!(s.field(id, "email").as_deref(), Some("ulla@example.dk"));
+    }
+    // Stevns' later edit of the phone has seen Faxe's and wins with no conflict.
+    stevns.clock.advance(Duration::minutes(5));
+    stevns.edit(id, |r| r.phone = Some("99887766".into()));
+    send(&mut stevns, &mut faxe);
+    assert_eq!(faxe.field(id, "phone").as_deref(), Some("99887766"));
+    assert_eq!(content(&faxe.j)["client"], content(&stevns.j)["client"]);
+    assert!(conflicts(&faxe).is_empty() && conflicts(&stevns).is_empty());
+
+    // Once a partner has confirmed changes, they keep their stamps.
+    faxe.clock.advance(Duration::days(400));
+    faxe.edit(id, |r| r.phone = Some("12121212".into()));
+    faxe.clock.advance(Duration::days(-400));
+    let set = faxe.changes_for(&stevns);
+    assert_eq!(stevns.j.merge_changes(&stevns.ctx, &set).unwrap_err().code(), "clock_ahead");
+    sql(&faxe.j).execute("UPDATE sync_peer SET sent_acked = 1000000", []).unwrap();
+    let before = snapshot(&faxe.j);
+    assert_eq!(faxe.j.restamp_changes(&faxe.ctx).unwrap_err().code(), "restamp_confirmed");
+    assert_eq!(snapshot(&faxe.j), before, "nothing changed");
+}
