@@ -117,9 +117,16 @@ impl Journal {
             let again = revoking.iter().filter(|(r, at)| *at > acked && !in_scope.contains(r.as_str()));
             let mut revoked = Vec::new();
             for row in left.iter().chain(again.map(|(r, _)| r)) {
+                // A row this site relayed and has itself removed since (a
+                // revocation reached it first) is named by its marker.
                 let table: Option<String> = w
                     .conn()
-                    .query_row("SELECT tbl FROM sync_change WHERE row_id = ?1 LIMIT 1", [row], |r| r.get(0))
+                    .query_row(
+                        "SELECT tbl FROM sync_change WHERE row_id = ?1
+                         UNION ALL SELECT tbl FROM sync_revoked WHERE row_id = ?1 LIMIT 1",
+                        [row],
+                        |r| r.get(0),
+                    )
                     .optional()?;
                 if let Some(table) = table {
                     revoked.push(Revocation { table, row: row.clone() });

@@ -29,17 +29,16 @@ impl Journal {
             let ms = w.now().timestamp_millis();
             let now = Hlc::from_parts(ms, 0).0;
             let conn = w.conn();
-            let others: i64 = conn.query_row(
-                "SELECT coalesce(max(hlc), 0) FROM sync_change WHERE site <> ?1",
-                [&own],
-                |r| r.get(0),
-            )?;
+            let others: i64 =
+                conn.query_row("SELECT coalesce(max(hlc), 0) FROM sync_change WHERE site <> ?1", [&own], |r| r.get(0))?;
             let base = others.max(now);
             // Ahead: after this millisecond of the wall clock (the new values
             // stay within it) and after every other site's change.
             let cut = others.max(Hlc::from_parts(ms, u16::MAX).0);
             let ahead: Vec<(i64, i64, String, String)> = conn
-                .prepare("SELECT seq, hlc, tbl, row_id FROM sync_change WHERE site = ?1 AND hlc > ?2 ORDER BY hlc, seq")?
+                .prepare(
+                    "SELECT seq, hlc, tbl, row_id FROM sync_change WHERE site = ?1 AND hlc > ?2 ORDER BY hlc, seq",
+                )?
                 .query_map(params![own, cut], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             if ahead.is_empty() {
@@ -71,7 +70,9 @@ impl Journal {
                     w.conn().prepare_cached(sql)?.execute(params![old, new, own])?;
                 }
                 w.conn()
-                    .prepare_cached("UPDATE sync_change SET seen = json_set(seen, ?3, ?2) WHERE json_extract(seen, ?3) = ?1")?
+                    .prepare_cached(
+                        "UPDATE sync_change SET seen = json_set(seen, ?3, ?2) WHERE json_extract(seen, ?3) = ?1",
+                    )?
                     .execute(params![old, new, path])?;
             }
             for (_, old, tbl, row) in &ahead {

@@ -151,10 +151,6 @@ impl Peer {
         .first()
         .map(|c| c.parse().unwrap())
     }
-
-    fn unit_of(&self) -> UnitId {
-        self.j.unit()
-    }
 }
 
 /// One step of a case.
@@ -259,6 +255,9 @@ fn allowed<T>(r: tovholder::Result<T>) -> Result<Option<T>, TestCaseError> {
         Err(e) => Err(TestCaseError::fail(format!("unexpected refusal {}: {e}", e.code()))),
     }
 }
+
+/// A logged change of a field: site, clock, what it had seen.
+type Logged<'a> = (&'a str, i64, BTreeMap<String, i64>);
 
 /// A value the test saved on a site: (site, table, row, column, value).
 type Saved = (usize, &'static str, String, &'static str, String);
@@ -573,7 +572,7 @@ fn check(ps: &[Peer], saved: &[Saved]) -> Result<(), TestCaseError> {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        let mut by_field: BTreeMap<(&str, &str), Vec<(&str, i64, BTreeMap<String, i64>)>> = BTreeMap::new();
+        let mut by_field: BTreeMap<(&str, &str), Vec<Logged>> = BTreeMap::new();
         for (row, grp, site, hlc, seen) in &logged {
             by_field.entry((row, grp)).or_default().push((site, *hlc, serde_json::from_str(seen).unwrap()));
         }
