@@ -96,6 +96,8 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
             }
             // Our own change of a record retention removed here, echoed.
             None if c.site == own && super::retention::waits_for(conn, &c.row)?.is_some() => out.known += 1,
+            // Our own change of a row a partner's revocation removed here.
+            None if c.site == own && revoked_here(conn, &c.row)? => out.known += 1,
             None if c.site == own => return Err(Error::CopiedJournal),
             None => {
                 // A tombstone is re-checked after the merge, not rebuilt.
@@ -107,6 +109,14 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
         }
     }
     Ok(out)
+}
+
+fn revoked_here(conn: &Connection, row: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM sync_revoked WHERE row_id = ?1")?
+        .query_row([row], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 /// A change names only columns of its table, and a group change exactly the
