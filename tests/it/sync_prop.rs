@@ -17,7 +17,7 @@
 //! `cases()`; README "Tests" names a longer run).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use chrono::Duration;
@@ -44,10 +44,11 @@ fn scratch_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
-/// Journal files of `n` sites that know each other's organisation.
+/// Journal files of `n` sites that know each other's organisation, held in
+/// memory (a directory left in a static would outlive the process): each
+/// file's name and bytes.
 struct Template {
-    _dir: tempfile::TempDir,
-    files: Vec<PathBuf>,
+    files: Vec<(std::ffi::OsString, Vec<u8>)>,
 }
 
 fn template(n: usize) -> &'static Template {
@@ -89,9 +90,15 @@ fn template(n: usize) -> &'static Template {
                 }
             }
         }
-        let files = sites.iter().map(|(j, _)| j.path().to_path_buf()).collect();
         drop(sites);
-        Template { _dir: dir, files }
+        let files = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.file_name(), std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        Template { files }
     })
 }
 
@@ -106,18 +113,14 @@ struct Peer {
 }
 
 fn peers(offsets: &[i64], dir: &Path) -> Vec<Peer> {
-    let t = template(offsets.len());
-    t.files
+    for (name, bytes) in &template(offsets.len()).files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    offsets
         .iter()
-        .zip(offsets)
         .enumerate()
-        .map(|(i, (file, off))| {
+        .map(|(i, off)| {
             let path = dir.join(format!("{i}.journal"));
-            std::fs::copy(file, &path).unwrap();
-            let head = tovholder::store::head::path_for(file);
-            if head.exists() {
-                std::fs::copy(&head, tovholder::store::head::path_for(&path)).unwrap();
-            }
             let j = Journal::open(&path).unwrap();
             let clock = Arc::new(FixedClock::on(date(TODAY)));
             clock.advance(Duration::hours(*off));
