@@ -324,3 +324,29 @@ pub fn member_record(
         left_on: None,
     }
 }
+
+/// A client's form as stored (what a person edits and saves whole), read
+/// on the test's own connection.
+pub fn stored_client(c: &rusqlite::Connection, id: tovholder::model::ClientId) -> tovholder::model::ClientRecord {
+    c.query_row(
+        "SELECT name, municipality, address, phone, email, cpr, anonymous, birth_date, sex FROM client WHERE id = ?1",
+        [id],
+        |r| {
+            let cpr: Option<String> = r.get(5)?;
+            let sex: Option<String> = r.get(8)?;
+            Ok(tovholder::model::ClientRecord {
+                id: None,
+                name: r.get(0)?,
+                municipality: r.get(1)?,
+                address: r.get(2)?,
+                phone: r.get(3)?,
+                email: r.get(4)?,
+                cpr: cpr.map(|c| tovholder::model::Cpr::parse(&c).unwrap()),
+                anonymous: r.get(6)?,
+                birth_date: r.get(7)?,
+                sex: sex.map(|s| serde_json::from_str(&format!("\"{s}\"")).unwrap()),
+            })
+        },
+    )
+    .unwrap()
+}

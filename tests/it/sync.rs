@@ -94,28 +94,7 @@ impl Site {
 
     /// The client's form as stored (what a person edits and saves whole).
     pub fn record(&self, id: ClientId) -> ClientRecord {
-        let c = sql(&self.j);
-        c.query_row(
-            "SELECT name, municipality, address, phone, email, cpr, anonymous, birth_date, sex FROM client WHERE id = ?1",
-            [id],
-            |r| {
-                let cpr: Option<String> = r.get(5)?;
-                let sex: Option<String> = r.get(8)?;
-                Ok(ClientRecord {
-                    id: None,
-                    name: r.get(0)?,
-                    municipality: r.get(1)?,
-                    address: r.get(2)?,
-                    phone: r.get(3)?,
-                    email: r.get(4)?,
-                    cpr: cpr.map(|c| Cpr::parse(&c).unwrap()),
-                    anonymous: r.get(6)?,
-                    birth_date: r.get(7)?,
-                    sex: sex.map(|s| serde_json::from_str(&format!("\"{s}\"")).unwrap()),
-                })
-            },
-        )
-        .unwrap()
+        stored_client(&sql(&self.j), id)
     }
 
     pub fn field(&self, id: ClientId, col: &str) -> Option<String> {

@@ -417,27 +417,7 @@ fn apply_step(
 }
 
 fn record(p: &Peer, id: ClientId) -> ClientRecord {
-    p.db.query_row(
-        "SELECT name, municipality, address, phone, email, cpr, anonymous, birth_date, sex FROM client WHERE id = ?1",
-        [id],
-        |r| {
-            let cpr: Option<String> = r.get(5)?;
-            let sex: Option<String> = r.get(8)?;
-            Ok(ClientRecord {
-                id: None,
-                name: r.get(0)?,
-                municipality: r.get(1)?,
-                address: r.get(2)?,
-                phone: r.get(3)?,
-                email: r.get(4)?,
-                cpr: cpr.map(|c| Cpr::parse(&c).unwrap()),
-                anonymous: r.get(6)?,
-                birth_date: r.get(7)?,
-                sex: sex.map(|s| serde_json::from_str(&format!("\"{s}\"")).unwrap()),
-            })
-        },
-    )
-    .unwrap()
+    stored_client(&p.db, id)
 }
 
 /// Exchange between every ordered pair until nothing new moves.
