@@ -461,46 +461,47 @@ impl<'c> Writer<'c> {
         stamps: &RowStamps,
         exists: bool,
     ) -> Result<std::result::Result<(), String>> {
-        let json = serde_json::to_string(values).map_err(|_| Error::Db(rusqlite::Error::InvalidQuery))?;
+        // Each value bound as itself (what `json_extract` would give of it),
+        // so SQLite parses no JSON per column.
         let cols: Vec<&str> = desc.columns.iter().copied().filter(|c| values.contains_key(*c)).collect();
-        let mut sql = String::with_capacity(128 + cols.len() * 40);
+        let mut sql = String::with_capacity(128 + cols.len() * 16);
         if exists {
             sql.push_str("UPDATE ");
             sql.push_str(desc.name);
             sql.push_str(" SET ");
-            for c in &cols {
+            for (i, c) in cols.iter().enumerate() {
                 sql.push_str(c);
-                sql.push_str(" = json_extract(?1, '$.");
-                sql.push_str(c);
-                sql.push_str("'), ");
+                sql.push_str(" = ?");
+                sql.push_str(&(i + 8).to_string());
+                sql.push_str(", ");
             }
-            sql.push_str("origin_site = ?3, version = ?4, created_at = ?5, created_by = ?6, changed_at = ?7, changed_by = ?8 WHERE id = ?2");
+            sql.push_str("origin_site = ?2, version = ?3, created_at = ?4, created_by = ?5, changed_at = ?6, changed_by = ?7 WHERE id = ?1");
         } else {
             sql.push_str("INSERT INTO ");
             sql.push_str(desc.name);
-            sql.push_str(" (id");
+            sql.push_str(" (id, origin_site, version, created_at, created_by, changed_at, changed_by");
             for c in &cols {
                 sql.push_str(", ");
                 sql.push_str(c);
             }
-            sql.push_str(", origin_site, version, created_at, created_by, changed_at, changed_by) VALUES (?2");
-            for c in &cols {
-                sql.push_str(", json_extract(?1, '$.");
-                sql.push_str(c);
-                sql.push_str("')");
+            sql.push_str(") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7");
+            for i in 0..cols.len() {
+                sql.push_str(", ?");
+                sql.push_str(&(i + 8).to_string());
             }
-            sql.push_str(", ?3, ?4, ?5, ?6, ?7, ?8)");
+            sql.push(')');
         }
-        let result = self.tx.prepare_cached(&sql)?.execute(params![
-            json,
-            row,
-            stamps.origin_site,
-            stamps.version,
-            stamps.created_at,
-            stamps.created_by,
-            stamps.changed_at,
-            stamps.changed_by
-        ]);
+        use rusqlite::types::Value;
+        let mut bound: Vec<Value> = Vec::with_capacity(7 + cols.len());
+        bound.push(Value::Text(row.to_string()));
+        bound.push(Value::Text(stamps.origin_site.clone()));
+        bound.push(Value::Integer(stamps.version));
+        bound.push(Value::Text(stamps.created_at.clone()));
+        bound.push(Value::Text(stamps.created_by.clone()));
+        bound.push(Value::Text(stamps.changed_at.clone()));
+        bound.push(Value::Text(stamps.changed_by.clone()));
+        bound.extend(cols.iter().map(|c| values.get(*c).map_or(Value::Null, json_value)));
+        let result = self.tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(bound));
         match result {
             Ok(_) => {
                 self.rows += 1;
@@ -1318,5 +1319,65 @@ mod audit_hash_frozen {
                 None
             )
         );
+    }
+}
+
+/// A JSON value as SQLite's `json_extract` gives it: `true`/`false` as 1/0,
+/// an integer beyond 64 bits as a real, an array or object as its JSON text.
+fn json_value(v: &serde_json::Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Integer(i64::from(*b)),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => n.as_f64().map_or(Value::Null, Value::Real),
+        },
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod json_binding {
+    //! `Writer::put_row` binds each merged value as `json_value` gives it;
+    //! before, SQLite took it out of the row's JSON with `json_extract`. The
+    //! stored row must be the same either way, type included.
+    use super::json_value;
+
+    #[test]
+    fn a_bound_value_is_what_json_extract_gives() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let cases = [
+            "null",
+            "true",
+            "false",
+            "0",
+            "-17",
+            "9223372036854775807",
+            "18446744073709551615",
+            "1.5",
+            "2.0",
+            "\"\"",
+            "\"Ærø 4690\"",
+            "[1,\"a\",null]",
+            "{\"b\":1,\"a\":[true]}",
+        ];
+        for text in cases {
+            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            // The old way: the row's values as one JSON text, one column
+            // taken out of it.
+            let mut row = serde_json::Map::new();
+            row.insert("column".into(), v.clone());
+            let json = serde_json::to_string(&row).unwrap();
+            let (extracted, kind): (rusqlite::types::Value, String) = conn
+                .query_row("SELECT json_extract(?1, '$.column'), typeof(json_extract(?1, '$.column'))", [json], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .unwrap();
+            let (bound, bound_kind): (rusqlite::types::Value, String) =
+                conn.query_row("SELECT ?1, typeof(?1)", [json_value(&v)], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            assert_eq!((bound, bound_kind), (extracted, kind), "{text}");
+        }
     }
 }
