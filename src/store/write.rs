@@ -1347,7 +1347,7 @@ mod json_binding {
 
     #[test]
     fn a_bound_value_is_what_json_extract_gives() {
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let conn = rusqlite::Connection::open_in_memory().expect("in-memory database");
         let cases = [
             "null",
             "true",
@@ -1364,19 +1364,20 @@ mod json_binding {
             "{\"b\":1,\"a\":[true]}",
         ];
         for text in cases {
-            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            let v: serde_json::Value = serde_json::from_str(text).expect("a JSON case");
             // The old way: the row's values as one JSON text, one column
             // taken out of it.
             let mut row = serde_json::Map::new();
             row.insert("column".into(), v.clone());
-            let json = serde_json::to_string(&row).unwrap();
+            let json = serde_json::to_string(&row).expect("JSON text");
             let (extracted, kind): (rusqlite::types::Value, String) = conn
                 .query_row("SELECT json_extract(?1, '$.column'), typeof(json_extract(?1, '$.column'))", [json], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })
-                .unwrap();
-            let (bound, bound_kind): (rusqlite::types::Value, String) =
-                conn.query_row("SELECT ?1, typeof(?1)", [json_value(&v)], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+                .expect("a query of values");
+            let (bound, bound_kind): (rusqlite::types::Value, String) = conn
+                .query_row("SELECT ?1, typeof(?1)", [json_value(&v)], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("a query of values");
             assert_eq!((bound, bound_kind), (extracted, kind), "{text}");
         }
     }
