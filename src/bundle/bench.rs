@@ -51,6 +51,12 @@ pub struct ImportFigures {
     pub plain_insert_rows: usize,
     pub plain_insert_s: f64,
     pub ratio_to_plain_insert: f64,
+    /// The same, plus the import's rows of the change log (`sync_change`,
+    /// as many again as there are changes): what storing the rows and the
+    /// log costs without the merge.
+    pub plain_with_log_rows: usize,
+    pub plain_with_log_s: f64,
+    pub ratio_to_plain_with_log: f64,
 }
 
 /// The whole run.
@@ -81,9 +87,10 @@ impl Figures {
         );
         for i in &self.imports {
             s.push_str(&format!(
-                "Indlæsning i {}: {:.2} s ({:.0} ændringer/s) — læs {:.3} · dekryptér {:.3} · verificér {:.3} · fortolk {:.3} · plan {:.3} · anvend {:.3} s\n  Ren INSERT af de samme {} rækker (krypteret): {:.2} s; forhold {:.2}×\n",
+                "Indlæsning i {}: {:.2} s ({:.0} ændringer/s) — læs {:.3} · dekryptér {:.3} · verificér {:.3} · fortolk {:.3} · plan {:.3} · anvend {:.3} s\n  Ren INSERT af de samme {} rækker (krypteret): {:.2} s; forhold {:.2}×\n  Ren INSERT af rækkerne og ændringsloggen ({} rækker): {:.2} s; forhold {:.2}×\n",
                 i.into, i.total_s, i.changes_per_s, i.read_s, i.decrypt_s, i.verify_s, i.parse_s, i.plan_s, i.apply_s,
-                i.plain_insert_rows, i.plain_insert_s, i.ratio_to_plain_insert
+                i.plain_insert_rows, i.plain_insert_s, i.ratio_to_plain_insert,
+                i.plain_with_log_rows, i.plain_with_log_s, i.ratio_to_plain_with_log
             ));
         }
         s.push_str(&format!(
@@ -173,7 +180,9 @@ fn rows_of(f: &JournalFile) -> usize {
 /// is not) `origin`: `(table, columns, values row after row)`.
 fn rows_of_site(j: &Journal, table: &str, origin: SiteId, made: bool) -> Result<(String, usize, Vec<Value>)> {
     let op = if made { "=" } else { "<>" };
-    let mut stmt = j.connection().prepare(&format!("SELECT * FROM {table} WHERE origin_site {op} ?1"))?;
+    // The change log names the site that made a change as `site`.
+    let column = if table == "sync_change" { "site" } else { "origin_site" };
+    let mut stmt = j.connection().prepare(&format!("SELECT * FROM {table} WHERE {column} {op} ?1"))?;
     let cols = stmt.column_count();
     let mut values = Vec::new();
     let mut rows = stmt.query([origin])?;
@@ -186,10 +195,14 @@ fn rows_of_site(j: &Journal, table: &str, origin: SiteId, made: bool) -> Result<
 }
 
 /// The baseline: the same rows by plain prepared INSERTs into an encrypted
-/// copy of the schema (holding the target's organisation first).
-fn plain_insert(target: &Journal, source: SiteId, dir: &Path) -> Result<(usize, Duration)> {
-    let data: Vec<_> =
+/// copy of the schema (holding the target's organisation first); with
+/// `with_log` also the change log's rows of the source.
+fn plain_insert(target: &Journal, source: SiteId, dir: &Path, with_log: bool) -> Result<(usize, Duration)> {
+    let mut data: Vec<_> =
         tables::TABLES.iter().map(|t| rows_of_site(target, t.name, source, true)).collect::<Result<_>>()?;
+    if with_log {
+        data.push(rows_of_site(target, "sync_change", source, true)?);
+    }
     let org: Vec<_> =
         ["unit", "staff"].iter().map(|t| rows_of_site(target, t, source, false)).collect::<Result<_>>()?;
     let path = dir.join("plain-keyed.journal");
@@ -255,7 +268,8 @@ fn import_into(target: &mut Site, source: SiteId, file: &Path, into: &str, dir: 
     let (r, st) = target.j.import_bundle_timed(&target.ctx, file)?;
     let total = t.elapsed();
     eprintln!("Ren INSERT af de samme rækker …");
-    let (rows, plain) = plain_insert(&target.j, source, dir)?;
+    let (rows, plain) = plain_insert(&target.j, source, dir, false)?;
+    let (log_rows, with_log) = plain_insert(&target.j, source, dir, true)?;
     Ok(ImportFigures {
         into: into.into(),
         changes: r.counts.changes,
@@ -270,6 +284,9 @@ fn import_into(target: &mut Site, source: SiteId, file: &Path, into: &str, dir: 
         plain_insert_rows: rows,
         plain_insert_s: plain.as_secs_f64(),
         ratio_to_plain_insert: total.as_secs_f64() / plain.as_secs_f64().max(1e-9),
+        plain_with_log_rows: log_rows,
+        plain_with_log_s: with_log.as_secs_f64(),
+        ratio_to_plain_with_log: total.as_secs_f64() / with_log.as_secs_f64().max(1e-9),
     })
 }
 
