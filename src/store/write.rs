@@ -833,7 +833,7 @@ impl<'c> Writer<'c> {
 }
 
 /// The stamps a merged row carries: those of the changes that made it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RowStamps {
     pub origin_site: String,
     pub version: i64,

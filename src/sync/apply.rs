@@ -684,7 +684,11 @@ fn missing_ref(
     Ok(None)
 }
 
-/// Does the stored row already hold exactly these values and stamps?
+/// Does the stored row already hold exactly these values and stamps? Every
+/// stamp counts, not only `version`: two sites can write a field at the same
+/// clock value (clocks alike), and when they wrote the same value the row's
+/// values and version agree while `changed_at`/`changed_by` must still be
+/// those of the winner, whichever change arrived first.
 fn unchanged(
     w: &Writer<'_>,
     desc: &tables::Table,
@@ -699,12 +703,26 @@ fn unchanged(
         }
         sql.push_str(&format!("'{c}', {c}"));
     }
-    sql.push_str(&format!("), version FROM {} WHERE id = ?1", desc.name));
-    let (json, version): (String, i64) =
-        w.conn().prepare_cached(&sql)?.query_row([row], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    sql.push_str(&format!(
+        "), version, origin_site, created_at, created_by, changed_at, changed_by FROM {} WHERE id = ?1",
+        desc.name
+    ));
+    let (json, stored_stamps): (String, RowStamps) = w.conn().prepare_cached(&sql)?.query_row([row], |r| {
+        Ok((
+            r.get(0)?,
+            RowStamps {
+                version: r.get(1)?,
+                origin_site: r.get(2)?,
+                created_at: r.get(3)?,
+                created_by: r.get(4)?,
+                changed_at: r.get(5)?,
+                changed_by: r.get(6)?,
+            },
+        ))
+    })?;
     let stored: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&json).map_err(|_| Error::Db(rusqlite::Error::InvalidQuery))?;
-    Ok(version == stamps.version && merged.iter().all(|(k, v)| stored.get(k) == Some(v)))
+    Ok(stored_stamps == *stamps && merged.iter().all(|(k, v)| stored.get(k) == Some(v)))
 }
 
 /// Rows known to be in their table, by table and id: looked up once, or

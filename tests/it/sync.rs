@@ -1251,3 +1251,99 @@ fn changes_stamped_by_a_clock_far_ahead_are_restamped_and_then_accepted_by_the_p
     assert_eq!(faxe.j.restamp_changes(&faxe.ctx).unwrap_err().code(), "restamp_confirmed");
     assert_eq!(snapshot(&faxe.j), before, "nothing changed");
 }
+
+// ---- Faults the property test found ----------------------------------------
+
+/// The property test's fault (e): when two sites write the same value to
+/// a field at the same clock value (clocks alike), the row's values and
+/// version agree, but `changed_at`/`changed_by` were those of whichever
+/// change the site held first. They are the winner's, by (clock, site id),
+/// on both sites.
+#[test]
+fn the_same_value_written_on_two_sites_at_one_clock_value_carries_the_winners_stamps_on_both() {
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Samme Sørensen");
+    send(&mut faxe, &mut stevns);
+    // Both wall clocks read the same instant, well after every clock value
+    // either site has seen, so both edits get the same clock value.
+    faxe.clock.advance(Duration::hours(1));
+    stevns.clock.advance(Duration::hours(1));
+    faxe.edit(id, |r| r.phone = Some("70707070".into()));
+    stevns.edit(id, |r| r.phone = Some("70707070".into()));
+    let version = |s: &Site| -> (i64, String) {
+        sql(&s.j)
+            .query_row("SELECT version, changed_by FROM client WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+    };
+    let (faxe_version, faxe_staff) = version(&faxe);
+    let (stevns_version, stevns_staff) = version(&stevns);
+    assert_eq!(faxe_version, stevns_version, "the case needs one clock value on both sites");
+    send(&mut faxe, &mut stevns);
+    send(&mut stevns, &mut faxe);
+    let winner = if faxe.j.site().to_string() > stevns.j.site().to_string() { faxe_staff } else { stevns_staff };
+    for s in [&faxe, &stevns] {
+        assert_eq!(s.field(id, "phone").as_deref(), Some("70707070"));
+        assert_eq!(version(s).1, winner, "changed_by is the winner's");
+    }
+    assert_eq!(content(&faxe.j), content(&stevns.j));
+    assert_eq!(conflicts(&faxe), conflicts(&stevns));
+}
+
+/// Faxe, Stevns and a second site in Stevns' municipality that receives
+/// Faxe's client only through Stevns; each knows the others' organisation.
+fn three() -> (Site, Site, Site) {
+    let mut faxe = Site::new("Faxe Rusmiddelcenter", "0320", "LL");
+    let mut stevns = Site::new("Stevns Rusmiddelcenter", "0336", "SL");
+    let mut third = Site::new("Stevns Familieafdeling", "0336", "FA");
+    for _ in 0..2 {
+        send(&mut faxe, &mut stevns);
+        send(&mut stevns, &mut faxe);
+        send(&mut faxe, &mut third);
+        send(&mut third, &mut faxe);
+        send(&mut stevns, &mut third);
+        send(&mut third, &mut stevns);
+    }
+    (faxe, stevns, third)
+}
+
+/// The property test's fault (d): a row relayed through a third site must
+/// not outlive its revocation there, even when the relaying site removed
+/// it first, and an old change set sent again cannot bring it back.
+#[test]
+fn a_client_relayed_through_a_partner_is_removed_at_the_third_site_when_the_consent_is_withdrawn() {
+    let (mut faxe, mut stevns, mut third) = three();
+    let id = faxe.j.add_client(&faxe.ctx, &client_record("Videre Villadsen", None)).unwrap();
+    let consent = faxe.consent(id, stevns.j.unit());
+    let n = faxe.j.add_note(&faxe.ctx, &note(id, "2026-11-02", "Samtale om samarbejdet.")).unwrap();
+    send(&mut faxe, &mut stevns);
+    // Stevns passes the case on to the site of its own municipality.
+    let relayed = stevns.changes_for(&third);
+    third.merge(&relayed);
+    assert_eq!(count_rows(&third.j, "client", &id.to_string()), 1, "the case reached the third site");
+    assert_eq!(count_rows(&third.j, "note", &n.to_string()), 1);
+
+    faxe.j.withdraw_consent(&faxe.ctx, consent, date("2026-11-20")).unwrap();
+    send(&mut faxe, &mut stevns);
+    assert_eq!(count_rows(&stevns.j, "client", &id.to_string()), 0, "removed at Stevns");
+    // Faxe never sent the case to the third site; Stevns revokes it there.
+    send(&mut faxe, &mut third);
+    send(&mut stevns, &mut third);
+    for (t, r) in [("client", id.to_string()), ("note", n.to_string()), ("consent", consent.to_string())] {
+        assert_eq!(count_rows(&third.j, t, &r), 0, "{t} removed at the third site");
+        assert_eq!(count_rows(&faxe.j, t, &r), 1, "{t} kept by its owner");
+    }
+    assert!(fk_clean(&third.j));
+    // An old set sent again does not bring the person back.
+    third.merge(&relayed);
+    assert_eq!(count_rows(&third.j, "client", &id.to_string()), 0);
+    assert_eq!(count_rows(&third.j, "note", &n.to_string()), 0);
+    // Nor does any later exchange, in either direction.
+    for _ in 0..2 {
+        send(&mut third, &mut stevns);
+        send(&mut stevns, &mut third);
+        send(&mut faxe, &mut third);
+        send(&mut third, &mut faxe);
+    }
+    assert_eq!(count_rows(&third.j, "client", &id.to_string()), 0);
+    assert_eq!(count_rows(&faxe.j, "client", &id.to_string()), 1);
+}
