@@ -527,8 +527,13 @@ pub enum Error {
     /// The head file beside the journal (`store::head`) names an audit entry
     /// the journal does not hold as written: committed work is missing (a
     /// copy without its `-wal`, an older copy put in its place).
-    #[error("{} Den er måske kopieret uden sin «-wal»-fil eller erstattet af en ældre kopi. Hent den fulde journal (med «-wal»-filen), eller gendan den nyeste sikkerhedskopi (tovholder restore). Skal journalen bruges, som den er, så slet filen {}.", if *.diverged { format!("Journalen {} er ikke den, der sidst blev gemt: adgangsloggens indførsel nr. {head} er en anden end den, der blev skrevet.", .path.display()) } else { format!("Journalen {} mangler indførsler, der var gemt: adgangsloggen når kun til nr. {have}, men nr. {head} var skrevet.", .path.display()) }, .head_file.display())]
+    #[error("{} Den er måske kopieret uden sin «-wal»-fil eller erstattet af en ældre kopi. Hent den fulde journal (med «-wal»-filen), eller gendan den nyeste sikkerhedskopi (tovholder restore). Skal journalen bruges, som den er, kan en leder eller administrator godkende den med «tovholder check --accept» (det senest gemte står i {}).", if *.diverged { format!("Journalen {} er ikke den, der sidst blev gemt: adgangsloggens indførsel nr. {head} er en anden end den, der blev skrevet.", .path.display()) } else { format!("Journalen {} mangler indførsler, der var gemt: adgangsloggen når kun til nr. {have}, men nr. {head} var skrevet.", .path.display()) }, .head_file.display())]
     JournalBehind { path: PathBuf, head_file: PathBuf, head: i64, have: i64, diverged: bool },
+    /// A journal that keeps a head file (`store::head`) without a whole one
+    /// of its own beside it: it cannot be told whether committed work is
+    /// missing (a copy of the journal file alone, without its `-wal`).
+    #[error("{} Uden den kan det ikke ses, om journalen er kopieret uden sin «-wal»-fil og mangler noget, der var gemt. Hent den fulde journal med alle dens filer, eller gendan den nyeste sikkerhedskopi (tovholder restore). Er journalen hel, kan en leder eller administrator godkende den, som den er, med «tovholder check --accept». Intet er ændret.", match .fault { HeadFault::Missing => format!("Journalen {} mangler filen {}, der fortæller, hvad der sidst blev gemt i den.", .path.display(), .head_file.display()), HeadFault::Damaged => format!("Filen {}, der fortæller, hvad der sidst blev gemt i journalen {}, er beskadiget.", .head_file.display(), .path.display()), HeadFault::OtherJournal => format!("Filen {}, der skal fortælle, hvad der sidst blev gemt i journalen {}, hører til en anden journal.", .head_file.display(), .path.display()) })]
+    HeadMissing { path: PathBuf, head_file: PathBuf, fault: HeadFault },
     /// A page of the open journal failed its check while it was read.
     #[error("Journalen er beskadiget. Gendan den fra sikkerhedskopien (tovholder restore), og kør «tovholder check».")]
     Damaged,
@@ -610,6 +615,28 @@ pub enum Error {
     Db(rusqlite::Error),
 }
 
+/// What is wrong with a journal's head file (`Error::HeadMissing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadFault {
+    /// There is no file.
+    Missing,
+    /// The file is not one this program wrote whole.
+    Damaged,
+    /// The file holds the head of another journal (another site id).
+    OtherJournal,
+}
+
+impl HeadFault {
+    /// The stable word for the audit entry of an accept.
+    pub fn code(self) -> &'static str {
+        match self {
+            HeadFault::Missing => "missing",
+            HeadFault::Damaged => "damaged",
+            HeadFault::OtherJournal => "other_journal",
+        }
+    }
+}
+
 fn io_kind_da(e: &std::io::Error) -> &'static str {
     match e.kind() {
         std::io::ErrorKind::NotFound => "filen findes ikke",
@@ -643,6 +670,7 @@ impl Error {
             Error::KeyringDamaged(_) => "keyring_damaged",
             Error::JournalDamaged(_) | Error::Damaged => "journal_damaged",
             Error::JournalBehind { .. } => "journal_behind",
+            Error::HeadMissing { .. } => "head_missing",
             Error::Busy { .. } => "busy",
             Error::BackupDamaged { .. } => "backup_damaged",
             Error::NotEncrypted => "not_encrypted",

@@ -247,6 +247,7 @@ pub fn entity_label(entity: &str) -> String {
         "staff" => "medarbejder",
         "login" => "login",
         "journal_meta" => "indstilling",
+        "journal_head" => "det senest gemte",
         "audit_log" => "adgangsloggen",
         other => return other.to_string(),
     };

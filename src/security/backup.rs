@@ -53,7 +53,8 @@ pub struct PersonReport {
 }
 
 impl Journal {
-    /// Write an encrypted copy of the journal (and its keyring) to `dest`.
+    /// Write an encrypted copy of the journal (with its keyring and its head
+    /// file, `store::head`) to `dest`.
     /// The copy is made under a temporary name beside `dest`, checked
     /// (every page's authentication, integrity, foreign keys) and synced, and
     /// only then given its name: a backup reported done is whole, and a
@@ -84,6 +85,7 @@ impl Journal {
             crate::store::remove_journal_files(&tmp, true);
             if !dest.exists() {
                 let _ = std::fs::remove_file(Keyring::path_for(dest));
+                let _ = std::fs::remove_file(crate::store::head::path_for(dest));
             }
         }
         made
@@ -103,9 +105,13 @@ impl Journal {
         } else {
             None
         };
-        // The copy's head is recorded when it is first used; one left at
-        // `dest` by another journal would be wrong.
-        remove_if_there(&crate::store::head::path_for(dest))?;
+        // The copy's own head beside it (one left at `dest` by another
+        // journal would be wrong), so the backup opens as it is; restore
+        // writes the head from the backup itself and does not need it.
+        match crate::store::head::newest_in(tmp, self.key(), self.site())? {
+            Some(h) => crate::store::head::replace(dest, &h)?,
+            None => remove_if_there(&crate::store::head::path_for(dest))?,
+        }
         std::fs::rename(tmp, dest)?;
         if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
             super::keys::sync_dir(dir)?;

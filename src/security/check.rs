@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::keys::Secret;
 use super::roles::Action;
-use crate::error::{Error, Result};
+use crate::error::{Error, HeadFault, Result};
 use crate::model::Clock;
 use crate::store::Ctx;
 use crate::Journal;
@@ -39,9 +39,56 @@ pub struct CheckItem {
 pub struct CheckReport {
     pub journal: PathBuf,
     pub items: Vec<CheckItem>,
-    /// The head finding as the error an open gives (`JournalBehind`'s fields).
+    /// The head finding as the error an open gives.
     #[serde(skip)]
-    behind: Option<(PathBuf, i64, i64, bool)>,
+    #[cfg_attr(feature = "ts", ts(skip))]
+    head: Option<HeadFinding>,
+}
+
+/// What the head part found, to give as the error an open gives
+/// (`JournalBehind` or `HeadMissing`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum HeadFinding {
+    Behind { head_file: PathBuf, head: i64, have: i64, diverged: bool },
+    Missing { head_file: PathBuf, fault: HeadFault },
+}
+
+impl HeadFinding {
+    fn of(e: &Error) -> Option<HeadFinding> {
+        match e {
+            Error::JournalBehind { head_file, head, have, diverged, .. } => Some(HeadFinding::Behind {
+                head_file: head_file.clone(),
+                head: *head,
+                have: *have,
+                diverged: *diverged,
+            }),
+            Error::HeadMissing { head_file, fault, .. } => {
+                Some(HeadFinding::Missing { head_file: head_file.clone(), fault: *fault })
+            }
+            _ => None,
+        }
+    }
+
+    fn error(&self, path: &Path) -> Error {
+        match self.clone() {
+            HeadFinding::Behind { head_file, head, have, diverged } => {
+                Error::JournalBehind { path: path.to_path_buf(), head_file, head, have, diverged }
+            }
+            HeadFinding::Missing { head_file, fault } => {
+                Error::HeadMissing { path: path.to_path_buf(), head_file, fault }
+            }
+        }
+    }
+
+    /// For the audit entry of an accept.
+    fn detail(&self) -> String {
+        match self {
+            HeadFinding::Behind { head, have, diverged, .. } => {
+                format!("{} head={head} have={have}", if *diverged { "diverged" } else { "behind" })
+            }
+            HeadFinding::Missing { fault, .. } => format!("head_file={}", fault.code()),
+        }
+    }
 }
 
 impl CheckReport {
@@ -51,24 +98,35 @@ impl CheckReport {
     }
 
     /// The error a caller exits with when the check found something:
-    /// `journal_behind` when only committed work is missing, else
+    /// `journal_behind` or `head_missing` when only the head part did (the
+    /// files are whole, committed work may be missing), else
     /// `journal_damaged`; `None` when all is well.
     pub fn error(&self) -> Option<Error> {
         if self.ok() {
             return None;
         }
-        let only_head = self.items.iter().filter(|i| !i.ok).all(|i| i.part == "head");
-        Some(match &self.behind {
-            Some((head_file, head, have, diverged)) if only_head => Error::JournalBehind {
-                path: self.journal.clone(),
-                head_file: head_file.clone(),
-                head: *head,
-                have: *have,
-                diverged: *diverged,
-            },
+        Some(match &self.head {
+            Some(h) if self.only_head() => h.error(&self.journal),
             _ => Error::JournalDamaged(self.journal.clone()),
         })
     }
+
+    /// Only the head part found something.
+    fn only_head(&self) -> bool {
+        self.items.iter().filter(|i| !i.ok).all(|i| i.part == "head")
+    }
+}
+
+/// The answer of `tovholder check --accept`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AcceptReport {
+    /// The journal was accepted (false: there was nothing to accept).
+    pub accepted: bool,
+    /// What was accepted or why nothing was, in Danish.
+    pub message: String,
+    /// The check after the accept (or the one that found nothing to accept).
+    pub check: CheckReport,
 }
 
 const RESTORE: &str = "Gendan journalen fra den nyeste sikkerhedskopi (tovholder restore), og kontrollér den igen.";
@@ -77,9 +135,56 @@ const RESTORE: &str = "Gendan journalen fra den nyeste sikkerhedskopi (tovholder
 /// administrator). A wrong password is refused (and throttled) as at login;
 /// a journal or keyring too damaged to open is an answer, not an error.
 pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn Clock>) -> Result<CheckReport> {
+    let (ring, key, staff) = super::unlock(path, login, password, clock.now())?;
+    check_unlocked(path, &ring, &key, staff, clock)
+}
+
+/// `tovholder check --accept`: check the journal as `check_journal` does;
+/// when only the head part finds something (the head file is missing,
+/// damaged or another journal's, or committed work is missing), accept the
+/// journal as it is (leader or administrator; audited, `Journal::accept_head`)
+/// and check it again. Anything else found is refused as the check's error,
+/// and nothing is written; a journal without findings is left as it is.
+pub fn accept_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn Clock>) -> Result<AcceptReport> {
+    let (ring, key, staff) = super::unlock(path, login, password, clock.now())?;
+    let before = check_unlocked(path, &ring, &key, staff, clock.clone())?;
+    let finding = match &before.head {
+        _ if before.ok() => {
+            return Ok(AcceptReport {
+                accepted: false,
+                message: "Journalen er i orden; der er intet at godkende.".to_string(),
+                check: before,
+            })
+        }
+        Some(h) if before.only_head() => h.clone(),
+        _ => return Err(before.error().unwrap_or_else(|| Error::JournalDamaged(path.to_path_buf()))),
+    };
+    let ctx = Ctx::new(staff, clock.clone());
+    let head = {
+        let mut journal = Journal::open_unverified(path, &key)?;
+        journal.accept_head(&ctx, &finding.detail())?
+    };
+    let check = check_unlocked(path, &ring, &key, staff, clock)?;
+    Ok(AcceptReport {
+        accepted: true,
+        message: format!(
+            "Journalen {} er godkendt, som den er (til og med indførsel nr. {}); godkendelsen står i adgangsloggen. Det, den manglede, kan kun hentes fra en sikkerhedskopi.",
+            path.display(),
+            head.seq
+        ),
+        check,
+    })
+}
+
+/// The check of an unlocked journal.
+fn check_unlocked(
+    path: &Path,
+    ring: &super::keys::Keyring,
+    key: &super::keys::DbKey,
+    staff: crate::model::StaffId,
+    clock: Arc<dyn Clock>,
+) -> Result<CheckReport> {
     let mut items = Vec::new();
-    let now = clock.now();
-    let (ring, key, staff) = super::unlock(path, login, password, now)?;
     let problems = ring.problems();
     items.push(CheckItem {
         part: "keyring",
@@ -95,7 +200,7 @@ pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn
             )
         },
     });
-    let pages = crate::store::verify_file(path, Some(&key));
+    let pages = crate::store::verify_file(path, Some(key));
     items.push(CheckItem {
         part: "pages",
         what: "Journalens sider og struktur",
@@ -107,30 +212,29 @@ pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn
         },
     });
     if !pages.is_empty() {
-        return Ok(CheckReport { journal: path.to_path_buf(), items, behind: None });
+        return Ok(CheckReport { journal: path.to_path_buf(), items, head: None });
     }
-    let journal = Journal::open_unverified(path, &key)?;
+    let journal = Journal::open_unverified(path, key)?;
     if journal.site() != ring.journal {
         return Err(Error::KeyringDamaged(ring.file().to_path_buf()));
     }
     let ctx = Ctx::new(staff, clock);
     journal.authorize(&ctx, Action::Backup)?;
     let newest = journal.head()?.map(|h| h.seq).unwrap_or(0);
-    let mut behind = None;
+    let mut head = None;
     let (ok, message) = match journal.verify_head() {
         Ok(()) => (true, format!("Journalen rummer alt, hvad der er gemt (til og med indførsel nr. {newest}).")),
-        Err(e @ Error::JournalBehind { .. }) => {
-            let message = e.to_string();
-            if let Error::JournalBehind { head_file, head, have, diverged, .. } = e {
-                behind = Some((head_file, head, have, diverged));
+        Err(e) => match HeadFinding::of(&e) {
+            Some(finding) => {
+                head = Some(finding);
+                (false, e.to_string())
             }
-            (false, message)
-        }
-        Err(e) => return Err(e),
+            None => return Err(e),
+        },
     };
     items.push(CheckItem { part: "head", what: "Det senest gemte", ok, message });
     let (waiting, unreadable, kept) =
-        crate::store::queue::count(path, &crate::store::queue::Sealer::new(Some(&key), journal.site()));
+        crate::store::queue::count(path, &crate::store::queue::Sealer::new(Some(key), journal.site()));
     let damaged_file = crate::store::queue::damaged_path_for(path);
     items.push(CheckItem {
         part: "queue",
@@ -162,5 +266,5 @@ pub fn check_journal(path: &Path, login: &str, password: &Secret, clock: Arc<dyn
             ),
         },
     });
-    Ok(CheckReport { journal: path.to_path_buf(), items, behind })
+    Ok(CheckReport { journal: path.to_path_buf(), items, head })
 }

@@ -82,10 +82,13 @@ pub enum Action {
     Settings,
     /// Write and read the case bundles of the monthly hand-off.
     Exchange,
+    /// Accept a journal as it is when its head file is missing or says
+    /// that committed work is missing (`tovholder check --accept`).
+    AcceptJournal,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::RegisterClient,
         Action::BookSession,
         Action::RecordSession,
@@ -107,6 +110,7 @@ impl Action {
         Action::Backup,
         Action::Settings,
         Action::Exchange,
+        Action::AcceptJournal,
     ];
 
     /// Danish, for the refusal message.
@@ -133,6 +137,7 @@ impl Action {
             Action::Backup => "tage sikkerhedskopi",
             Action::Settings => "ændre installationens indstillinger og partnere",
             Action::Exchange => "udveksle bundter med partnerkommunen",
+            Action::AcceptJournal => "godkende journalen, som den er",
         }
     }
 }
@@ -153,7 +158,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
         StopAntabus => matches!(role, Doctor | AlcoholConsultant),
         ManageStaff => role == Administrator,
         Reports | ReadAudit | Retention => role == Leader,
-        Export | Import | Backup | Settings => matches!(role, Leader | Administrator),
+        Export | Import | Backup | Settings | AcceptJournal => matches!(role, Leader | Administrator),
         Exchange => matches!(role, Leader | AlcoholConsultant | Administrator),
     }
 }
@@ -298,6 +303,7 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("add_user", Write),
         ("change_own_password", Write),
         ("set_idle_minutes", Write),
+        ("accept_head", Write),
         // Nothing about a citizen.
         ("create", Other),
         ("create_keyed", Other),

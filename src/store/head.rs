@@ -31,11 +31,20 @@
 //! check <SHA-256 of the four lines above, each with its newline, lower-case hex>
 //! ```
 //!
-//! A missing, torn or damaged file, or one of another journal (another site
-//! id), is no finding: it is replaced at the next write.
+//! A journal that keeps a head file is marked so inside itself
+//! (`journal_meta` key `head_file`, [`MARKER`]): the write path sets it in the
+//! transaction of the first write that records a head, after writing the
+//! file with the head the journal already has (so a process that sees the
+//! marker finds the file). A marked journal whose file is missing, torn,
+//! damaged or of another journal (another site id) is refused at open
+//! (`Error::HeadMissing`): a journal file copied alone cannot be told apart
+//! from one that lost its `-wal`. `tovholder check --accept` (leader or
+//! administrator, audited) accepts it as it is and writes its head anew. An
+//! unmarked journal (made before the marker, never written since) is opened
+//! whatever the file says, and marked at its first write.
 //!
-//! Must not: refuse a journal on a head it cannot read; lower the head; fail
-//! a write that has committed.
+//! Must not: refuse an unmarked journal on a head it cannot read; lower the
+//! head; fail a write that has committed; change a file when it refuses.
 
 use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -45,7 +54,7 @@ use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 
 use super::Journal;
-use crate::error::{Error, Result};
+use crate::error::{Error, HeadFault, Result};
 use crate::model::SiteId;
 
 /// The head file beside `journal`.
@@ -96,13 +105,26 @@ impl Head {
     }
 }
 
+/// The `journal_meta` key that marks a journal as keeping a head file.
+pub const MARKER: &str = "head_file";
+
 /// The head recorded beside `journal`, if there is a whole one.
 pub fn read(journal: &Path) -> Option<Head> {
-    let file = std::fs::File::open(path_for(journal)).ok()?;
-    file.lock_shared().ok()?;
+    state(journal).ok()
+}
+
+/// The head file beside `journal`: its head, or what is wrong with it (a
+/// file of another journal is whole here; the caller compares the site).
+fn state(journal: &Path) -> std::result::Result<Head, HeadFault> {
+    let file = match std::fs::File::open(path_for(journal)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(HeadFault::Missing),
+        Err(_) => return Err(HeadFault::Damaged),
+    };
+    file.lock_shared().map_err(|_| HeadFault::Damaged)?;
     let mut bytes = Vec::with_capacity(256);
-    file.take(4096).read_to_end(&mut bytes).ok()?;
-    Head::parse(&bytes)
+    file.take(4096).read_to_end(&mut bytes).map_err(|_| HeadFault::Damaged)?;
+    Head::parse(&bytes).ok_or(HeadFault::Damaged)
 }
 
 /// Record `head` beside `journal` unless the file already holds this
@@ -135,6 +157,35 @@ pub(crate) fn replace(journal: &Path, head: &Head) -> Result<()> {
     crate::security::keys::write_durably(&path_for(journal), &head.to_bytes())
 }
 
+/// The newest audit entry of the database file at `path` (a backup just
+/// made), read without opening it as a journal.
+pub(crate) fn newest_in(path: &Path, key: Option<&crate::security::keys::DbKey>, site: SiteId) -> Result<Option<Head>> {
+    let conn = super::connect(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
+    newest(&conn, site)
+}
+
+/// Is the journal marked as keeping a head file?
+pub(crate) fn marked(conn: &rusqlite::Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM journal_meta WHERE key = ?1")?
+        .query_row([MARKER], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// In the write path's transaction `tx` of a journal not yet marked: write
+/// the head it has now beside it (never lowering one there), then mark it.
+/// The file is whole before the mark can commit, so a journal seen marked
+/// has its file; a failure to write it fails the write, which is retried.
+pub(crate) fn mark(tx: &rusqlite::Transaction<'_>, journal: &Path, site: SiteId) -> Result<()> {
+    if let Some(head) = newest(tx, site)? {
+        record(journal, &head)?;
+    }
+    tx.prepare_cached("INSERT INTO journal_meta (key, value) VALUES (?1, '1') ON CONFLICT (key) DO NOTHING")?
+        .execute([MARKER])?;
+    Ok(())
+}
+
 /// The newest entry of the journal's audit log.
 fn newest(conn: &rusqlite::Connection, site: SiteId) -> Result<Option<Head>> {
     Ok(conn
@@ -160,14 +211,29 @@ impl Journal {
 
     /// `Err(JournalBehind)` when the head file beside the journal names an
     /// audit entry this journal does not hold as written: committed work is
-    /// missing. The file is read before the journal, so a commit of another
-    /// process in between is seen by the query, never a false alarm.
+    /// missing; `Err(HeadMissing)` when the journal is marked as keeping a
+    /// head file and none of its own is there. The file is read before the
+    /// journal, so a commit of another process in between is seen by the
+    /// query, never a false alarm; and read again when the first read found
+    /// none but the journal is marked (the mark commits after the file is
+    /// written, so that second read finds it unless it is really gone).
     pub(crate) fn verify_head(&self) -> Result<()> {
-        let Some(head) = read(self.path()) else { return Ok(()) };
-        if head.site != self.site() {
-            return Ok(());
-        }
+        let site = self.site();
         let conn = self.connection();
+        let head = match state(self.path()) {
+            Ok(head) if head.site == site => head,
+            _ if !marked(conn)? => return Ok(()),
+            _ => match state(self.path()) {
+                Ok(head) if head.site == site => head,
+                found => {
+                    return Err(Error::HeadMissing {
+                        path: self.path().to_path_buf(),
+                        head_file: path_for(self.path()),
+                        fault: found.map_or_else(|f| f, |_| HeadFault::OtherJournal),
+                    })
+                }
+            },
+        };
         let hash: Option<String> = conn
             .prepare_cached("SELECT hash FROM audit_log WHERE seq = ?1")?
             .query_row([head.seq], |r| r.get(0))
@@ -183,5 +249,22 @@ impl Journal {
             have,
             diverged: hash.is_some(),
         })
+    }
+
+    /// Accept this journal as it is (`tovholder check --accept`, leader or
+    /// administrator): an audit entry says what was accepted (`finding`, the
+    /// head problem found, e.g. `missing` or `behind head=12 have=9`), and
+    /// the head file is written anew with its newest entry, whatever was
+    /// there. The head it now has.
+    pub fn accept_head(&mut self, ctx: &super::Ctx, finding: &str) -> Result<Head> {
+        self.authorize(ctx, crate::security::roles::Action::AcceptJournal)?;
+        let detail = format!("accepted {finding}");
+        self.write(ctx, |w| {
+            w.audit(super::write::AuditAction::Change, None, Some("journal_head"), Some(detail));
+            Ok(())
+        })?;
+        let head = self.head()?.ok_or(Error::NotAJournal)?;
+        replace(self.path(), &head)?;
+        Ok(head)
     }
 }

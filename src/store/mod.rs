@@ -92,6 +92,12 @@ pub struct Journal {
     /// The cases shared with a family consultant's unit, as last computed
     /// (`security::scope`), valid while the journal's clock has not moved.
     pub(crate) shared_cache: crate::security::scope::SharedCache,
+    /// The journal is marked as keeping a head file (`store::head`), as
+    /// last seen; the write path marks it when it is not.
+    head_marked: bool,
+    /// Closed without a checkpoint: a journal refused at open is left as
+    /// it was found.
+    untouched: bool,
 }
 
 impl std::fmt::Debug for Journal {
@@ -252,6 +258,7 @@ fn user_version(conn: &Connection) -> Result<i64> {
 impl Journal {
     /// The handle over an open, migrated connection, with its code lists read.
     fn assemble(conn: Connection, path: &Path, site: SiteId, unit: UnitId, key: Option<DbKey>) -> Result<Journal> {
+        let head_marked = head::marked(&conn)?;
         let mut journal = Journal {
             conn,
             path: path.to_path_buf(),
@@ -260,6 +267,8 @@ impl Journal {
             codes: Arc::new(Codes::default()),
             key,
             shared_cache: Default::default(),
+            head_marked,
+            untouched: false,
         };
         journal.load_codes()?;
         Ok(journal)
@@ -336,7 +345,8 @@ impl Journal {
         Self::open_with(path, Some(key.clone()), true)
     }
 
-    /// Open without comparing the head file, for `check`, which reports it.
+    /// Open without comparing the head file, for `check`, which reports it,
+    /// and its `--accept`.
     pub(crate) fn open_unverified(path: &Path, key: &DbKey) -> Result<Journal> {
         Self::open_with(path, Some(key.clone()), false)
     }
@@ -346,12 +356,15 @@ impl Journal {
             return Err(Error::NoJournal(path.to_path_buf()));
         }
         let encrypted = key.is_some();
-        let journal = Self::open_inner(path, key).map_err(|e| match e {
+        let mut journal = Self::open_inner(path, key).map_err(|e| match e {
             Error::NotAJournal => Self::why_not(path, encrypted),
             other => other,
         })?;
         if verify_head {
-            journal.verify_head()?;
+            if let Err(e) = journal.verify_head() {
+                journal.untouched = true;
+                return Err(e);
+            }
         }
         Ok(journal)
     }
@@ -606,6 +619,9 @@ impl Drop for Journal {
     /// A journal closed (the command ended, the app locked or quit) leaves
     /// its file complete: see `checkpoint`.
     fn drop(&mut self) {
+        if self.untouched {
+            return;
+        }
         let _ = self.checkpoint();
     }
 }

@@ -1106,6 +1106,12 @@ impl Journal {
     ) -> Result<T> {
         let site = self.site;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // A journal not yet marked as keeping a head file is marked in its
+        // first write, its current head written first (store::head).
+        let marking = !self.head_marked;
+        if marking {
+            super::head::mark(&tx, &self.path, site)?;
+        }
         let mut scope = None;
         if check_staff {
             let actor: Option<(String, UnitId)> = tx
@@ -1135,7 +1141,11 @@ impl Journal {
             discard: false,
         };
         let out = op(&mut w)?;
+        let kept = !w.discard;
         w.finish()?;
+        if marking && kept {
+            self.head_marked = true;
+        }
         self.record_head();
         Ok(out)
     }

@@ -361,7 +361,7 @@ fn a_missing_bundle_is_named_unless_a_later_one_covers_it() {
     stevns.j.checkpoint().unwrap();
     let backup = tempfile::tempdir().unwrap();
     let copy = backup.path().join("stevns.journal");
-    std::fs::copy(stevns.j.path(), &copy).unwrap();
+    copy_journal(stevns.j.path(), &copy);
     faxe.client("Carl Christoffersen");
     let f4 = export(&mut faxe, &stevns, stick.path());
     stevns.j.import_bundle(&stevns.ctx, &f4, false).unwrap();
@@ -392,7 +392,7 @@ fn a_journal_restored_from_backup_that_reuses_a_number_is_refused() {
     faxe.j.checkpoint().unwrap();
     let backup = tempfile::tempdir().unwrap();
     let copy_path = backup.path().join("faxe.journal");
-    std::fs::copy(faxe.j.path(), &copy_path).unwrap();
+    copy_journal(faxe.j.path(), &copy_path);
     faxe.client("Rejse Rasmussen");
     let f = export(&mut faxe, &stevns, stick.path());
     stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
@@ -493,6 +493,9 @@ fn the_golden_bundle_still_opens_and_imports() {
         stevns.j.write_site_identity(&stevns.ctx, &identity).unwrap();
         let _ = std::fs::remove_file(&journal);
         sql(&stevns.j).execute("VACUUM INTO ?1", [journal.to_str().unwrap()]).unwrap();
+        // Its head file too: a journal made now is marked as keeping one.
+        let head = tovholder::store::head::path_for(&journal);
+        std::fs::copy(tovholder::store::head::path_for(stevns.j.path()), head).unwrap();
         let out = std::process::Command::new("sh")
             .arg("-c")
             .arg(format!("age -d -i '{}' '{}' | tar -xO manifest.json", identity.display(), bundle.display()))
@@ -517,7 +520,7 @@ fn the_golden_bundle_still_opens_and_imports() {
     // And it imports into the journal it was written to.
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("stevns.journal");
-    std::fs::copy(&journal, &copy).unwrap();
+    copy_journal(&journal, &copy);
     let mut j = tovholder::Journal::open(&copy).unwrap();
     let ctx = tovholder::Ctx::new(
         j.first_staff().unwrap(),

@@ -796,8 +796,7 @@ fn a_bundle_import_killed_at_any_moment_leaves_all_of_it_or_none_and_then_comple
     assert_eq!(none, 0);
     // How long a whole import takes here, on a copy.
     let copy = dir.path().join("kopi.journal");
-    std::fs::copy(&stevns, &copy).unwrap();
-    std::fs::copy(format!("{}.keys", stevns.display()), format!("{}.keys", copy.display())).unwrap();
+    crate::support::copy_journal(&stevns, &copy);
     let started = std::time::Instant::now();
     ok(&copy, &["bundle", "import", &file]);
     let whole = started.elapsed().as_millis() as u64;

@@ -623,11 +623,12 @@ fn a_failed_backup_leaves_no_file_and_a_retry_works() {
     let out = cli(&path, "BH", &["backup", "--out", missing.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(missing.exists() && Keyring::exists(&missing));
-    let names: Vec<String> = std::fs::read_dir(dir.path().join("ingen-mappe"))
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("ingen-mappe"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 2, "{names:?}");
+    names.sort();
+    assert_eq!(names, ["kopi.journal", "kopi.journal.head", "kopi.journal.keys"]);
 }
 
 #[test]
@@ -684,23 +685,22 @@ fn a_closed_or_checkpointed_journal_is_whole_without_its_wal() {
         j.add_note(&ctx, &note(client, TODAY, &format!("Notat {i}"))).unwrap();
     }
     // Copied while the app still has it open, without the -wal: the notes
-    // are only in the WAL (this is the fault the checkpoint prevents).
+    // are only in the WAL (this is the fault the checkpoint prevents), and
+    // the copy is refused, since its head file says more was saved.
     let copy = |name: &str| {
         let to = dir.path().join(name);
-        std::fs::copy(&path, &to).unwrap();
-        std::fs::copy(Keyring::path_for(&path), Keyring::path_for(&to)).unwrap();
-        drop(Journal::login(&to, "LL", &Secret::new(PW), clock()).unwrap());
+        copy_journal(&path, &to);
         let n: i64 = sql_keyed(&to, "LL", PW).query_row("SELECT count(*) FROM note", [], |r| r.get(0)).unwrap();
-        n
+        (n, Journal::login(&to, "LL", &Secret::new(PW), clock()).map(drop).map_err(|e| e.code()))
     };
-    assert_eq!(copy("before.journal"), 0);
+    assert_eq!(copy("before.journal"), (0, Err("journal_behind")));
     // After a checkpoint (what the app does on lock, and every command on
     // exit) the file alone has everything.
     assert!(j.checkpoint().unwrap());
-    assert_eq!(copy("after.journal"), 20);
+    assert_eq!(copy("after.journal"), (20, Ok(())));
     j.add_note(&ctx, &note(client, TODAY, "Notat efter")).unwrap();
     drop(j);
-    assert_eq!(copy("closed.journal"), 21);
+    assert_eq!(copy("closed.journal"), (21, Ok(())));
     assert!(!dir.path().join("testby.journal-wal").exists());
 }
 
@@ -801,6 +801,7 @@ fn a_journal_that_lost_committed_entries_is_refused_at_open_and_named_by_check()
     let msg = e.to_string();
     assert!(msg.contains("kopi.journal mangler indførsler, der var gemt"), "{msg}");
     assert!(msg.contains("«-wal»") && msg.contains("kopi.journal.head"), "{msg}");
+    assert!(msg.contains("tovholder check --accept"), "{msg}");
     // Refused without a word written to it.
     assert_eq!(std::fs::read(&copy).unwrap(), copied);
     let report = tovholder::security::check::check_journal(&copy, "LL", &Secret::new(PW), clock()).unwrap();
@@ -820,9 +821,14 @@ fn a_journal_that_lost_committed_entries_is_refused_at_open_and_named_by_check()
     std::fs::write(&path, &old).unwrap();
     let e = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap_err();
     assert_eq!(e.code(), "journal_behind", "{e}");
-    // Accepted knowingly, as the message says: without the head file it
-    // opens, and the next write records its head anew.
+    // Deleting the head file does not make it open: it is then missing.
     std::fs::remove_file(tovholder::store::head::path_for(&path)).unwrap();
+    let e = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap_err();
+    assert_eq!(e.code(), "head_missing", "{e}");
+    // Accepted knowingly, as the message says (`check --accept`): it opens,
+    // and the next write records its head on from there.
+    let accepted = tovholder::security::check::accept_journal(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    assert!(accepted.accepted && accepted.check.ok(), "{accepted:?}");
     let (mut j, ctx) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
     let client = j.add_client(&ctx, &client_record("Efter Accept", None)).unwrap();
     j.add_note(&ctx, &note(client, TODAY, "Ny begyndelse")).unwrap();
@@ -867,7 +873,11 @@ fn a_backup_restored_where_a_newer_journal_was_is_not_behind() {
     let backup = dir.path().join("kopi.journal");
     let out = cli(&path, "BH", &["backup", "--out", backup.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr_of(&out));
-    assert!(!tovholder::store::head::path_for(&backup).exists());
+    // The backup's own head beside it.
+    let newest: i64 = sql_keyed(&backup, "BH", "demo-adgangskode")
+        .query_row("SELECT max(seq) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tovholder::store::head::read(&backup).unwrap().seq, newest);
     // More work, then the journal is lost; its head file is left behind.
     let out = cli(&path, "BH", &["client", "list"]);
     assert!(out.status.success());
@@ -882,6 +892,171 @@ fn a_backup_restored_where_a_newer_journal_was_is_not_behind() {
     assert!(tovholder::security::check::check_journal(&path, "BH", &Secret::new("demo-adgangskode"), clock())
         .unwrap()
         .ok());
+}
+
+/// Every file in `dir` with its bytes.
+fn files_in(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_journal_file_copied_alone_is_refused_until_a_leader_accepts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let client: String = sql_keyed(&path, "BH", "demo-adgangskode")
+        .query_row("SELECT id FROM client LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let out = cli(&path, "MS", &["note", "add", "--client", &client, "--text", "Nyt notat"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    // "The file" copied to a stick with its keyring: no head file, no -wal.
+    let stick = tempfile::tempdir().unwrap();
+    let copy = stick.path().join("kopi.journal");
+    std::fs::copy(&path, &copy).unwrap();
+    std::fs::copy(Keyring::path_for(&path), Keyring::path_for(&copy)).unwrap();
+    let before = files_in(stick.path());
+    let out = cli(&copy, "BH", &["client", "list"]);
+    let stderr = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("Fejl [head_missing]") && stderr.contains("kopi.journal mangler filen"), "{stderr}");
+    assert!(stderr.contains("kopi.journal.head") && stderr.contains("tovholder check --accept"), "{stderr}");
+    assert_danish_only(&stderr);
+    // Refused without a byte changed or a file added.
+    assert_eq!(files_in(stick.path()), before);
+    // The check says the same, and exits with it.
+    let out = cli(&copy, "BH", &["check"]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("FEJL Det senest gemte") && stdout.contains("kopi.journal mangler filen"), "{stdout}");
+    assert!(stderr_of(&out).contains("Fejl [head_missing]"), "{}", stderr_of(&out));
+    // A consultant may not accept it; nothing is written.
+    let before = files_in(stick.path());
+    let out = cli(&copy, "MS", &["check", "--accept"]);
+    assert!(!out.status.success());
+    assert!(stderr_of(&out).contains("Fejl [forbidden]"), "{}", stderr_of(&out));
+    assert_eq!(files_in(stick.path()), before);
+    // The leader accepts it: audited, a new head, and it opens.
+    let out = cli(&copy, "BH", &["check", "--accept"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("kopi.journal er godkendt, som den er") && stdout.contains("Journalen er i orden."),
+        "{stdout}"
+    );
+    let db = sql_keyed(&copy, "BH", "demo-adgangskode");
+    let (staff, detail): (String, String) = db
+        .query_row(
+            "SELECT s.initials, a.detail FROM audit_log a JOIN staff s ON s.id = a.staff_id WHERE a.entity = 'journal_head'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((staff.as_str(), detail.as_str()), ("BH", "accepted head_file=missing"));
+    let newest: i64 = db.query_row("SELECT max(seq) FROM audit_log", [], |r| r.get(0)).unwrap();
+    assert!(tovholder::store::head::read(&copy).unwrap().seq >= newest);
+    drop(db);
+    let out = cli(&copy, "BH", &["client", "list"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    // Accepting a journal that is in order does nothing.
+    let out = cli(&copy, "BH", &["check", "--accept"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("der er intet at godkende"));
+    let accepts: i64 = sql_keyed(&copy, "BH", "demo-adgangskode")
+        .query_row("SELECT count(*) FROM audit_log WHERE entity = 'journal_head'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(accepts, 1);
+}
+
+#[test]
+fn a_damaged_head_file_or_one_of_another_journal_is_named_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(dir.path(), "LL");
+    let (mut j, ctx) = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap();
+    let client = j.add_client(&ctx, &client_record("Hoved Testesen", None)).unwrap();
+    j.add_note(&ctx, &note(client, TODAY, "Notat")).unwrap();
+    drop(j);
+    let head_file = tovholder::store::head::path_for(&path);
+    let good = std::fs::read(&head_file).unwrap();
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = keyed(other_dir.path(), "LL");
+    let others_head = std::fs::read(tovholder::store::head::path_for(&other)).unwrap();
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        ("flipped", flipped(&good, 120), "testby.journal.head, der fortæller, hvad der sidst blev gemt i journalen"),
+        ("torn", good[..good.len() / 2].to_vec(), "er beskadiget"),
+        ("empty", Vec::new(), "er beskadiget"),
+        ("other journal", others_head, "hører til en anden journal"),
+    ];
+    for (what, bytes, says) in cases {
+        std::fs::write(&head_file, &bytes).unwrap();
+        let before = files_in(dir.path());
+        let e = Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap_err();
+        assert_eq!(e.code(), "head_missing", "{what}: {e}");
+        let msg = e.to_string();
+        assert!(msg.contains(says) && msg.contains("tovholder check --accept"), "{what}: {msg}");
+        assert_eq!(files_in(dir.path()), before, "{what}: a file changed");
+    }
+    // Its own head put back, it opens.
+    std::fs::write(&head_file, &good).unwrap();
+    drop(Journal::login(&path, "LL", &Secret::new(PW), clock()).unwrap());
+}
+
+#[test]
+fn a_journal_from_before_the_head_marker_opens_and_is_marked_at_its_first_write() {
+    // The golden bundle's journal was made before journals were marked as
+    // keeping a head file: alone, it opens as it always did.
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bundles/stevns.journal");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stevns.journal");
+    std::fs::copy(&golden, &path).unwrap();
+    let mut j = Journal::open(&path).unwrap();
+    let marked = |j: &Journal| -> bool {
+        sql(j)
+            .query_row("SELECT count(*) FROM journal_meta WHERE key = 'head_file' AND value = '1'", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap()
+            == 1
+    };
+    assert!(!marked(&j));
+    let ctx = tovholder::Ctx::new(j.first_staff().unwrap(), clock());
+    j.add_client(&ctx, &client_record("Første Skrivning", None)).unwrap();
+    assert!(marked(&j));
+    drop(j);
+    // From now on the head file belongs to it.
+    let copy = dir.path().join("kopi.journal");
+    std::fs::copy(&path, &copy).unwrap();
+    assert_eq!(Journal::open(&copy).unwrap_err().code(), "head_missing");
+    drop(Journal::open(&path).unwrap());
+}
+
+#[test]
+fn a_backup_opens_as_it_is_and_restores_without_its_head_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let backup = dir.path().join("kopi.journal");
+    let out = cli(&path, "BH", &["backup", "--out", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    // Used where it lies, with its three files.
+    let out = cli(&backup, "BH", &["client", "list"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    // Carried on a stick without its head file, it still restores, and the
+    // restored journal opens and checks whole.
+    let stick = tempfile::tempdir().unwrap();
+    let carried = stick.path().join("kopi.journal");
+    std::fs::copy(&backup, &carried).unwrap();
+    std::fs::copy(Keyring::path_for(&backup), Keyring::path_for(&carried)).unwrap();
+    let target = stick.path().join("genskabt.journal");
+    let out = cli(&target, "BH", &["restore", carried.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = cli(&target, "BH", &["client", "list"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = cli(&target, "BH", &["check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
 
 // ------------------------------------------------------ 7. import messages

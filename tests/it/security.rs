@@ -286,6 +286,7 @@ const POLICY: &[(Action, [u8; 6])] = &[
     (Action::Backup, [1, 0, 0, 0, 0, 1]),
     (Action::Settings, [1, 0, 0, 0, 0, 1]),
     (Action::Exchange, [1, 1, 0, 0, 0, 1]),
+    (Action::AcceptJournal, [1, 0, 0, 0, 0, 1]),
 ];
 
 const ROLES: [(&str, Role); 6] = [
@@ -440,6 +441,7 @@ fn attempt(
         }
         Action::Settings => j.set_idle_minutes(ctx, 15),
         Action::Exchange => j.bundle_status(ctx).map(drop),
+        Action::AcceptJournal => j.accept_head(ctx, "head_file=missing").map(drop),
     }
 }
 

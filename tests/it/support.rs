@@ -350,3 +350,17 @@ pub fn stored_client(c: &rusqlite::Connection, id: tovholder::model::ClientId) -
     )
     .unwrap()
 }
+
+/// Copy a journal to `to` with the files that belong to it (its keyring and
+/// its head file, where it has them; not its `-wal`), as a person who copies
+/// the whole journal does. A journal file copied alone is refused at open
+/// (`head_missing`, tests/it/faults.rs).
+pub fn copy_journal(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::copy(from, to).unwrap();
+    for suffix in [".keys", ".head"] {
+        let (f, t) = (format!("{}{suffix}", from.display()), format!("{}{suffix}", to.display()));
+        if std::path::Path::new(&f).exists() {
+            std::fs::copy(f, t).unwrap();
+        }
+    }
+}
