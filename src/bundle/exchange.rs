@@ -23,7 +23,7 @@ use crate::model::SiteId;
 use crate::security::roles::Action;
 use crate::store::write::{now_text, AuditAction};
 use crate::store::{Ctx, Journal, Writer, SCHEMA_VERSION};
-use crate::sync::{tables, ChangeSet, MergeSummary};
+use crate::sync::{labels, tables, ChangeSet, MergeSummary};
 
 /// The file name ending of a bundle.
 pub const BUNDLE_EXTENSION: &str = "tovholder";
@@ -64,6 +64,18 @@ pub struct PersonChanges {
     /// The name, for a reader whose role may read records (else `None`).
     pub name: Option<String>,
     pub changes: usize,
+    /// What changes, in Danish, with the number of changes each
+    /// ("klient: telefon", "journalnotat (ny)"), for a reader whose role
+    /// may read records (else empty).
+    pub fields: Vec<FieldChanges>,
+}
+
+/// One record or field of a person that a bundle changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FieldChanges {
+    pub label: String,
+    pub changes: usize,
 }
 
 /// A field left in conflict by the bundle.
@@ -73,6 +85,8 @@ pub struct ConflictNamed {
     pub table: String,
     pub row: String,
     pub group: String,
+    /// The record and field in Danish ("klient: telefon").
+    pub label: String,
 }
 
 /// The result of `import_bundle`.
@@ -86,6 +100,8 @@ pub struct BundleImport {
     #[cfg_attr(feature = "ts", ts(skip))]
     pub summary: Option<MergeSummary>,
     pub people: Vec<PersonChanges>,
+    /// The changes per kind of record, in Danish, most first.
+    pub tables: Vec<FieldChanges>,
     /// Conflicts this bundle opens (that were not open before).
     pub new_conflicts: Vec<ConflictNamed>,
     /// What the import noticed and kept (an audit log that changed).
@@ -211,12 +227,18 @@ fn audit_at(conn: &rusqlite::Connection, seq: i64) -> Result<Option<AuditHead>> 
 
 /// The citizens the rows of a change set belong to, with the number of
 /// changes each: one query per table over the rows as they are now.
-fn people_of(conn: &rusqlite::Connection, set: &ChangeSet) -> Result<BTreeMap<String, usize>> {
-    let mut rows: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+/// Per person (id): how many changes, and per record or field in Danish
+/// ("klient: telefon") how many.
+type Touched = BTreeMap<String, (usize, BTreeMap<String, usize>)>;
+
+/// Per person the bundle touches: how many changes, and which records and
+/// fields in Danish with how many changes each ("klient: telefon").
+fn people_of(conn: &rusqlite::Connection, set: &ChangeSet) -> Result<Touched> {
+    let mut rows: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
     for c in &set.changes {
-        *rows.entry(c.table.as_str()).or_default().entry(c.row.as_str()).or_default() += 1;
+        rows.entry(c.table.as_str()).or_default().entry(c.row.as_str()).or_default().push(c.group.as_str());
     }
-    let mut out: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out: Touched = BTreeMap::new();
     for (table, ids) in rows {
         let Some(person) = tables::table(table).and_then(|t| t.person) else { continue };
         let list = serde_json::to_string(&ids.keys().collect::<Vec<_>>())?;
@@ -226,12 +248,28 @@ fn people_of(conn: &rusqlite::Connection, set: &ChangeSet) -> Result<BTreeMap<St
         while let Some(r) = q.next()? {
             let id: String = r.get(0)?;
             let who: Option<String> = r.get(1)?;
-            if let Some(who) = who {
-                *out.entry(who).or_default() += ids.get(id.as_str()).copied().unwrap_or_default();
+            let (Some(who), Some(groups)) = (who, ids.get(id.as_str())) else { continue };
+            let entry = out.entry(who).or_default();
+            entry.0 += groups.len();
+            for g in groups {
+                let what = if g.is_empty() {
+                    format!("{} (ny)", labels::table_text(table))
+                } else {
+                    labels::field_text(table, g)
+                };
+                *entry.1.entry(what).or_default() += 1;
             }
         }
     }
     Ok(out)
+}
+
+/// The changes per table in Danish, most first.
+fn tables_named(c: &Counts) -> Vec<FieldChanges> {
+    let mut out: Vec<FieldChanges> =
+        c.tables.iter().map(|(t, n)| FieldChanges { label: labels::table_text(t), changes: *n }).collect();
+    out.sort_by(|a, b| b.changes.cmp(&a.changes).then_with(|| a.label.cmp(&b.label)));
+    out
 }
 
 fn counts_of(set: &ChangeSet, people: usize) -> Counts {
@@ -520,6 +558,7 @@ impl Journal {
             counts: m.counts.clone(),
             summary: None,
             people: Vec::new(),
+            tables: tables_named(&m.counts),
             new_conflicts: Vec::new(),
             warnings: Vec::new(),
         };
@@ -582,7 +621,12 @@ impl Journal {
             let after = conflict_keys(w.conn())?;
             let new_conflicts: Vec<ConflictNamed> = after
                 .difference(&before)
-                .map(|(t, r, g)| ConflictNamed { table: t.clone(), row: r.clone(), group: g.clone() })
+                .map(|(t, r, g)| ConflictNamed {
+                    table: t.clone(),
+                    row: r.clone(),
+                    group: g.clone(),
+                    label: labels::field_text(t, g),
+                })
                 .collect();
             let named = people_named(w, &people, show_names)?;
             if dry_run {
@@ -626,6 +670,7 @@ impl Journal {
             counts: m.counts.clone(),
             summary: Some(summary),
             people,
+            tables: tables_named(&m.counts),
             new_conflicts,
             warnings,
         })
@@ -715,14 +760,19 @@ fn conflict_keys(conn: &rusqlite::Connection) -> Result<BTreeSet<(String, String
         .collect::<rusqlite::Result<_>>()?)
 }
 
-fn people_named(w: &Writer<'_>, people: &BTreeMap<String, usize>, names: bool) -> Result<Vec<PersonChanges>> {
+fn people_named(w: &Writer<'_>, people: &Touched, names: bool) -> Result<Vec<PersonChanges>> {
     let mut out = Vec::new();
     let mut stmt = w.conn().prepare_cached(
         "SELECT name FROM client WHERE id = ?1 UNION ALL SELECT name FROM child WHERE id = ?1 LIMIT 1",
     )?;
-    for (person, changes) in people {
+    for (person, (changes, what)) in people {
         let name = if names { stmt.query_row([person], |r| r.get(0)).optional()? } else { None };
-        out.push(PersonChanges { person: person.clone(), name, changes: *changes });
+        let fields = if names {
+            what.iter().map(|(label, n)| FieldChanges { label: label.clone(), changes: *n }).collect()
+        } else {
+            Vec::new()
+        };
+        out.push(PersonChanges { person: person.clone(), name, changes: *changes, fields });
     }
     Ok(out)
 }

@@ -18,7 +18,8 @@ pub mod keys;
 
 pub use error::BundleError;
 pub use exchange::{
-    BundleImport, BundleProgress, BundleRecord, BundleStage, BundleWritten, ImportStatus, PartnerStatus, PersonChanges,
+    BundleImport, BundleProgress, BundleRecord, BundleStage, BundleWritten, FieldChanges, ImportStatus, PartnerStatus,
+    PersonChanges,
 };
 pub use file::{Counts, Manifest};
 pub use keys::{Partner, PartnerAdded, SiteCard};

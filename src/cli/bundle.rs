@@ -217,9 +217,16 @@ fn describe(r: &BundleImport) -> String {
             for p in &r.people {
                 let who = p.name.clone().unwrap_or_else(|| p.person.clone());
                 s.push_str(&format!("\n  {who}: {} ændringer", p.changes));
+                if !p.fields.is_empty() {
+                    let what: Vec<String> = p.fields.iter().map(|f| format!("{} {}", f.label, f.changes)).collect();
+                    s.push_str(&format!(" ({})", what.join(", ")));
+                }
             }
             if !r.new_conflicts.is_empty() {
-                s.push_str(&format!("\n{} nye konflikter (se «tovholder conflicts»).", r.new_conflicts.len()));
+                s.push_str(&format!("\n{} nye konflikter (se «tovholder conflicts»):", r.new_conflicts.len()));
+                for c in &r.new_conflicts {
+                    s.push_str(&format!("\n  {}", c.label));
+                }
             }
             for w in &r.warnings {
                 s.push_str(&format!("\nAdvarsel: {w}"));

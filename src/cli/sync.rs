@@ -8,9 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use tovholder::error::{Error, Invalid};
-use tovholder::model::time::{danish_date, Hlc};
 use tovholder::model::SiteId;
-use tovholder::sync::{Change, ChangeSet, Conflict};
+use tovholder::sync::{ChangeSet, Conflict};
 
 use super::shared::{id, Env};
 
@@ -40,61 +39,57 @@ fn conflict_id(c: &Conflict) -> String {
 impl ConflictsArgs {
     pub fn run(self, env: &Env) -> Result<(), Error> {
         let (mut j, ctx) = env.open()?;
-        let staff = j.staff_list()?;
-        let who = |c: &Change| {
-            staff
-                .iter()
-                .find(|s| s.id.to_string() == c.staff)
-                .map(|s| format!("{} ({})", s.name, s.unit))
-                .unwrap_or_else(|| "ukendt medarbejder".into())
-        };
-        let when =
-            |c: &Change| Hlc(c.hlc).instant().map(|t| super::shared::d(danish_date(t))).unwrap_or_else(|| "-".into());
-        let value = |c: &Change| {
-            c.value
-                .iter()
-                .map(|(k, v)| format!("{k}: {}", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let list = j.conflicts(&ctx)?;
         let duplicates = j.duplicates(&ctx)?;
         match self.cmd {
-            None => env.out.print(&list, || {
-                let mut s = String::new();
-                for d in &duplicates {
-                    let what = match d.rule.as_str() {
-                        "course_open" => "to åbne forløb af samme slags for én borger",
-                        "client_cpr" => "ét CPR-nummer på flere borgere",
-                        "plan_revision" => "to planrevisioner med samme nummer",
-                        "child_link" => "samme barn knyttet to gange til samme voksne",
-                        "group_attendance" => "to fremmøder for samme medlem og mødedag",
-                        "case_review_item" => "samme barn to gange på samme sagsmøde",
-                        "settlement" => "to afregninger for samme kommuner og måned",
-                        _ => "poster, der bryder journalens regler sammen",
-                    };
-                    s.push_str(&format!("Dobbelt registrering ({what}): {}\n", d.rows.join(", ")));
-                }
-                if list.is_empty() {
-                    s.push_str("Ingen åbne konflikter.");
-                    return s;
-                }
-                for c in &list {
-                    let why = match &c.rule {
-                        Some(r) if r == "retention" => {
-                            "sletning efter opbevaringsperioden er standset, fordi der er nyere registreringer"
-                        }
-                        Some(_) => "holdt ude, fordi posten ellers bryder journalens regler",
-                        None => "ændret samme sted på to installationer uden kendskab til hinanden",
-                    };
-                    s.push_str(&format!("Konflikt {} ({} · {}): {why}\n", conflict_id(c), c.table, c.group));
-                    for (n, v) in std::iter::once(&c.kept).chain(&c.others).enumerate() {
-                        let now = if n == 0 { " — står i journalen" } else { "" };
-                        s.push_str(&format!("  {}. {} — {}, {}{now}\n", n + 1, value(v), who(v), when(v)));
+            None => {
+                // The text shows each field and value in Danish (the review
+                // logs the read of each person it names).
+                let review = if env.out.json { Vec::new() } else { j.conflict_review(&ctx)? };
+                env.out.print(&list, || {
+                    let mut s = String::new();
+                    for d in &duplicates {
+                        let what = match d.rule.as_str() {
+                            "course_open" => "to åbne forløb af samme slags for én borger",
+                            "client_cpr" => "ét CPR-nummer på flere borgere",
+                            "plan_revision" => "to planrevisioner med samme nummer",
+                            "child_link" => "samme barn knyttet to gange til samme voksne",
+                            "group_attendance" => "to fremmøder for samme medlem og mødedag",
+                            "case_review_item" => "samme barn to gange på samme sagsmøde",
+                            "settlement" => "to afregninger for samme kommuner og måned",
+                            _ => "poster, der bryder journalens regler sammen",
+                        };
+                        s.push_str(&format!("Dobbelt registrering ({what}): {}\n", d.rows.join(", ")));
                     }
-                }
-                s.trim_end().to_string()
-            }),
+                    if list.is_empty() {
+                        s.push_str("Ingen åbne konflikter.");
+                        return s;
+                    }
+                    for c in &review {
+                        s.push_str(&format!(
+                            "Konflikt {}/{} ({}: {}{}): {}\n",
+                            c.row,
+                            c.group,
+                            c.table_label,
+                            c.field_label,
+                            c.person_name.as_ref().map(|n| format!(", {n}")).unwrap_or_default(),
+                            c.reason
+                        ));
+                        for (n, v) in c.values.iter().enumerate() {
+                            let now = if v.current { " — står i journalen" } else { "" };
+                            let value = v.value.clone().unwrap_or_else(|| "(vises ikke for din rolle)".into());
+                            s.push_str(&format!(
+                                "  {}. {value} — {}, {}, {}{now}\n",
+                                n + 1,
+                                v.staff,
+                                v.site_name,
+                                v.on
+                            ));
+                        }
+                    }
+                    s.trim_end().to_string()
+                });
+            }
             Some(ConflictsCmd::Resolve { id: wanted, keep }) => {
                 let c = list
                     .iter()

@@ -233,9 +233,9 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("export", PersonRead(Export)),
         // The sync engine (src/sync): change sets and their conflicts.
         ("export_changes", PersonRead(Export)),
-        ("conflicts", PersonRead(Import)),
-        ("conflict_review", PersonRead(Import)),
-        ("duplicates", PersonRead(Import)),
+        ("conflicts", PersonRead(Exchange)),
+        ("conflict_review", PersonRead(Exchange)),
+        ("duplicates", PersonRead(Exchange)),
         // Case bundles (src/bundle).
         ("site_card", Other),
         ("add_partner", Write),

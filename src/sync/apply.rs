@@ -340,9 +340,11 @@ impl Journal {
         })
     }
 
-    /// The open conflicts, by table, row and field.
+    /// The open conflicts, by table, row and field. Whoever does the
+    /// hand-off (`Action::Exchange`: leader, alcohol consultant,
+    /// administrator) reviews and resolves its conflicts (SPEC §4 step 7).
     pub fn conflicts(&self, ctx: &Ctx) -> Result<Vec<Conflict>> {
-        self.authorize(ctx, Action::Import)?;
+        self.authorize(ctx, Action::Exchange)?;
         let conn = self.connection();
         let listed: Vec<(String, String, String, String, i64, String)> = conn
             .prepare("SELECT tbl, row_id, grp, site, hlc, reason FROM sync_conflict ORDER BY tbl, row_id, grp, hlc DESC, site DESC")?
@@ -399,7 +401,7 @@ impl Journal {
     /// the same rows lists the same; settled by ordinary work (closing one
     /// course, correcting a CPR number).
     pub fn duplicates(&self, ctx: &Ctx) -> Result<Vec<Duplicate>> {
-        self.authorize(ctx, Action::Import)?;
+        self.authorize(ctx, Action::Exchange)?;
         let sql = "SELECT 'course_open', group_concat(id, ' ') FROM (SELECT id, client_id, kind FROM course WHERE end_on IS NULL ORDER BY id)
                    GROUP BY client_id, kind HAVING count(*) > 1
                    UNION ALL
@@ -436,7 +438,7 @@ impl Journal {
     /// clock of that change). It is an ordinary edit that has seen every
     /// value of the field, so it closes the conflict wherever it arrives.
     pub fn resolve_conflict(&mut self, ctx: &Ctx, row: &str, group: &str, keep: (SiteId, i64)) -> Result<()> {
-        self.authorize(ctx, Action::Import)?;
+        self.authorize(ctx, Action::Exchange)?;
         let conflict = self
             .conflicts(ctx)?
             .into_iter()

@@ -13,7 +13,7 @@ use chrono::DateTime;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-use super::{retention, tables, Change};
+use super::{labels, retention, tables, Change};
 use crate::error::Result;
 use crate::model::time::danish_date;
 use crate::model::SiteId;
@@ -66,104 +66,10 @@ pub struct ConflictValue {
     pub current: bool,
 }
 
-/// A table's name in Danish.
-pub fn table_label(table: &str) -> &str {
-    match table {
-        "activity_group" => "gruppe",
-        "agreement_price" => "aftalepris",
-        "assessment" => "udredning",
-        "case_review" => "sagsmøde",
-        "case_review_item" => "sagsmødepunkt",
-        "child" => "barn",
-        "child_link" => "barn knyttet til klient",
-        "client" => "klient",
-        "consent" => "samtykke",
-        "course" => "forløb",
-        "emergency_plan" => "beredskabsplan",
-        "evaluation" => "evaluering",
-        "group_attendance" => "fremmøde i gruppe",
-        "group_member" => "gruppedeltager",
-        "medication" => "medicin",
-        "network_person" => "netværksperson",
-        "note" => "notat",
-        "notification" => "underretning",
-        "plan_revision" => "behandlingsplan",
-        "referral" => "henvendelse",
-        "session" => "samtale",
-        "session_participant" => "deltager i samtale",
-        "settlement" => "afregning",
-        "settlement_line" => "afregningslinje",
-        "staff" => "medarbejder",
-        "unit" => "enhed",
-        other => other,
-    }
-}
-
-/// A column's name in Danish (the journal's forms' words).
-pub fn column_label(column: &str) -> &str {
-    match column {
-        "name" => "navn",
-        "cpr" => "CPR-nummer",
-        "anonymous" => "anonym",
-        "birth_date" => "fødselsdato",
-        "sex" => "køn",
-        "municipality" => "kommune",
-        "address" => "adresse",
-        "phone" => "telefon",
-        "email" => "e-mail",
-        "residence" => "bopæl",
-        "visitation" => "samvær",
-        "relation" => "relation",
-        "custody" => "forældremyndighed",
-        "family_case" => "familiesag",
-        "caseworker" => "sagsbehandler",
-        "caseworker_unit" => "sagsbehandlers enhed",
-        "end_on" => "slutdato",
-        "end_reason" => "afslutningsårsag",
-        "held_on" => "dato",
-        "start_time" => "klokkeslæt",
-        "minutes" => "minutter",
-        "place" => "sted",
-        "attendance" => "fremmøde",
-        "answer_received_on" => "svar modtaget",
-        "answer" => "svar",
-        "stopped_on" => "stoppet",
-        "stopped_by" => "stoppet af",
-        "stop_reason" => "årsag til stop",
-        "dose" => "dosis",
-        "drug" => "præparat",
-        "contact" => "kontakt",
-        "role" => "rolle",
-        "kind" => "art",
-        "text" => "tekst",
-        "remarks" => "bemærkninger",
-        "withdrawn_on" => "trukket tilbage",
-        "given_on" => "givet",
-        "recipient" => "modtager",
-        "scope" => "omfang",
-        "active" => "aktiv",
-        "initials" => "initialer",
-        other => other,
-    }
-}
-
-/// A value of a column as a person reads it: dates dd-mm-åååå, empty as
-/// "(tom)".
-fn value_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "(tom)".into(),
-        serde_json::Value::String(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) => d.format("%d-%m-%Y").to_string(),
-            Err(_) => s.clone(),
-        },
-        other => other.to_string(),
-    }
-}
-
 impl Journal {
     /// The open conflicts, each with its person, its field in Danish and
-    /// its values side by side (who, when, which site). Leader or
-    /// administrator, as `conflicts`. Each person whose name or values are
+    /// its values side by side (who, when, which site). Whoever does the
+    /// hand-off, as `conflicts`. Each person whose name or values are
     /// shown is written to the audit log (a read).
     pub fn conflict_review(&mut self, ctx: &Ctx) -> Result<Vec<ConflictView>> {
         let out = self.conflict_views(ctx)?;
@@ -179,8 +85,8 @@ impl Journal {
     }
 
     /// How many conflicts are open (the desktop's badge): a number only,
-    /// nothing about a person, so no read is logged. Leader or
-    /// administrator, as `conflicts`.
+    /// nothing about a person, so no read is logged. Whoever does the
+    /// hand-off, as `conflicts`.
     pub fn open_conflict_count(&self, ctx: &Ctx) -> Result<usize> {
         Ok(self.conflicts(ctx)?.len())
     }
@@ -189,6 +95,7 @@ impl Journal {
         let list = self.conflicts(ctx)?;
         let sees_records = self.reader(ctx, Action::ReadRecord).is_ok();
         let conn = self.connection();
+        let codes = self.codes();
         let own = self.site();
         let own_name: String = conn
             .query_row("SELECT name FROM site WHERE id = ?1", [own], |r| r.get(0))
@@ -226,13 +133,7 @@ impl Journal {
                 Some(d) if c.group != retention::RETENTION_GROUP => d.group_columns(&c.group),
                 _ => Vec::new(),
             };
-            let field_label = if c.group == retention::RETENTION_GROUP {
-                "sletning efter opbevaringsperioden".to_string()
-            } else if columns.is_empty() {
-                c.group.clone()
-            } else {
-                columns.iter().map(|col| column_label(col)).collect::<Vec<_>>().join(", ")
-            };
+            let field_label = labels::group_text(&c.table, &c.group);
             let reason = match c.rule.as_deref() {
                 Some("retention") => {
                     "Sletningen efter opbevaringsperioden er standset, fordi der er nyere registreringer.".to_string()
@@ -252,20 +153,28 @@ impl Journal {
                     .query_row([&ch.staff], |r| Ok(format!("{} ({})", r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
                     .optional()?
                     .unwrap_or_else(|| "ukendt medarbejder".into());
-                let value = shows_value.then(|| {
-                    if columns.len() == 1 {
-                        value_text(ch.value.get(columns[0]).unwrap_or(&serde_json::Value::Null))
+                let value = if shows_value {
+                    let text = |col: &str| {
+                        labels::value_text(
+                            conn,
+                            &codes,
+                            &c.table,
+                            col,
+                            ch.value.get(col).unwrap_or(&serde_json::Value::Null),
+                        )
+                    };
+                    Some(if columns.len() == 1 {
+                        text(columns[0])?
                     } else {
-                        columns
-                            .iter()
-                            .map(|col| {
-                                let v = value_text(ch.value.get(*col).unwrap_or(&serde_json::Value::Null));
-                                format!("{}: {v}", column_label(col))
-                            })
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    }
-                });
+                        let mut parts = Vec::new();
+                        for col in &columns {
+                            parts.push(format!("{}: {}", labels::column_text(&c.table, col), text(col)?));
+                        }
+                        parts.join("; ")
+                    })
+                } else {
+                    None
+                };
                 let on = DateTime::parse_from_rfc3339(&ch.at)
                     .map(|t| danish_date(t.to_utc()).format("%d-%m-%Y").to_string())
                     .unwrap_or_default();
@@ -282,7 +191,7 @@ impl Journal {
                 });
             }
             out.push(ConflictView {
-                table_label: table_label(&c.table).to_string(),
+                table_label: labels::table_text(&c.table),
                 table: c.table,
                 row: c.row,
                 group: c.group,

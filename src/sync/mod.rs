@@ -9,6 +9,7 @@
 //! - `apply`: the merge in one IMMEDIATE transaction through the write path's
 //!   remote-apply mode: each touched row rebuilt from its log, one winner per
 //!   field, the other heads kept as conflicts.
+//! - `labels`: the tables, fields and values in Danish.
 //! - `conflicts`: the open conflicts as a person reads them (the
 //!   desktop's Konflikter screen).
 //! - `scope`: which changes a given partner may receive.
@@ -20,6 +21,7 @@
 
 pub mod apply;
 pub mod conflicts;
+pub mod labels;
 pub mod log;
 pub mod plan;
 pub mod restamp;

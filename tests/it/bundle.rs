@@ -283,6 +283,48 @@ fn the_conflict_review_shows_both_values_side_by_side_and_a_chosen_one_closes_on
 }
 
 #[test]
+fn the_preview_and_the_conflicts_name_fields_in_danish_and_codes_by_their_names() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    let a = faxe.client("Rejse Rasmussen");
+    let f = export(&mut faxe, &stevns, stick.path());
+    stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+    faxe.edit(a, |r| {
+        r.phone = Some("11111111".into());
+        r.municipality = "0259".into();
+    });
+    stevns.clock.advance(chrono::Duration::days(1));
+    stevns.edit(a, |r| r.municipality = "0370".into());
+    let f = export(&mut faxe, &stevns, stick.path());
+
+    // The preview: per person which fields change, and the conflict, in Danish.
+    let r = stevns.j.import_bundle(&stevns.ctx, &f, true).unwrap();
+    let fields: Vec<(&str, usize)> = r.people[0].fields.iter().map(|f| (f.label.as_str(), f.changes)).collect();
+    // (The client's insert travels again: Stevns has not acknowledged it yet.)
+    assert!(fields.contains(&("klient: kommune", 1)) && fields.contains(&("klient: telefon", 1)), "{fields:?}");
+    assert!(fields.contains(&("klient (ny)", 1)), "{fields:?}");
+    let labels: Vec<&str> = r.new_conflicts.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, vec!["klient: kommune"]);
+    assert!(r.tables.iter().all(|t| !t.label.contains('_')), "{:?}", r.tables);
+    assert_eq!(r.tables[0].label, "klient");
+
+    // The conflict: the municipality by its name, not its code.
+    stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+    let list = stevns.j.conflict_review(&stevns.ctx).unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0].field_label, "kommune");
+    let values: Vec<Option<&str>> = list[0].values.iter().map(|v| v.value.as_deref()).collect();
+    assert_eq!(values, vec![Some("Næstved"), Some("Køge")]);
+
+    // The command line says the same.
+    let (ok, text) = crate::sync::cli(stevns.j.path(), &["conflicts"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("(klient: kommune, Rejse Rasmussen)"), "{text}");
+    assert!(text.contains("1. Næstved") && text.contains("2. Køge"), "{text}");
+    assert!(!text.contains("0370") && !text.contains("0259"), "{text}");
+}
+
+#[test]
 fn every_single_byte_change_and_every_truncation_of_a_bundle_is_refused_and_changes_nothing() {
     let stick = tempfile::tempdir().unwrap();
     let (mut faxe, mut stevns) = pair(stick.path());

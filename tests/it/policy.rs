@@ -215,7 +215,9 @@ fn may(read: &str, role: &str) -> bool {
     let roles: &[&str] = match read {
         "client_list" | "client_record" | "plan_history" | "waiting_referrals" | "groups" | "group" => &front,
         "search_notes" | "unanswered_notifications" | "case_review_list" | "case_review" => &care,
-        "export" | "export_changes" | "conflicts" | "conflict_review" | "duplicates" => &["leader", "administrator"],
+        "export" | "export_changes" => &["leader", "administrator"],
+        // Whoever does the monthly hand-off reviews its conflicts (SPEC §4 step 7).
+        "conflicts" | "conflict_review" | "duplicates" => &["leader", "alcohol_consultant", "administrator"],
         _ => &["leader"],
     };
     roles.contains(&role)

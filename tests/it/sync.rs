@@ -989,7 +989,7 @@ fn faxe_and_stevns_from_the_demo_converge_within_scope_with_one_conflict_and_bot
 
 // ---- The command line ----------------------------------------------------
 
-fn cli(journal: &std::path::Path, args: &[&str]) -> (bool, String) {
+pub fn cli(journal: &std::path::Path, args: &[&str]) -> (bool, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_tovholder"))
         .arg("--journal")
         .arg(journal)
@@ -1024,8 +1024,9 @@ fn change_sets_move_and_conflicts_are_listed_and_resolved_from_the_command_line(
     assert!(ok, "{list}");
     for part in [
         &format!("Konflikt {id}/phone"),
-        "phone: 55555555",
-        "phone: 44444444",
+        "(klient: telefon, Kommando Kjær)",
+        "1. 55555555 — ",
+        "2. 44444444 — ",
         "Leder LL",
         "Leder SL",
         "står i journalen",

@@ -76,6 +76,7 @@ export type { BundleProgress } from "./generated/BundleProgress";
 export type { FolderBundle } from "./generated/FolderBundle";
 export type { ConflictValue } from "./generated/ConflictValue";
 export type { PersonChanges } from "./generated/PersonChanges";
+export type { FieldChanges } from "./generated/FieldChanges";
 export type { ConflictNamed } from "./generated/ConflictNamed";
 export type { Counts } from "./generated/Counts";
 export type { SiteId } from "./generated/SiteId";

@@ -85,9 +85,9 @@ class AppModel {
     this.ref = await ref;
   }
 
-  /** May this user list and resolve conflicts (leader or administrator, as the core decides)? */
+  /** May this user list and resolve conflicts? Whoever does the hand-off: leader, alcohol consultant or administrator, as the core decides. */
   get resolvesConflicts(): boolean {
-    return ["leader", "administrator"].includes(this.journal?.user.role.code ?? "");
+    return ["leader", "alcohol_consultant", "administrator"].includes(this.journal?.user.role.code ?? "");
   }
 
   /** Count the open conflicts again (after login, an import, a resolution). */

@@ -102,7 +102,7 @@ describe("a whole folder on Overlevering", () => {
     bundleStatus.mockResolvedValue([stevns]);
     const counts = { changes: 4, people: 1, tables: {}, revoked: 0 };
     const bundleOf = (status: "DryRun" | "Applied", seq: number) => ({
-      status, from: "Center Familie, Stevns", seq, counts, people: [], new_conflicts: [{ table: "client", row: "r", group: "phone" }], warnings: [],
+      status, from: "Center Familie, Stevns", seq, counts, people: [], tables: [], new_conflicts: [{ table: "client", row: "r", group: "phone", label: "klient: telefon" }], warnings: [],
     });
     const importBundleDir = vi.fn();
     importBundleDir
@@ -124,7 +124,7 @@ describe("a whole folder on Overlevering", () => {
     document.querySelector("form[data-form=import-dir]")!.dispatchEvent(new Event("submit", { cancelable: true }));
     await settle();
     expect(importBundleDir).toHaveBeenLastCalledWith({ path: "/media/usb", dry_run: true });
-    expect(text("[data-folder-file='b-0002.tovholder']")).toBe("b-0002.tovholder: Bundle 2 fra Center Familie, Stevns: 1 borger, 4 ændringer. 1 konflikt opstår.");
+    expect(text("[data-folder-file='b-0002.tovholder']")).toBe("b-0002.tovholder: Bundle 2 fra Center Familie, Stevns: 1 borger, 4 ændringer. 1 konflikt opstår: klient: telefon.");
     expect(text("[data-folder-file='kopi.tovholder']")).toBe("kopi.tovholder: Filen er ændret eller beskadiget.");
     expect(text("[data-action=apply-import-dir]")).toBe("Indlæs 1 bundle");
     (document.querySelector("[data-action=apply-import-dir]") as HTMLButtonElement).click();

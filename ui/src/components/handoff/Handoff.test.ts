@@ -34,10 +34,11 @@ const preview = (over: Partial<BundleImport> = {}): BundleImport => ({
   seq: 12,
   counts: { changes: 412, people: 2, tables: { note: 400, session: 12 }, revoked: 0 },
   people: [
-    { person: "c1", name: "Fie Testesen", changes: 410 },
-    { person: "c2", name: null, changes: 2 },
+    { person: "c1", name: "Fie Testesen", changes: 410, fields: [{ label: "journalnotat (ny)", changes: 400 }, { label: "samtale (ny)", changes: 9 }, { label: "klient: telefon", changes: 1 }] },
+    { person: "c2", name: null, changes: 2, fields: [] },
   ],
-  new_conflicts: [{ table: "client", row: "c1", group: "residence,visitation" }],
+  tables: [{ label: "journalnotat", changes: 400 }, { label: "samtale", changes: 12 }],
+  new_conflicts: [{ table: "child_link", row: "c1", group: "residence", label: "barn knyttet til klient: bopæl, samvær" }],
   warnings: [],
   ...over,
 });
@@ -53,11 +54,13 @@ describe("the import preview", () => {
     expect(text("[data-summary]")).toContain("Intet er skrevet endnu");
     expect(text("[data-tables]")).toBe("journalnotat 400, samtale 12");
     expect([...document.querySelectorAll("[data-people] tbody tr")].map((r) => [...r.querySelectorAll("td")].map((c) => c.textContent?.trim()))).toEqual([
-      ["Fie Testesen", "410"],
-      ["Borger (navnet vises ikke for din rolle)", "2"],
+      ["Fie Testesen", "journalnotat (ny) (400), samtale (ny) (9), klient: telefon", "410"],
+      ["Borger (navnet vises ikke for din rolle)", "", "2"],
     ]);
     expect(text("[data-conflicts] strong")).toBe("1 konflikt opstår:");
-    expect(all("[data-conflict]")).toEqual(["klient: residence, visitation"]);
+    // Records, fields and conflicts by the core's Danish names, never the raw column names.
+    expect(all("[data-conflict]")).toEqual(["barn knyttet til klient: bopæl, samvær"]);
+    expect(document.querySelector("[data-preview]")?.textContent).not.toMatch(/residence|visitation|phone|_/);
     // The focus is on the preview's heading, so a keyboard user reads it from the top.
     expect(document.activeElement?.id).toBe("preview-title");
     expect(onapply).not.toHaveBeenCalled();
@@ -69,7 +72,7 @@ describe("the import preview", () => {
   it("cancels with Escape, says when no conflict opens, and names removed data", async () => {
     const onapply = vi.fn();
     const oncancel = vi.fn();
-    const p = preview({ new_conflicts: [], counts: { changes: 3, people: 1, tables: { consent: 3 }, revoked: 2 }, people: [{ person: "c1", name: "Fie Testesen", changes: 3 }] });
+    const p = preview({ new_conflicts: [], counts: { changes: 3, people: 1, tables: { consent: 3 }, revoked: 2 }, people: [{ person: "c1", name: "Fie Testesen", changes: 3, fields: [{ label: "samtykke (ny)", changes: 3 }] }], tables: [{ label: "samtykke", changes: 3 }] });
     shown = mount(ImportPreview, { target: document.body, props: { preview: p, onapply, oncancel } });
     await settle();
     expect(text("[data-no-conflicts]")).toBe("Ingen konflikter opstår.");

@@ -3,4 +3,8 @@
 /**
  * A field left in conflict by the bundle.
  */
-export type ConflictNamed = { table: string, row: string, group: string, };
+export type ConflictNamed = { table: string, row: string, group: string, 
+/**
+ * The record and field in Danish ("klient: telefon").
+ */
+label: string, };
