@@ -210,6 +210,15 @@ pub(crate) fn waits_for(conn: &Connection, row: &str) -> Result<Option<String>> 
         .optional()?)
 }
 
+/// The reason a row waits, when it waits for a record retention removed
+/// here ("retention <client>").
+pub(crate) fn waiting_for_retention(conn: &Connection, row: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT reason FROM sync_pending WHERE row_id = ?1 AND reason LIKE ?2")?
+        .query_row(rusqlite::params![row, format!("{RETENTION_RULE} %")], |r| r.get(0))
+        .optional()?)
+}
+
 /// After a merge: re-check every tombstone this journal holds against its
 /// rows. A record still here is removed if the rule holds, else the
 /// tombstone is listed as a conflict; a record removed here is in conflict
