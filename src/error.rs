@@ -601,9 +601,10 @@ pub enum Error {
     /// A site card, partner registration or case bundle was refused.
     #[error(transparent)]
     Bundle(#[from] crate::bundle::BundleError),
-    /// The repair after a wrong clock met changes a partner has confirmed.
-    #[error("Ændringerne kan ikke få nye tidsstempler: en samarbejdspartner har allerede modtaget {count} af dem. Intet er ændret; kontakt support.")]
-    RestampConfirmed { count: usize },
+    /// The repair after a wrong clock met changes already exported: a
+    /// partner may hold them under their old stamps.
+    #[error("Ændringerne kan ikke få nye tidsstempler: {count} af dem er allerede sendt til en samarbejdspartner, som kan have modtaget dem. Intet er ændret; kontakt support.")]
+    RestampExported { count: usize },
     /// A merge left a row pointing at a row that is not there.
     #[error("Sammenfletningen er afvist, intet er ændret: den ville efterlade henvisninger til poster, der mangler.")]
     MergeBroken,
@@ -689,7 +690,7 @@ impl Error {
             Error::ChangesUnknown { .. } => "changes_unknown",
             Error::ChangesDamaged { .. } => "changes_damaged",
             Error::CopiedJournal => "copied_journal",
-            Error::RestampConfirmed { .. } => "restamp_confirmed",
+            Error::RestampExported { .. } => "restamp_exported",
             Error::MergeBroken => "merge_broken",
             Error::Bundle(b) => b.code(),
             Error::Io(_) => "io",

@@ -592,6 +592,20 @@ impl<'c> Writer<'c> {
         Ok(true)
     }
 
+    /// Note that this site's own changes up to log position `seq` have left
+    /// in a change set (`journal_meta.sync_exported`, only ever raised).
+    pub(crate) fn note_exported(&mut self, seq: i64) -> Result<()> {
+        if seq > 0 {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO journal_meta (key, value) VALUES ('sync_exported', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+                )?
+                .execute([seq.to_string()])?;
+        }
+        Ok(())
+    }
+
     /// Lift the marker of a revoked row that entered scope again.
     pub(crate) fn lift_revoked(&mut self, row: &str, newer_than: i64) -> Result<()> {
         self.tx
@@ -794,7 +808,7 @@ impl<'c> Writer<'c> {
     /// exchanged), with an audit entry naming the key and the new value. The
     /// journal's own keys (`site_id`, `hlc`) are not settings.
     pub(crate) fn set_local_setting(&mut self, key: &'static str, value: &str) -> Result<()> {
-        if matches!(key, "site_id" | "hlc" | QUEUE_DONE_KEY) {
+        if matches!(key, "site_id" | "hlc" | "sync_exported" | QUEUE_DONE_KEY) {
             return Err(Error::Forbidden { what: "ændre journalens egne nøgler" });
         }
         self.tx.execute(

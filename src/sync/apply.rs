@@ -80,6 +80,9 @@ impl Journal {
             let client_enters =
                 |row: &str| notified.get(row).is_some_and(|c| in_scope.contains(c.as_str()) && !delivered(c));
             let mut changes = Vec::new();
+            // The last position of this site's own changes that leaves in
+            // the set (the clock repair never re-stamps one: `restamp`).
+            let mut own_sent: i64 = 0;
             {
                 let mut stmt = conn.prepare(
                     "SELECT seq, site, hlc, tbl, row_id, grp, value, seen, at, staff FROM sync_change ORDER BY seq",
@@ -101,6 +104,9 @@ impl Journal {
                         Some(rows) => scope::reduce(&c, rows),
                         None => scope::organisation_only(&c).then_some(c),
                     };
+                    if sent.as_ref().is_some_and(|c| c.site == own) {
+                        own_sent = own_sent.max(seq);
+                    }
                     changes.extend(sent);
                 }
             }
@@ -135,6 +141,7 @@ impl Journal {
             revoked.sort_by(|a, b| (&a.table, &a.row).cmp(&(&b.table, &b.row)));
             let mut entering = entering;
             entering.sort();
+            w.note_exported(own_sent)?;
             w.add_scope_rows(to, &added, upto)?;
             w.revoke_scope_rows(to, &left, upto.max(1))?;
             w.remove_scope_rows(to, &confirmed)?;

@@ -5,9 +5,10 @@
 //! `Journal::restamp_changes`, after the clock is right again, gives this
 //! site's own changes that lie beyond the wall clock and beyond every
 //! change of any other site new clock values just after those, in the
-//! same order, and lowers the journal's clock with them. Only changes no
-//! partner has confirmed may be re-stamped: a confirmed one keeps its name
-//! (`restamp_confirmed`, nothing changed).
+//! same order, and lowers the journal's clock with them. Only changes that
+//! never left in a change set may be re-stamped: a partner may hold an
+//! exported one (confirmed or not), so it keeps its name
+//! (`restamp_exported`, nothing changed).
 
 use rusqlite::params;
 
@@ -19,7 +20,7 @@ use crate::store::write::AuditAction;
 use crate::store::{Ctx, Journal};
 
 impl Journal {
-    /// Re-stamp this site's unconfirmed changes that lie ahead of the wall
+    /// Re-stamp this site's unexported changes that lie ahead of the wall
     /// clock (see the module comment). The number re-stamped; 0 changes
     /// nothing.
     pub fn restamp_changes(&mut self, ctx: &Ctx) -> Result<usize> {
@@ -44,11 +45,21 @@ impl Journal {
             if ahead.is_empty() {
                 return Ok(0);
             }
-            let confirmed: i64 =
-                conn.query_row("SELECT coalesce(max(sent_acked), 0) FROM sync_peer", [], |r| r.get(0))?;
-            let received = ahead.iter().filter(|a| a.0 <= confirmed).count();
-            if received > 0 {
-                return Err(Error::RestampConfirmed { count: received });
+            // Exported: up to the last own change that left in any set
+            // (journal_meta.sync_exported); for a journal that exported
+            // before that key existed, up to any position a partner
+            // confirmed or that a set was made at (sync_scope).
+            let exported: i64 = conn.query_row(
+                "SELECT coalesce(
+                   (SELECT CAST(value AS INTEGER) FROM journal_meta WHERE key = 'sync_exported'),
+                   max(coalesce((SELECT max(sent_acked) FROM sync_peer), 0),
+                       coalesce((SELECT max(abs(since_seq)) FROM sync_scope), 0)))",
+                [],
+                |r| r.get(0),
+            )?;
+            let sent = ahead.iter().filter(|a| a.0 <= exported).count();
+            if sent > 0 {
+                return Err(Error::RestampExported { count: sent });
             }
             // One change of a row can be logged as several groups with one
             // clock value: they keep one new value.
