@@ -1364,7 +1364,8 @@ mod audit_hash_frozen {
 
 /// A JSON value as SQLite's `json_extract` gives it: `true`/`false` as 1/0,
 /// an integer beyond 64 bits as a real, an array or object as its JSON text.
-fn json_value(v: &serde_json::Value) -> rusqlite::types::Value {
+/// The merge's rows and a person's resolution are written through it alike.
+pub(crate) fn json_value(v: &serde_json::Value) -> rusqlite::types::Value {
     use rusqlite::types::Value;
     match v {
         serde_json::Value::Null => Value::Null,

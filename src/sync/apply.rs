@@ -469,8 +469,10 @@ impl Journal {
         let group: &'static str =
             desc.group_names().into_iter().find(|g| *g == group).ok_or(Error::NotFound(crate::error::Entity::Row))?;
         let columns = desc.group_columns(group);
-        let values: Vec<rusqlite::types::Value> =
-            columns.iter().map(|c| json_to_sql(chosen.value.get(*c).unwrap_or(&serde_json::Value::Null))).collect();
+        let values: Vec<rusqlite::types::Value> = columns
+            .iter()
+            .map(|c| crate::store::write::json_value(chosen.value.get(*c).unwrap_or(&serde_json::Value::Null)))
+            .collect();
         let cols: Vec<(&'static str, &dyn rusqlite::ToSql)> =
             columns.iter().zip(&values).map(|(c, v)| (*c, v as &dyn rusqlite::ToSql)).collect();
         let person = person_of(self.connection(), desc, row)?;
@@ -523,16 +525,6 @@ fn person_of(conn: &rusqlite::Connection, desc: &tables::Table, row: &str) -> Re
         .optional()?
         .flatten();
     Ok(p.and_then(|p| uuid::Uuid::parse_str(&p).ok()))
-}
-
-pub(crate) fn json_to_sql(v: &serde_json::Value) -> rusqlite::types::Value {
-    use rusqlite::types::Value;
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Number(n) => n.as_i64().map(Value::Integer).unwrap_or(Value::Null),
-        serde_json::Value::String(s) => Value::Text(s.clone()),
-        other => Value::Text(other.to_string()),
-    }
 }
 
 /// Rebuild one row from its log (see the module comment). `false` when the
