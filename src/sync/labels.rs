@@ -43,7 +43,7 @@ pub fn table_label(table: &str) -> Option<&'static str> {
         "child" => "barn",
         "child_link" => "barn knyttet til klient",
         "network_person" => "netværksperson",
-        "emergency_plan" => "beredskabsplan",
+        "emergency_plan" => "nødplan",
         "referral" => "henvendelse",
         "course" => "forløb",
         "assessment" => "udredning",
