@@ -96,9 +96,13 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
             }
             // Our own change of a record retention removed here, echoed.
             None if c.site == own && super::retention::waits_for(conn, &c.row)?.is_some() => out.known += 1,
-            // Our own change of a row a partner's revocation removed here.
-            None if c.site == own && revoked_here(conn, &c.row)? => out.known += 1,
-            None if c.site == own => return Err(Error::CopiedJournal),
+            // Our own change of a row a partner's revocation removed here,
+            // unless the row enters this site's scope again in this very set
+            // (the merge lifts the revocation): then the change, which left
+            // this log with the row, is taken back like any other, or the
+            // row would be rebuilt without it here and with it at the sender.
+            None if c.site == own && revoked_here(conn, &c.row)? && !returns(conn, set, &c.row)? => out.known += 1,
+            None if c.site == own && !revoked_here(conn, &c.row)? => return Err(Error::CopiedJournal),
             None => {
                 // A tombstone is re-checked after the merge, not rebuilt.
                 if c.group != super::retention::RETENTION_GROUP {
@@ -109,6 +113,20 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
         }
     }
     Ok(out)
+}
+
+/// Does this set bring back `row`, revoked here before: it lists the row
+/// as entering this site's scope, with a clock past the revocation's
+/// (`Writer::lift_revoked`, the merge's first step)?
+fn returns(conn: &Connection, set: &ChangeSet, row: &str) -> Result<bool> {
+    if !set.entering.iter().any(|r| r == row) {
+        return Ok(false);
+    }
+    let at: Option<i64> = conn
+        .prepare_cached("SELECT hlc FROM sync_revoked WHERE row_id = ?1")?
+        .query_row([row], |r| r.get(0))
+        .optional()?;
+    Ok(at.is_some_and(|at| at < set.clock))
 }
 
 fn revoked_here(conn: &Connection, row: &str) -> Result<bool> {

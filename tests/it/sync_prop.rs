@@ -675,3 +675,21 @@ proptest! {
         run(&offsets, &steps)?;
     }
 }
+
+/// A relayed row comes back to a site that a revocation removed it from
+/// (the relay has not heard of the withdrawn consent yet), with that site's
+/// own edit of it: the edit, which left the site's log with the row, is taken
+/// back too, or the two would hold the row apart for good. The shrunk case
+/// of a seed in tests/proptest-regressions/sync_prop.txt, by name.
+#[test]
+fn an_own_edit_of_a_revoked_row_comes_back_with_the_row() {
+    let steps = [
+        Step::NewClient { site: 1, share: 89, cpr: None, old: false },
+        Step::NewClient { site: 2, share: 0, cpr: None, old: false },
+        Step::Send { from: 1, to: 0, copies: 1 },
+        Step::Edit { site: 0, client: 0, field: 0, value: 0 },
+        Step::Withdraw { site: 1, client: 0 },
+    ];
+    // Site 0's clock is 110 hours behind the others'.
+    run(&[-110, 0, 1], &steps).unwrap();
+}
