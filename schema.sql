@@ -1020,9 +1020,12 @@ END;
 -- ('' for the insert of the whole row). value is a JSON object of the
 -- group's columns; seen the version vector of that field the writer had
 -- seen ({site: hlc}), which is what tells a sequential edit from a
--- concurrent one whatever order changes arrive in.
+-- concurrent one whatever order changes arrive in. seq is never used twice
+-- (AUTOINCREMENT, schema version 7): a revocation or retention removes a
+-- row's changes, and a position taken again after the last ones went would
+-- lie at or before what a partner confirmed, so it would never be sent.
 CREATE TABLE sync_change (
-    seq    INTEGER PRIMARY KEY,
+    seq    INTEGER PRIMARY KEY AUTOINCREMENT,
     site   TEXT NOT NULL CHECK (length(site) = 36),
     hlc    INTEGER NOT NULL CHECK (hlc >= 0),
     tbl    TEXT NOT NULL,
@@ -1035,6 +1038,9 @@ CREATE TABLE sync_change (
     UNIQUE (site, hlc, grp)
 ) STRICT;
 CREATE INDEX sync_change_row ON sync_change (row_id, grp);
+-- The retention tombstones (schema version 7), which every merge re-checks
+-- (src/sync/retention.rs): without it, a scan of the whole log.
+CREATE INDEX sync_change_retention ON sync_change (hlc, site) WHERE grp = '!retention';
 
 -- The open conflicts: for a field whose log has more than one head (changes
 -- that did not know of each other), every head but the winner (reason '');
@@ -1081,11 +1087,15 @@ CREATE TABLE sync_scope (
 
 -- Rows removed because they left this site's scope (a partner's revocation),
 -- with the partner's clock when it revoked them: changes of the row up to
--- then are ignored if an old change set brings them again.
+-- then are ignored if an old change set brings them again. seq (schema
+-- version 7): the position of this site's log when it removed them; every
+-- change set to a partner that has not confirmed that position names them
+-- (ChangeSet.dropped), so a partner that still may send them sends them again.
 CREATE TABLE sync_revoked (
     row_id TEXT PRIMARY KEY,
     tbl    TEXT NOT NULL,
-    hlc    INTEGER NOT NULL
+    hlc    INTEGER NOT NULL,
+    seq    INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 -- What has been exchanged with each partner site: the highest seq of our

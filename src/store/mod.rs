@@ -40,7 +40,7 @@ use crate::security::keys::DbKey;
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The schema version this program writes (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Forward-only migrations: `(to_version, sql)`. Migration N brings a journal
 /// at version N-1 to N. Each runs in the same transaction as the version bump.
@@ -50,6 +50,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("migrations/004_bundles.sql")),
     (5, include_str!("migrations/005_sync_rules.sql")),
     (6, include_str!("migrations/006_name_index.sql")),
+    (7, include_str!("migrations/007_revoked_seq.sql")),
 ];
 
 /// Who acts, and by which clock: passed into every operation.

@@ -181,6 +181,14 @@ impl<'c> Writer<'c> {
         }
     }
 
+    /// A new value of the journal's clock for an event that writes no row
+    /// (a change set made: its clock is then past everything this journal
+    /// had seen, the revocation markers it has learnt of among them).
+    pub(crate) fn tick_event(&mut self) -> i64 {
+        self.hlc = self.hlc.tick(self.now);
+        self.hlc.0
+    }
+
     fn tick(&mut self) -> i64 {
         self.hlc = self.hlc.tick(self.now);
         self.rows += 1;
@@ -584,8 +592,9 @@ impl<'c> Writer<'c> {
         }
         self.tx
             .prepare_cached(
-                "INSERT INTO sync_revoked (row_id, tbl, hlc) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (row_id) DO UPDATE SET hlc = max(hlc, excluded.hlc)",
+                "INSERT INTO sync_revoked (row_id, tbl, hlc, seq)
+                 VALUES (?1, ?2, ?3, coalesce((SELECT seq + 1 FROM sqlite_sequence WHERE name = 'sync_change'), 1))
+                 ON CONFLICT (row_id) DO UPDATE SET hlc = max(hlc, excluded.hlc), seq = excluded.seq",
             )?
             .execute(params![row, table, hlc])?;
         self.rows += 1;
@@ -612,6 +621,20 @@ impl<'c> Writer<'c> {
             .prepare_cached("DELETE FROM sync_revoked WHERE row_id = ?1 AND hlc < ?2")?
             .execute(params![row, newer_than])?;
         Ok(())
+    }
+
+    /// Forget rows as delivered to a partner that has removed them since (a
+    /// third site's revocation; `ChangeSet::dropped`): while they are in its
+    /// scope, the next export sends them whole again. A revocation of them
+    /// not yet confirmed stays.
+    pub(crate) fn forget_dropped(&mut self, site: SiteId, rows: &[String]) -> Result<usize> {
+        let mut stmt =
+            self.tx.prepare_cached("DELETE FROM sync_scope WHERE site = ?1 AND row_id = ?2 AND since_seq >= 0")?;
+        let mut n = 0;
+        for r in rows {
+            n += stmt.execute(params![site, r])?;
+        }
+        Ok(n)
     }
 
     /// Forget rows as sent to a partner (they left its scope).

@@ -141,13 +141,19 @@ impl Journal {
             revoked.sort_by(|a, b| (&a.table, &a.row).cmp(&(&b.table, &b.row)));
             let mut entering = entering;
             entering.sort();
+            let dropped: Vec<String> = w
+                .conn()
+                .prepare_cached("SELECT row_id FROM sync_revoked WHERE seq > ?1 ORDER BY row_id")?
+                .query_map([acked], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             w.note_exported(own_sent)?;
             w.add_scope_rows(to, &added, upto)?;
             w.revoke_scope_rows(to, &left, upto.max(1))?;
             w.remove_scope_rows(to, &confirmed)?;
-            let clock: String =
-                w.conn().query_row("SELECT value FROM journal_meta WHERE key = 'hlc'", [], |r| r.get(0))?;
-            let clock = Hlc::parse(&clock).map_err(|_| Error::ClockDamaged)?;
+            // A set's clock is a new event: past every clock value this
+            // journal has seen, so that it lifts a revocation whose removal
+            // it has learnt of (`ChangeSet::dropped`).
+            let clock = Hlc(w.tick_event());
             let from_name: String = w.conn().query_row("SELECT name FROM site WHERE id = ?1", [own], |r| r.get(0))?;
             let set = ChangeSet {
                 format: FORMAT,
@@ -161,6 +167,7 @@ impl Journal {
                 changes,
                 entering,
                 revoked,
+                dropped,
             };
             w.audit(
                 AuditAction::Export,
@@ -200,6 +207,7 @@ impl Journal {
             for row in &set.entering {
                 w.lift_revoked(row, set.clock)?;
             }
+            let resend = w.forget_dropped(from, &set.dropped)?;
             // Rows this journal holds no change of yet: their log will be
             // exactly the set's changes, so they are rebuilt from those in
             // memory rather than read back (the bulk of a first bundle).
@@ -258,7 +266,8 @@ impl Journal {
                     rows.insert((pos, r));
                 }
             }
-            let mut summary = MergeSummary { applied: plan.new.len(), known: plan.known, ..Default::default() };
+            let mut summary =
+                MergeSummary { applied: plan.new.len(), known: plan.known, resend, ..Default::default() };
             // A row can wait for a row later in the same set (a note
             // correcting a note): repeat while rows come free.
             let mut todo: Vec<(usize, String)> = Vec::new();

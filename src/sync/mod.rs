@@ -112,6 +112,14 @@ pub struct ChangeSet {
     /// keeps a marker so an older change set cannot bring them back.
     #[serde(default)]
     pub revoked: Vec<Revocation>,
+    /// Rows the sender removed because a partner revoked them (its markers
+    /// set since the recipient's confirmed position): a recipient that had
+    /// sent such a row and still holds it in the sender's scope sends it
+    /// whole again. Another partner's revocation of a row the recipient may
+    /// still send would otherwise leave the sender without the row for
+    /// good, while the recipient counts it as delivered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<String>,
 }
 
 /// A row the recipient may no longer hold.
@@ -162,4 +170,7 @@ pub struct MergeSummary {
     pub revoked: usize,
     /// Rows removed because a partner's retention tombstone held here.
     pub retired: usize,
+    /// Rows the sender removed (another partner revoked them) that this
+    /// site will send it whole again, as they are in its scope here.
+    pub resend: usize,
 }

@@ -58,6 +58,9 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
         let date = e.remote.instant().map(|t| danish(danish_date(t))).unwrap_or_else(|| "en ukendt dato".into());
         return Err(Error::ClockAhead { sender: set.from_name.clone(), date, days: MAX_AHEAD_DAYS });
     }
+    if let Some(bad) = set.dropped.iter().find(|r| uuid::Uuid::parse_str(r).is_err()) {
+        return Err(Error::ChangesUnknown { what: format!("dropped: {bad}") });
+    }
     let mut codes = CodeRefs::default();
     let mut seen_in_set: HashMap<(SiteId, i64, String), &Change> = HashMap::new();
     let mut out = Plan { clock, ..Plan::default() };

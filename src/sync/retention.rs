@@ -226,9 +226,11 @@ pub(crate) fn waiting_for_retention(conn: &Connection, row: &str) -> Result<Opti
 pub(crate) fn recheck(w: &mut Writer<'_>) -> Result<usize> {
     let stones: Vec<Change> = {
         let mut stmt = w.conn().prepare_cached(
-            "SELECT site, hlc, tbl, row_id, grp, value, seen, at, staff FROM sync_change WHERE grp = ?1 ORDER BY hlc, site",
+            // The group as a literal, so the partial index serves it.
+            "SELECT site, hlc, tbl, row_id, grp, value, seen, at, staff FROM sync_change
+             WHERE grp = '!retention' ORDER BY hlc, site",
         )?;
-        let rows = stmt.query_map([RETENTION_GROUP], log::read_change)?;
+        let rows = stmt.query_map([], log::read_change)?;
         let mut out = Vec::new();
         for r in rows {
             out.push(r??);

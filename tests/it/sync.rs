@@ -826,6 +826,31 @@ fn a_withdrawn_consent_removes_the_partners_copy_for_good_and_never_the_owners_r
     assert_eq!(count_rows(&stevns.j, "note", &n.to_string()), 1);
 }
 
+/// A revocation removes the person's changes from the log; when they were
+/// the last ones, the next change must not take their positions again: the
+/// partner has confirmed those, so a change there would never be sent.
+#[test]
+fn a_log_position_freed_by_a_revocation_is_never_used_again() {
+    let (mut faxe, mut stevns) = pair();
+    let own = stevns.client("Stevns Egen");
+    send(&mut stevns, &mut faxe);
+    let id = faxe.j.add_client(&faxe.ctx, &client_record("Trukket Tilbage", None)).unwrap();
+    let consent = faxe.consent(id, stevns.j.unit());
+    send(&mut faxe, &mut stevns);
+    let last = |s: &Site| -> i64 { sql(&s.j).query_row("SELECT max(seq) FROM sync_change", [], |r| r.get(0)).unwrap() };
+    let confirmed = last(&stevns);
+    send(&mut stevns, &mut faxe);
+    faxe.j.withdraw_consent(&faxe.ctx, consent, date("2026-11-20")).unwrap();
+    let s = send(&mut faxe, &mut stevns);
+    assert!(s.revoked >= 2, "{s:?}");
+    assert!(last(&stevns) < confirmed, "the removed changes were the last in the log");
+
+    stevns.edit(own, |r| r.phone = Some("55 55 55 55".into()));
+    assert!(last(&stevns) > confirmed, "a new position, past what Faxe confirmed");
+    send(&mut stevns, &mut faxe);
+    assert_eq!(faxe.field(own, "phone").as_deref(), Some("55 55 55 55"), "the edit reached the partner");
+}
+
 #[test]
 fn a_notification_to_the_partners_department_travels_without_consent_and_without_the_client() {
     let (mut faxe, mut stevns) = pair();
