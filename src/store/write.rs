@@ -190,9 +190,8 @@ impl<'c> Writer<'c> {
     }
 
     fn tick(&mut self) -> i64 {
-        self.hlc = self.hlc.tick(self.now);
         self.rows += 1;
-        self.hlc.0
+        self.tick_event()
     }
 
     /// Insert a new row of `table` with `id` and the given columns, stamped

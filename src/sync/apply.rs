@@ -12,7 +12,7 @@
 
 use rusqlite::OptionalExtension;
 
-use super::plan::plan;
+use super::plan::{plan, revoked_at};
 use super::{log, retention, scope, tables, Change, ChangeSet, Conflict, Duplicate, MergeSummary, Revocation, FORMAT};
 use crate::error::{Error, Result};
 use crate::model::time::Hlc;
@@ -230,7 +230,7 @@ impl Journal {
             // The rows of the changes taken into the log.
             let mut rows: std::collections::BTreeSet<(usize, String)> = std::collections::BTreeSet::new();
             for c in &plan.new {
-                if any_revoked && revoked_at(w, &c.row)?.is_some_and(|at| c.hlc <= at) {
+                if any_revoked && revoked_at(w.conn(), &c.row)?.is_some_and(|at| c.hlc <= at) {
                     continue;
                 }
                 // A change of a row retention removed here, that the
@@ -272,7 +272,7 @@ impl Journal {
             // correcting a note): repeat while rows come free.
             let mut todo: Vec<(usize, String)> = Vec::new();
             for (pos, row) in rows {
-                if revoked_at(w, &row)?.is_none() {
+                if revoked_at(w.conn(), &row)?.is_none() {
                     todo.push((pos, row));
                 }
             }
@@ -509,14 +509,6 @@ fn change_at(r: &rusqlite::Row<'_>) -> Result<Change> {
         at: r.get(8)?,
         staff: r.get(9)?,
     })
-}
-
-/// The clock of the partner's revocation of a row this site removed.
-fn revoked_at(w: &Writer<'_>, row: &str) -> Result<Option<i64>> {
-    Ok(w.conn()
-        .prepare_cached("SELECT hlc FROM sync_revoked WHERE row_id = ?1")?
-        .query_row([row], |r| r.get(0))
-        .optional()?)
 }
 
 fn received_upto(w: &Writer<'_>, site: SiteId) -> Result<i64> {

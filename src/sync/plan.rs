@@ -104,8 +104,14 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
             // (the merge lifts the revocation): then the change, which left
             // this log with the row, is taken back like any other, or the
             // row would be rebuilt without it here and with it at the sender.
-            None if c.site == own && revoked_here(conn, &c.row)? && !returns(conn, set, &c.row)? => out.known += 1,
-            None if c.site == own && !revoked_here(conn, &c.row)? => return Err(Error::CopiedJournal),
+            None if c.site == own => match revoked_at(conn, &c.row)? {
+                Some(at) if at < set.clock && set.entering.iter().any(|r| *r == c.row) => {
+                    out.rows.insert((pos, c.row.clone()));
+                    out.new.push(c.clone());
+                }
+                Some(_) => out.known += 1,
+                None => return Err(Error::CopiedJournal),
+            },
             None => {
                 // A tombstone is re-checked after the merge, not rebuilt.
                 if c.group != super::retention::RETENTION_GROUP {
@@ -118,26 +124,14 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
     Ok(out)
 }
 
-/// Does this set bring back `row`, revoked here before: it lists the row
-/// as entering this site's scope, with a clock past the revocation's
-/// (`Writer::lift_revoked`, the merge's first step)?
-fn returns(conn: &Connection, set: &ChangeSet, row: &str) -> Result<bool> {
-    if !set.entering.iter().any(|r| r == row) {
-        return Ok(false);
-    }
-    let at: Option<i64> = conn
+/// The clock of the revocation that removed `row` here (`sync_revoked`),
+/// if one did. The merge lifts it when a set brings the row back in
+/// `entering` with a later clock (`Writer::lift_revoked`).
+pub(super) fn revoked_at(conn: &Connection, row: &str) -> Result<Option<i64>> {
+    Ok(conn
         .prepare_cached("SELECT hlc FROM sync_revoked WHERE row_id = ?1")?
         .query_row([row], |r| r.get(0))
-        .optional()?;
-    Ok(at.is_some_and(|at| at < set.clock))
-}
-
-fn revoked_here(conn: &Connection, row: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM sync_revoked WHERE row_id = ?1")?
-        .query_row([row], |_| Ok(()))
-        .optional()?
-        .is_some())
+        .optional()?)
 }
 
 /// A change names only columns of its table, and a group change exactly the
