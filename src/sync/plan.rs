@@ -105,7 +105,7 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
             // this log with the row, is taken back like any other, or the
             // row would be rebuilt without it here and with it at the sender.
             None if c.site == own => match revoked_at(conn, &c.row)? {
-                Some(at) if at < set.clock && set.entering.iter().any(|r| *r == c.row) => {
+                Some(at) if at < set.clock && set.entering.contains(&c.row) => {
                     out.rows.insert((pos, c.row.clone()));
                     out.new.push(c.clone());
                 }
