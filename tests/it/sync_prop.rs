@@ -712,3 +712,21 @@ fn a_row_one_partner_revoked_comes_again_from_another_that_may_send_it() {
     ];
     run(&[0, 0, 0, 0], &steps).unwrap();
 }
+
+/// A client relayed by a partner (site 1, Stevns) to a third site of the
+/// owner's municipality (site 2), whose consent to the partner is then
+/// withdrawn at the owner (site 0), while the third site, which may still
+/// hold and send it, edits its name: the edit reaches the owner. The shrunk
+/// case of a seed in tests/proptest-regressions/sync_prop.txt, by name.
+#[test]
+fn an_edit_at_a_site_the_relay_reached_reaches_the_owner_after_a_withdrawal() {
+    let steps = [
+        Step::NewClient { site: 0, share: 118, cpr: None, old: false },
+        Step::Send { from: 0, to: 1, copies: 0 },
+        Step::Send { from: 0, to: 1, copies: 1 },
+        Step::Send { from: 1, to: 2, copies: 1 },
+        Step::Withdraw { site: 0, client: 0 },
+        Step::Edit { site: 2, client: 0, field: 0, value: 0 },
+    ];
+    run(&[0, 0, 0], &steps).unwrap();
+}
