@@ -210,6 +210,7 @@ pub const JOURNAL_API: &[(&str, Api)] = {
     &[
         // Reads of citizens.
         ("client_list", PersonRead(ReadRecord)),
+        ("client_sharing", PersonRead(ReadRecord)),
         ("client_record", PersonRead(ReadRecord)),
         ("plan_history", PersonRead(ReadRecord)),
         ("search_notes", PersonRead(ReadNotes)),

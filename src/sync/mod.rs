@@ -13,6 +13,7 @@
 //! - `conflicts`: the open conflicts as a person reads them (the
 //!   desktop's Konflikter screen).
 //! - `scope`: which changes a given partner may receive.
+//! - `sharing`: which cases travel to a partner, and when they last did.
 //! - `retention`: a record deleted after its retention period travels as a
 //!   tombstone that each receiver re-checks by the same rule.
 //!
@@ -27,6 +28,7 @@ pub mod plan;
 pub mod restamp;
 pub mod retention;
 pub mod scope;
+pub mod sharing;
 pub mod tables;
 
 use std::collections::BTreeMap;
@@ -36,6 +38,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::SiteId;
 
 pub use conflicts::{ConflictValue, ConflictView};
+pub use sharing::Sharing;
 
 /// The format version of [`ChangeSet`] (its JSON shape is frozen by a
 /// golden test; docs/sync.md describes every field).

@@ -574,3 +574,52 @@ fn the_golden_bundle_still_opens_and_imports() {
     let name: String = sql(&j).query_row("SELECT name FROM client", [], |r| r.get(0)).unwrap();
     assert_eq!(name, "Golda Gyldenstjerne");
 }
+
+#[test]
+fn the_client_list_marks_the_cases_shared_with_a_partner_and_when_they_last_travelled() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    let shared = faxe.j.add_client(&faxe.ctx, &client_record("Rejse Rasmussen", None)).unwrap();
+    let consents = faxe.consent_to_all(shared);
+    let own = faxe.j.add_client(&faxe.ctx, &client_record("Agnete Bundgaard", None)).unwrap();
+    let mark = |s: &mut Site,
+                ids: &[tovholder::model::ClientId]|
+     -> Vec<(tovholder::model::ClientId, Vec<String>, Option<String>)> {
+        s.j.client_sharing(&s.ctx, ids)
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.client, m.partners, m.last_exchanged.map(|d| d.to_string())))
+            .collect()
+    };
+    // Not sent yet: nothing is marked.
+    assert_eq!(mark(&mut faxe, &[shared, own]), vec![]);
+    let f = export(&mut faxe, &stevns, stick.path());
+    let faxe_mark = (shared, vec!["Stevns Rusmiddelcenter".to_string()], Some(TODAY.to_string()));
+    assert_eq!(mark(&mut faxe, &[shared, own]), vec![faxe_mark], "only the case that went to Stevns");
+    stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+    assert_eq!(
+        mark(&mut stevns, &[shared]),
+        vec![(shared, vec!["Faxe Rusmiddelcenter".to_string()], Some(TODAY.to_string()))],
+        "Stevns sees where it came from"
+    );
+    // Three days later Stevns edits it and sends it back: both show that day.
+    for s in [&faxe, &stevns] {
+        s.clock.advance(chrono::Duration::days(3));
+    }
+    stevns.edit(shared, |r| r.phone = Some("22222222".into()));
+    let s = export(&mut stevns, &faxe, stick.path());
+    faxe.j.import_bundle(&faxe.ctx, &s, false).unwrap();
+    for site in [&mut faxe, &mut stevns] {
+        let m = mark(site, &[shared]);
+        assert_eq!(m[0].2.as_deref(), Some("2026-11-26"), "{m:?}");
+    }
+    // The consent is withdrawn: the case no longer travels, and is marked
+    // nowhere once Stevns has removed it.
+    for c in consents {
+        faxe.j.withdraw_consent(&faxe.ctx, c, date("2026-11-26")).unwrap();
+    }
+    let f = export(&mut faxe, &stevns, stick.path());
+    assert_eq!(mark(&mut faxe, &[shared, own]), vec![]);
+    stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+    assert_eq!(mark(&mut stevns, &[shared]), vec![]);
+}

@@ -70,6 +70,10 @@ fn note_words(f: &JournalFile) -> Vec<String> {
 fn calls() -> Vec<(&'static str, Call)> {
     vec![
         ("client_list", |j, c, _| Ok(json(j.client_list(c, "", &ClientFilter::default(), 1000)?))),
+        ("client_sharing", |j, c, f| {
+            let ids: Vec<ClientId> = f.clients.iter().filter_map(|x| x.id).collect();
+            Ok(json(j.client_sharing(c, &ids)?))
+        }),
         ("client_record", |j, c, f| each(f.clients.iter().filter_map(|x| x.id), |id| j.client_record(c, id))),
         ("plan_history", |j, c, f| each(f.courses.iter().filter_map(|x| x.id), |id| j.plan_history(c, id))),
         ("search_notes", |j, c, f| each(note_words(f).iter(), |w| j.search_notes(c, w, 50))),
@@ -213,7 +217,8 @@ fn may(read: &str, role: &str) -> bool {
     let care = ["leader", "alcohol_consultant", "family_consultant", "doctor"];
     let front = ["leader", "alcohol_consultant", "family_consultant", "doctor", "secretary"];
     let roles: &[&str] = match read {
-        "client_list" | "client_record" | "plan_history" | "waiting_referrals" | "groups" | "group" => &front,
+        "client_list" | "client_sharing" | "client_record" | "plan_history" | "waiting_referrals" | "groups"
+        | "group" => &front,
         "search_notes" | "unanswered_notifications" | "case_review_list" | "case_review" => &care,
         "export" | "export_changes" => &["leader", "administrator"],
         // Whoever does the monthly hand-off reviews its conflicts (SPEC §4 step 7).
