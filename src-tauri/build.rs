@@ -48,6 +48,7 @@ fn tovholder_commands() -> &'static [&'static str] {
         "reference_data",
         "search_clients",
         "client_record",
+        "client_sharing",
         "waiting_referrals",
         "add_client",
         "add_referral",

@@ -118,6 +118,7 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         handoff::FolderBundle,
         tovholder::bundle::BundleProgress,
         tovholder::sync::ConflictView,
+        tovholder::sync::Sharing,
         AnnualReport,
         WaitingReport,
         ClientId,

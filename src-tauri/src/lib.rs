@@ -97,6 +97,7 @@ pub fn run() {
             commands::journal::reference_data,
             commands::clients::search_clients,
             commands::clients::client_record,
+            commands::clients::client_sharing,
             commands::clients::waiting_referrals,
             commands::clients::add_client,
             commands::care::add_referral,

@@ -77,28 +77,63 @@ pub struct Figures {
 
 impl Figures {
     pub fn to_text(&self) -> String {
+        let mb = |bytes: u64| dec(bytes as f64 / 1e6, 1);
         let mut s = format!(
-            "Bundle: {} ændringer, {:.1} MB JSON, {:.1} MB fil\nEksport: {:.2} s ({:.0} ændringer/s)\n",
-            self.changes,
-            self.json_bytes as f64 / 1e6,
-            self.bundle_bytes as f64 / 1e6,
-            self.export_s,
-            self.export_changes_per_s
+            "Bundle: {} ændringer, {} MB JSON, {} MB fil\nEksport: {} s ({} ændringer/s)\n",
+            int(self.changes as f64),
+            mb(self.json_bytes as u64),
+            mb(self.bundle_bytes as u64),
+            dec(self.export_s, 2),
+            int(self.export_changes_per_s)
         );
         for i in &self.imports {
             s.push_str(&format!(
-                "Indlæsning i {}: {:.2} s ({:.0} ændringer/s) — læs {:.3} · dekryptér {:.3} · verificér {:.3} · fortolk {:.3} · plan {:.3} · anvend {:.3} s\n  Ren INSERT af de samme {} rækker (krypteret): {:.2} s; forhold {:.2}×\n  Ren INSERT af rækkerne og ændringsloggen ({} rækker): {:.2} s; forhold {:.2}×\n",
-                i.into, i.total_s, i.changes_per_s, i.read_s, i.decrypt_s, i.verify_s, i.parse_s, i.plan_s, i.apply_s,
-                i.plain_insert_rows, i.plain_insert_s, i.ratio_to_plain_insert,
-                i.plain_with_log_rows, i.plain_with_log_s, i.ratio_to_plain_with_log
+                "Indlæsning i {}: {} s ({} ændringer/s) — læs {} · dekryptér {} · verificér {} · fortolk {} · plan {} · anvend {} s\n  Ren INSERT af de samme {} rækker (krypteret): {} s; forhold {}×\n  Ren INSERT af rækkerne og ændringsloggen ({} rækker): {} s; forhold {}×\n",
+                i.into,
+                dec(i.total_s, 2),
+                int(i.changes_per_s),
+                dec(i.read_s, 3),
+                dec(i.decrypt_s, 3),
+                dec(i.verify_s, 3),
+                dec(i.parse_s, 3),
+                dec(i.plan_s, 3),
+                dec(i.apply_s, 3),
+                int(i.plain_insert_rows as f64),
+                dec(i.plain_insert_s, 2),
+                dec(i.ratio_to_plain_insert, 2),
+                int(i.plain_with_log_rows as f64),
+                dec(i.plain_with_log_s, 2),
+                dec(i.ratio_to_plain_with_log, 2)
             ));
         }
         s.push_str(&format!(
-            "Samme bytes: zstd {:.0} MB/s · age {:.0} MB/s · Ed25519 {:.0} MB/s · age + Ed25519 {:.0} MB/s\nHøjeste hukommelsesforbrug: {:.0} MB",
-            self.zstd_mb_per_s, self.age_mb_per_s, self.ed25519_mb_per_s, self.encrypt_and_sign_mb_per_s, self.peak_memory_mb
+            "Samme bytes: zstd {} MB/s · age {} MB/s · Ed25519 {} MB/s · age + Ed25519 {} MB/s\nHøjeste hukommelsesforbrug: {} MB",
+            int(self.zstd_mb_per_s),
+            int(self.age_mb_per_s),
+            int(self.ed25519_mb_per_s),
+            int(self.encrypt_and_sign_mb_per_s),
+            int(self.peak_memory_mb)
         ));
-        s.replace('.', ",")
+        s
     }
+}
+
+/// A figure with `places` decimals and a decimal comma ("3,62").
+fn dec(x: f64, places: usize) -> String {
+    format!("{x:.places$}").replace('.', ",")
+}
+
+/// A whole figure with thousands points ("99.582").
+fn int(x: f64) -> String {
+    let digits = format!("{:.0}", x.max(0.0));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 struct Site {
@@ -415,4 +450,17 @@ pub fn run(o: &Options) -> Result<Figures> {
     }
     let _ = std::fs::remove_dir_all(&stick);
     Ok(fig)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn figures_read_as_danish_numbers() {
+        assert_eq!(super::int(99_582.0), "99.582");
+        assert_eq!(super::int(1_234_567.4), "1.234.567");
+        assert_eq!(super::int(582.0), "582");
+        assert_eq!(super::int(0.0), "0");
+        assert_eq!(super::dec(3.5, 2), "3,50");
+        assert_eq!(super::dec(44.46, 1), "44,5");
+    }
 }

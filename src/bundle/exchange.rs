@@ -70,6 +70,20 @@ pub struct PersonChanges {
     pub fields: Vec<FieldChanges>,
 }
 
+/// A person whose data a bundle removes from this journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RemovedPerson {
+    pub person: String,
+    /// The name, for a reader whose role may read records (else `None`).
+    pub name: Option<String>,
+    /// What is removed, in Danish, with how many of each ("samtale", 3),
+    /// for a reader whose role may read records (else empty).
+    pub records: Vec<FieldChanges>,
+    /// Why, in Danish ("samtykket til jer blev trukket tilbage den 26-11-2026").
+    pub reason: String,
+}
+
 /// One record or field of a person that a bundle changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -104,6 +118,9 @@ pub struct BundleImport {
     pub tables: Vec<FieldChanges>,
     /// Conflicts this bundle opens (that were not open before).
     pub new_conflicts: Vec<ConflictNamed>,
+    /// The people whose data the bundle removes here, and why (the partner
+    /// may no longer share it: a consent withdrawn).
+    pub removed: Vec<RemovedPerson>,
     /// What the import noticed and kept (an audit log that changed).
     pub warnings: Vec<String>,
 }
@@ -560,6 +577,7 @@ impl Journal {
             people: Vec::new(),
             tables: tables_named(&m.counts),
             new_conflicts: Vec::new(),
+            removed: Vec::new(),
             warnings: Vec::new(),
         };
         let held: Option<String> = conn
@@ -616,7 +634,10 @@ impl Journal {
         let t = Instant::now();
         // The merge plans and applies in one transaction (sync::apply): one stage.
         on_progress(BundleStage::Apply.progress());
-        let (summary, (people, new_conflicts), planned) = self.merge_set(ctx, &set, |w, _| {
+        // What the revocations name that this journal holds (read before the
+        // merge removes it), to say afterwards whose data went and why.
+        let revoking = revoking(self.connection(), self.site(), &set)?;
+        let (summary, (people, new_conflicts, removed), planned) = self.merge_set(ctx, &set, |w, _| {
             let people = people_of(w.conn(), &set)?;
             let after = conflict_keys(w.conn())?;
             let new_conflicts: Vec<ConflictNamed> = after
@@ -643,7 +664,8 @@ impl Journal {
                     );
                 }
             }
-            Ok((named, new_conflicts))
+            let removed = removed_named(w, &revoking, show_names)?;
+            Ok((named, new_conflicts, removed))
         })?;
         // The merge plans inside its transaction: apply is the rest.
         stages.plan = planned;
@@ -672,6 +694,7 @@ impl Journal {
             people,
             tables: tables_named(&m.counts),
             new_conflicts,
+            removed,
             warnings,
         })
     }
@@ -758,6 +781,73 @@ fn conflict_keys(conn: &rusqlite::Connection) -> Result<BTreeSet<(String, String
         .prepare("SELECT DISTINCT tbl, row_id, grp FROM sync_conflict")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A row a revocation names that this journal holds, with its person.
+struct Revoking {
+    table: &'static str,
+    row: String,
+    person: String,
+    name: Option<String>,
+    withdrawn_on: Option<chrono::NaiveDate>,
+}
+
+/// The rows of `set.revoked` this journal holds of another site, with the
+/// person each belongs to (a row of no person is not named).
+fn revoking(conn: &rusqlite::Connection, own: SiteId, set: &ChangeSet) -> Result<Vec<Revoking>> {
+    let mut names = conn.prepare_cached(
+        "SELECT name FROM client WHERE id = ?1 UNION ALL SELECT name FROM child WHERE id = ?1 LIMIT 1",
+    )?;
+    let mut out = Vec::new();
+    for r in &set.revoked {
+        let Some(desc) = tables::table(&r.table) else { continue };
+        let Some(expr) = desc.person else { continue };
+        let found: Option<(Option<String>, String)> = conn
+            .prepare_cached(&format!("SELECT {expr}, t.origin_site FROM {} t WHERE t.id = ?1", desc.name))?
+            .query_row([&r.row], |x| Ok((x.get(0)?, x.get(1)?)))
+            .optional()?;
+        let Some((Some(person), origin)) = found else { continue };
+        if origin == own.to_string() {
+            continue;
+        }
+        let name = names.query_row([&person], |x| x.get(0)).optional()?;
+        out.push(Revoking { table: desc.name, row: r.row.clone(), person, name, withdrawn_on: r.withdrawn_on });
+    }
+    Ok(out)
+}
+
+/// The people whose rows of `revoking` the merge removed, per person.
+fn removed_named(w: &Writer<'_>, revoking: &[Revoking], names: bool) -> Result<Vec<RemovedPerson>> {
+    let mut by_person: BTreeMap<&str, (&Option<String>, Option<chrono::NaiveDate>, BTreeMap<String, usize>)> =
+        BTreeMap::new();
+    for r in revoking {
+        let still: bool = w
+            .conn()
+            .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)", r.table))?
+            .query_row([&r.row], |x| x.get(0))?;
+        if still {
+            continue;
+        }
+        let e = by_person.entry(r.person.as_str()).or_insert((&r.name, None, BTreeMap::new()));
+        e.1 = e.1.max(r.withdrawn_on);
+        *e.2.entry(labels::table_text(r.table)).or_default() += 1;
+    }
+    Ok(by_person
+        .into_iter()
+        .map(|(person, (name, withdrawn, what))| RemovedPerson {
+            person: person.to_string(),
+            name: if names { name.clone() } else { None },
+            records: if names {
+                what.into_iter().map(|(label, changes)| FieldChanges { label, changes }).collect()
+            } else {
+                Vec::new()
+            },
+            reason: match withdrawn {
+                Some(d) => format!("samtykket til jer blev trukket tilbage den {}", crate::model::time::danish(d)),
+                None => "sagen er ikke længere delt med jer".to_string(),
+            },
+        })
+        .collect())
 }
 
 fn people_named(w: &Writer<'_>, people: &Touched, names: bool) -> Result<Vec<PersonChanges>> {

@@ -222,6 +222,12 @@ fn describe(r: &BundleImport) -> String {
                     s.push_str(&format!(" ({})", what.join(", ")));
                 }
             }
+            for p in &r.removed {
+                let who = p.name.clone().unwrap_or_else(|| p.person.clone());
+                let what: Vec<String> = p.records.iter().map(|f| format!("{} {}", f.label, f.changes)).collect();
+                let what = if what.is_empty() { String::new() } else { format!(" ({})", what.join(", ")) };
+                s.push_str(&format!("\n  Fjernet: {who}{what}, fordi {}.", p.reason));
+            }
             if !r.new_conflicts.is_empty() {
                 s.push_str(&format!("\n{} nye konflikter (se «tovholder conflicts»):", r.new_conflicts.len()));
                 for c in &r.new_conflicts {

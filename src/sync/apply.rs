@@ -46,8 +46,9 @@ impl Journal {
                 .optional()?
                 .unwrap_or((0, 0));
             let upto: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM sync_change", [], |r| r.get(0))?;
-            let scope_rows = match scope::partner_municipality(conn, to)? {
-                Some(m) => Some(scope::rows_in_scope(conn, &m, to)?),
+            let partner_m = scope::partner_municipality(conn, to)?;
+            let scope_rows = match &partner_m {
+                Some(m) => Some(scope::rows_in_scope(conn, m, to)?),
                 None => None,
             };
             let in_scope: std::collections::HashSet<&str> =
@@ -135,7 +136,11 @@ impl Journal {
                     )
                     .optional()?;
                 if let Some(table) = table {
-                    revoked.push(Revocation { table, row: row.clone() });
+                    let withdrawn_on = match &partner_m {
+                        Some(m) => withdrawn_on(w.conn(), &table, row, m)?,
+                        None => None,
+                    };
+                    revoked.push(Revocation { table, row: row.clone(), withdrawn_on });
                 }
             }
             revoked.sort_by(|a, b| (&a.table, &a.row).cmp(&(&b.table, &b.row)));
@@ -509,6 +514,27 @@ fn change_at(r: &rusqlite::Row<'_>) -> Result<Change> {
         at: r.get(8)?,
         staff: r.get(9)?,
     })
+}
+
+/// The day the last consent of the person a revoked row belongs to (a
+/// child's: of an adult it is linked to) to a unit of the recipient's
+/// municipality was withdrawn, if there is one and none is still open.
+fn withdrawn_on(
+    conn: &rusqlite::Connection,
+    table: &str,
+    row: &str,
+    municipality: &str,
+) -> Result<Option<chrono::NaiveDate>> {
+    let Some(desc) = tables::table(table) else { return Ok(None) };
+    let Some(person) = person_of(conn, desc, row)? else { return Ok(None) };
+    let (open, last): (i64, Option<chrono::NaiveDate>) = conn
+        .prepare_cached(
+            "SELECT count(*) FILTER (WHERE withdrawn_on IS NULL), max(withdrawn_on) FROM consent
+             WHERE (client_id = ?1 OR client_id IN (SELECT client_id FROM child_link WHERE child_id = ?1))
+               AND to_unit IN (SELECT id FROM unit WHERE municipality = ?2)",
+        )?
+        .query_row(rusqlite::params![person.to_string(), municipality], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(if open == 0 { last } else { None })
 }
 
 fn received_upto(w: &Writer<'_>, site: SiteId) -> Result<i64> {

@@ -130,6 +130,10 @@ pub struct ChangeSet {
 pub struct Revocation {
     pub table: String,
     pub row: String,
+    /// Why, where the sender knows: the day the person's consent was
+    /// withdrawn (the recipient tells its user which data went and why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_on: Option<chrono::NaiveDate>,
 }
 
 /// An open conflict: a field two sites changed without knowing of each

@@ -302,6 +302,14 @@ async fn two_sites_register_exchange_preview_import_and_resolve_a_conflict_in_th
     let done = app.wait_text("[data-import-done]", &format!("Bundle 1 fra {FAXE} er indlæst")).await;
     assert!(!done.contains("konflikt"), "{done}");
     app.wait_text("[data-partner-list] [data-received]", "Bundle 1").await;
+    // The client list and the client page mark the case that came from
+    // Faxe, and the day it last travelled.
+    app.click("[data-nav=clients]").await;
+    let mark = format!("Delt med {FAXE} · sidst udvekslet {}", tovholder::model::time::danish(today()));
+    app.wait_text("tr[data-client='Michael Skovbo Rask'] [data-shared]", &mark).await;
+    app.click("tr[data-client='Michael Skovbo Rask'] button").await;
+    app.wait_text("[data-screen=client] .facts [data-shared]", &mark).await;
+    app.shot("71b-klient-delt-med").await;
     app.quit().await;
 
     // 4. A month apart both change Michael's phone; Faxe the address,

@@ -623,3 +623,42 @@ fn the_client_list_marks_the_cases_shared_with_a_partner_and_when_they_last_trav
     stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
     assert_eq!(mark(&mut stevns, &[shared]), vec![]);
 }
+
+#[test]
+fn a_withdrawn_consent_shows_at_the_partner_which_data_was_removed_and_why() {
+    let stick = tempfile::tempdir().unwrap();
+    let (mut faxe, mut stevns) = pair(stick.path());
+    let id = faxe.j.add_client(&faxe.ctx, &client_record("Rejse Rasmussen", None)).unwrap();
+    let consents = faxe.consent_to_all(id);
+    let f = export(&mut faxe, &stevns, stick.path());
+    stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+    assert_eq!(stevns.field(id, "name").as_deref(), Some("Rejse Rasmussen"));
+    for c in consents {
+        faxe.j.withdraw_consent(&faxe.ctx, c, date("2026-11-20")).unwrap();
+    }
+    let f = export(&mut faxe, &stevns, stick.path());
+    // The preview says whose data goes, what and why, and writes nothing.
+    let before = files(&stevns.j);
+    let preview = stevns.j.import_bundle(&stevns.ctx, &f, true).unwrap();
+    assert_eq!(files(&stevns.j).len(), before.len());
+    assert_eq!(stevns.field(id, "name").as_deref(), Some("Rejse Rasmussen"), "a dry run removes nothing");
+    let removed = |r: &tovholder::bundle::BundleImport| -> Vec<(Option<String>, Vec<(String, usize)>, String)> {
+        r.removed
+            .iter()
+            .map(|p| {
+                (p.name.clone(), p.records.iter().map(|f| (f.label.clone(), f.changes)).collect(), p.reason.clone())
+            })
+            .collect()
+    };
+    let want = vec![(
+        Some("Rejse Rasmussen".to_string()),
+        vec![("klient".to_string(), 1), ("samtykke".to_string(), 2)],
+        "samtykket til jer blev trukket tilbage den 20-11-2026".to_string(),
+    )];
+    assert_eq!(removed(&preview), want);
+    let done = stevns.j.import_bundle(&stevns.ctx, &f, false).unwrap();
+    assert_eq!(removed(&done), want);
+    let held: i64 = sql(&stevns.j).query_row("SELECT count(*) FROM client WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+    assert_eq!(held, 0, "the client is gone from Stevns' journal");
+    assert!(faxe.field(id, "name").is_some(), "and stays in Faxe's");
+}

@@ -92,6 +92,16 @@ pub async fn client_record(state: State<'_, AppState>, input: ClientId) -> IpcRe
     state.with_journal(move |j, ctx| Ok(j.client_record(ctx, input)?)).await
 }
 
+/// Which of these clients travel to a partner, and when they last did (the
+/// mark on the client list and the client page).
+#[tauri::command]
+pub async fn client_sharing(
+    state: State<'_, AppState>,
+    input: Vec<ClientId>,
+) -> IpcResult<Vec<tovholder::sync::Sharing>> {
+    state.with_journal(move |j, ctx| Ok(j.client_sharing(ctx, &input)?)).await
+}
+
 #[tauri::command]
 pub async fn waiting_referrals(state: State<'_, AppState>) -> IpcResult<Vec<WaitingReferral>> {
     state

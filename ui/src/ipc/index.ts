@@ -26,6 +26,7 @@ import type { ReferenceData } from "./generated/ReferenceData";
 import type { ClientQuery } from "./generated/ClientQuery";
 import type { ClientSummary } from "./generated/ClientSummary";
 import type { FullRecord } from "./generated/FullRecord";
+import type { Sharing } from "./generated/Sharing";
 import type { WaitingReferral } from "./generated/WaitingReferral";
 import type { ClientForm } from "./generated/ClientForm";
 import type { ChildForm } from "./generated/ChildForm";
@@ -200,6 +201,7 @@ export const api = {
   referenceData: () => call<ReferenceData>("reference_data"),
   searchClients: (q: ClientQuery) => call<ClientSummary[]>("search_clients", q),
   clientRecord: (id: ClientId) => call<FullRecord>("client_record", id),
+  clientSharing: (ids: ClientId[]) => call<Sharing[]>("client_sharing", ids),
   waitingReferrals: () => call<WaitingReferral[]>("waiting_referrals"),
   addClient: (f: ClientForm) => call<ClientId>("add_client", f),
   addChild: (f: ChildForm) => call<ChildId>("add_child", f),

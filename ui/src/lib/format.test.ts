@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { danishDate, daysBetween, deadlineText, yesNo } from "./format";
+import { danishDate, danishList, daysBetween, deadlineText, sharingText, yesNo } from "./format";
 
 describe("Danish formats", () => {
   it("shows ISO dates as dd-mm-åååå", () => {
@@ -15,5 +15,12 @@ describe("Danish formats", () => {
   });
   it("says ja/nej", () => {
     expect([yesNo(true), yesNo(false), yesNo(null)]).toEqual(["Ja", "Nej", ""]);
+  });
+  it("lists names with «og» and marks a shared case with its partners and last exchange", () => {
+    expect([danishList([]), danishList(["Stevns"]), danishList(["Faxe", "Stevns"]), danishList(["A", "B", "C"])])
+      .toEqual(["", "Stevns", "Faxe og Stevns", "A, B og C"]);
+    expect(sharingText({ partners: ["Stevns Rusmiddelcenter"], last_exchanged: "2026-11-26" }))
+      .toBe("Delt med Stevns Rusmiddelcenter · sidst udvekslet 26-11-2026");
+    expect(sharingText({ partners: ["Faxe", "Stevns"], last_exchanged: null })).toBe("Delt med Faxe og Stevns");
   });
 });

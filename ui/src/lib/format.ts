@@ -38,3 +38,15 @@ export function danishInstant(iso: string): string {
 export function cellText(c: { kind: "count"; value: number } | { kind: "small" } | { kind: "hidden" }): string {
   return c.kind === "count" ? String(c.value) : c.kind === "small" ? "<5" : "x";
 }
+
+/** Names joined as Danes list them: "A", "A og B", "A, B og C". */
+export function danishList(names: string[]): string {
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} og ${names[names.length - 1]}`;
+}
+
+/** A shared case's mark: "Delt med Stevns · sidst udvekslet 26-11-2026". */
+export function sharingText(s: { partners: string[]; last_exchanged: string | null }): string {
+  const last = s.last_exchanged ? ` · sidst udvekslet ${danishDate(s.last_exchanged)}` : "";
+  return `Delt med ${danishList(s.partners)}${last}`;
+}

@@ -102,7 +102,7 @@ describe("a whole folder on Overlevering", () => {
     bundleStatus.mockResolvedValue([stevns]);
     const counts = { changes: 4, people: 1, tables: {}, revoked: 0 };
     const bundleOf = (status: "DryRun" | "Applied", seq: number) => ({
-      status, from: "Center Familie, Stevns", seq, counts, people: [], tables: [], new_conflicts: [{ table: "client", row: "r", group: "phone", label: "klient: telefon" }], warnings: [],
+      status, from: "Center Familie, Stevns", seq, counts, people: [], tables: [], new_conflicts: [{ table: "client", row: "r", group: "phone", label: "klient: telefon" }], removed: [], warnings: [],
     });
     const importBundleDir = vi.fn();
     importBundleDir

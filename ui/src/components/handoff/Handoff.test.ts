@@ -39,6 +39,7 @@ const preview = (over: Partial<BundleImport> = {}): BundleImport => ({
   ],
   tables: [{ label: "journalnotat", changes: 400 }, { label: "samtale", changes: 12 }],
   new_conflicts: [{ table: "child_link", row: "c1", group: "residence", label: "barn knyttet til klient: bopæl, samvær" }],
+  removed: [],
   warnings: [],
   ...over,
 });
@@ -72,11 +73,24 @@ describe("the import preview", () => {
   it("cancels with Escape, says when no conflict opens, and names removed data", async () => {
     const onapply = vi.fn();
     const oncancel = vi.fn();
-    const p = preview({ new_conflicts: [], counts: { changes: 3, people: 1, tables: { consent: 3 }, revoked: 2 }, people: [{ person: "c1", name: "Fie Testesen", changes: 3, fields: [{ label: "samtykke (ny)", changes: 3 }] }], tables: [{ label: "samtykke", changes: 3 }] });
+    const p = preview({
+      new_conflicts: [], counts: { changes: 3, people: 1, tables: { consent: 3 }, revoked: 2 },
+      people: [{ person: "c1", name: "Fie Testesen", changes: 3, fields: [{ label: "samtykke (ny)", changes: 3 }] }],
+      tables: [{ label: "samtykke", changes: 3 }],
+      removed: [
+        { person: "c7", name: "Ole Prøvesen", records: [{ label: "klient", changes: 1 }, { label: "samtale", changes: 3 }], reason: "samtykket til jer blev trukket tilbage den 26-11-2026" },
+        { person: "c8", name: null, records: [], reason: "sagen er ikke længere delt med jer" },
+      ],
+    });
     shown = mount(ImportPreview, { target: document.body, props: { preview: p, onapply, oncancel } });
     await settle();
     expect(text("[data-no-conflicts]")).toBe("Ingen konflikter opstår.");
     expect(text("[data-summary]")).toContain("1 borger, 3 ændringer, og 2 oplysninger fjernes");
+    expect(text("[data-removed] strong")).toBe("Fjernes fra journalen:");
+    expect(all("[data-removed] li")).toEqual([
+      "Ole Prøvesen (klient, samtale 3): samtykket til jer blev trukket tilbage den 26-11-2026.",
+      "Borger (navnet vises ikke for din rolle): sagen er ikke længere delt med jer.",
+    ]);
     document.querySelector("[data-preview]")!.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
     expect(oncancel).toHaveBeenCalledTimes(1);
     expect(onapply).not.toHaveBeenCalled();

@@ -4,6 +4,7 @@ import type { Counts } from "./Counts";
 import type { FieldChanges } from "./FieldChanges";
 import type { ImportStatus } from "./ImportStatus";
 import type { PersonChanges } from "./PersonChanges";
+import type { RemovedPerson } from "./RemovedPerson";
 
 /**
  * The result of `import_bundle`.
@@ -17,6 +18,11 @@ tables: Array<FieldChanges>,
  * Conflicts this bundle opens (that were not open before).
  */
 new_conflicts: Array<ConflictNamed>, 
+/**
+ * The people whose data the bundle removes here, and why (the partner
+ * may no longer share it: a consent withdrawn).
+ */
+removed: Array<RemovedPerson>, 
 /**
  * What the import noticed and kept (an audit log that changed).
  */
