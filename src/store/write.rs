@@ -571,10 +571,13 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
-    /// Remove a row a partner revoked, with the changes other sites made of
-    /// it, its conflicts and waiting mark, and keep the marker. `false` (nothing removed) when a
-    /// row of this journal still refers to it.
-    pub(crate) fn remove_revoked(&mut self, table: &'static str, row: &str, hlc: i64) -> Result<bool> {
+    /// Remove a row a partner revoked, with its changes, conflicts and
+    /// waiting mark, and keep the marker. `keep_own`: this site's own
+    /// changes of the row stay in its log (a relay revoked the row, which
+    /// may have removed them there too, and the owner may still send the
+    /// row here: they then go on with it). `false` (nothing removed) when a row of
+    /// this journal still refers to it.
+    pub(crate) fn remove_revoked(&mut self, table: &'static str, row: &str, hlc: i64, keep_own: bool) -> Result<bool> {
         match self.tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [row]) {
             Ok(_) => {}
             Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
@@ -582,13 +585,11 @@ impl<'c> Writer<'c> {
             }
             Err(e) => return Err(e.into()),
         }
-        // This site's own changes of the row stay in its log: they are its
-        // own work, not the partner's copy, and may have left in no set yet.
-        // While the row is out of scope they are sent nowhere (`scope::reduce`);
-        // when it enters again they are part of it here and go with it.
+        // Kept own changes are sent nowhere while the row is out of scope
+        // (`scope::reduce`); when it enters again they are part of it here.
         self.tx
-            .prepare_cached("DELETE FROM sync_change WHERE row_id = ?1 AND site <> ?2")?
-            .execute(params![row, self.site])?;
+            .prepare_cached("DELETE FROM sync_change WHERE row_id = ?1 AND NOT (?2 AND site = ?3)")?
+            .execute(params![row, keep_own, self.site])?;
         for sql in ["DELETE FROM sync_conflict WHERE row_id = ?1", "DELETE FROM sync_pending WHERE row_id = ?1"] {
             self.tx.prepare_cached(sql)?.execute([row])?;
         }

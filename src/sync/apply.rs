@@ -326,7 +326,11 @@ impl Journal {
                 if origin.as_deref() == Some(own.to_string().as_str()) {
                     continue;
                 }
-                if w.remove_revoked(desc.name, &r.row, set.clock)? {
+                // A relay's revocation (the row is not the sender's) keeps
+                // this site's unsent changes of it: the owner may still send
+                // the row here, and they must not be lost then.
+                let keep_own = origin.as_deref() != Some(from.to_string().as_str());
+                if w.remove_revoked(desc.name, &r.row, set.clock, keep_own)? {
                     summary.revoked += 1;
                 }
             }
