@@ -87,7 +87,24 @@ impl From<tovholder::Error> for IpcError {
                 })
                 .collect()
         });
-        IpcError { code: e.code().to_string(), message: e.to_string(), field, refused }
+        let message = app_message(&e).unwrap_or_else(|| e.to_string());
+        IpcError { code: e.code().to_string(), message, field, refused }
+    }
+}
+
+/// The core's messages that name a command of the `tovholder` CLI say, in
+/// the app, where the same is done on screen (the code stays the core's).
+fn app_message(e: &tovholder::Error) -> Option<String> {
+    use tovholder::bundle::BundleError;
+    match e {
+        tovholder::Error::Bundle(BundleError::UnknownSender) => Some(
+            "Bundlen er underskrevet af en ukendt afsender; intet er ændret. Registrér afsenderens stedkort under «Partnere» først."
+                .into(),
+        ),
+        tovholder::Error::Bundle(BundleError::UnknownPartner { name }) => {
+            Some(format!("«{name}» er ikke en registreret partner. Registrér partnerens stedkort under «Partnere» først."))
+        }
+        _ => None,
     }
 }
 
@@ -103,6 +120,26 @@ pub type IpcResult<T> = Result<T, IpcError>;
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn an_unknown_sender_or_partner_is_registered_under_partnere_in_the_app_not_by_a_command() {
+        use tovholder::bundle::BundleError;
+        let sender: IpcError = tovholder::Error::Bundle(BundleError::UnknownSender).into();
+        assert_eq!(sender.code, "bundle_unknown_sender");
+        assert_eq!(
+            sender.message,
+            "Bundlen er underskrevet af en ukendt afsender; intet er ændret. Registrér afsenderens stedkort under «Partnere» først."
+        );
+        let partner: IpcError = tovholder::Error::Bundle(BundleError::UnknownPartner { name: "Stevns".into() }).into();
+        assert_eq!(partner.code, "unknown_partner");
+        assert_eq!(
+            partner.message,
+            "«Stevns» er ikke en registreret partner. Registrér partnerens stedkort under «Partnere» først."
+        );
+        for e in [sender, partner] {
+            assert!(!e.message.contains("tovholder partner add"), "{}", e.message);
+        }
+    }
 
     #[test]
     fn several_refusals_of_one_form_are_one_answer_with_every_field() {

@@ -135,3 +135,32 @@ describe("a whole folder on Overlevering", () => {
     expect(text("[data-folder-result='kopi.tovholder']")).toBe("Filen er ændret eller beskadiget.");
   });
 });
+
+describe("one bundle read on Overlevering", () => {
+  it("says what was read and how many conflicts wait as two sentences", async () => {
+    bundleStatus.mockResolvedValue([stevns]);
+    const counts = { changes: 168, people: 12, tables: {}, revoked: 0 };
+    const conflict = { table: "client", row: "r", group: "phone", label: "klient: telefon" };
+    const bundleOf = (status: "DryRun" | "Applied") => ({
+      status, from: "Center Familie, Stevns", seq: 2, counts, people: [], tables: [], new_conflicts: [conflict], warnings: [],
+    });
+    const importBundle = vi.fn();
+    importBundle.mockResolvedValueOnce(bundleOf("DryRun")).mockResolvedValueOnce(bundleOf("Applied"));
+    const ipc = (await import("../ipc")) as unknown as { api: Record<string, unknown> };
+    ipc.api.importBundle = importBundle;
+    screen = mount(Handoff, { target: document.body });
+    await settle();
+    const file = document.querySelector<HTMLInputElement>("[data-form=import] input[name=path]")!;
+    file.value = "/media/usb/b-0002.tovholder";
+    file.dispatchEvent(new Event("input", { bubbles: true }));
+    document.querySelector("form[data-form=import]")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await settle();
+    expect(importBundle).toHaveBeenLastCalledWith({ path: "/media/usb/b-0002.tovholder", dry_run: true });
+    (document.querySelector("[data-action=apply-import]") as HTMLButtonElement).click();
+    await settle();
+    expect(importBundle).toHaveBeenLastCalledWith({ path: "/media/usb/b-0002.tovholder", dry_run: false });
+    expect(document.querySelector("[data-import-done] p")!.textContent).toBe(
+      "Bundle 2 fra Center Familie, Stevns er indlæst: 12 borgere, 168 ændringer. 1 konflikt venter på at blive afgjort.",
+    );
+  });
+});
