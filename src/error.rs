@@ -163,6 +163,53 @@ pub enum Invalid {
     /// Approving a settlement with no lines.
     #[error("Der er intet at afregne til {payer} for {period}.")]
     SettlementEmpty { payer: String, period: String },
+    /// A yes/no field typed as something else than ja or nej.
+    #[error("«{value}» er hverken ja eller nej. Skriv ja eller nej.")]
+    YesNo { field: &'static str, value: String },
+    /// A whole number cannot be read.
+    #[error("«{value}» er ikke et helt tal.")]
+    NumberFormat { field: &'static str, value: String },
+    /// A value that is none of a field's choices (a unit, a member of staff,
+    /// a fixed word); `label` is the field's Danish name.
+    #[error("«{value}» er ikke et af valgene for {label}.")]
+    UnknownOption { field: &'static str, label: &'static str, value: String },
+    /// A new value for a conflict that can only be settled by choosing one
+    /// of its sides (or not by a value at all).
+    #[error("{}", .why.text())]
+    ConflictChooseOnly { why: ChooseOnly },
+    /// A new value for a field the conflict is not about.
+    #[error("«{column}» er ikke et felt i konflikten; konflikten gælder {group}.")]
+    ConflictFieldUnknown { column: String, group: String },
+    /// A new value that leaves out a field of the conflict's field group.
+    #[error("Konflikten gælder også {label}: skriv en værdi for hvert af konfliktens felter.")]
+    ConflictFieldMissing { column: &'static str, label: &'static str },
+}
+
+/// Why a conflict is settled only by choosing one of its values
+/// (`Invalid::ConflictChooseOnly`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChooseOnly {
+    /// A retention deletion stopped by newer entries: there is no value.
+    Retention,
+    /// A value held out because the row broke a rule of the journal with
+    /// it (a close racing a start): the rule is about the row, not a value.
+    Rule,
+    /// The same row inserted twice with other content: a whole row, not a field.
+    Insert,
+    /// A field that is a reference to another record, a list of codes or a
+    /// computed amount (its Danish name): chosen, never typed.
+    Field(&'static str),
+}
+
+impl ChooseOnly {
+    pub fn text(self) -> String {
+        match self {
+            ChooseOnly::Retention => "En sletning efter opbevaringsperioden, der er standset af nyere registreringer, afgøres ikke med en ny værdi. Der er ikke skrevet noget.".into(),
+            ChooseOnly::Rule => "Værdien er holdt ude, fordi posten ellers bryder journalens regler; vælg en af værdierne, eller ret posten der, hvor den registreres. Der er ikke skrevet noget.".into(),
+            ChooseOnly::Insert => "Posten er oprettet med forskelligt indhold på to installationer; den afgøres ikke med en ny værdi. Der er ikke skrevet noget.".into(),
+            ChooseOnly::Field(label) => format!("Feltet «{label}» skrives ikke som en ny værdi; vælg en af værdierne. Der er ikke skrevet noget."),
+        }
+    }
 }
 
 impl Invalid {
@@ -217,6 +264,11 @@ impl Invalid {
             Invalid::NotInGroup { .. } => "not_in_group",
             Invalid::AlreadyLeft => "already_left",
             Invalid::NoMembers => "no_members",
+            Invalid::YesNo { .. } => "yes_no",
+            Invalid::NumberFormat { .. } => "number_format",
+            Invalid::UnknownOption { .. } => "unknown_option",
+            Invalid::ConflictChooseOnly { .. } => "conflict_choose_only",
+            Invalid::ConflictFieldUnknown { .. } | Invalid::ConflictFieldMissing { .. } => "conflict_field",
         }
     }
 
@@ -239,7 +291,11 @@ impl Invalid {
             | Invalid::Missing { field, .. }
             | Invalid::OtherClient { field, .. }
             | Invalid::MonthFormat { field, .. }
-            | Invalid::NotInGroup { field } => Some(field),
+            | Invalid::NotInGroup { field }
+            | Invalid::YesNo { field, .. }
+            | Invalid::NumberFormat { field, .. }
+            | Invalid::UnknownOption { field, .. } => Some(field),
+            Invalid::ConflictFieldMissing { column, .. } => Some(column),
             Invalid::AlreadyLeft => Some("left_on"),
             Invalid::NoMembers => Some("members"),
             Invalid::NoAgreement { .. } => Some("payer"),

@@ -1,5 +1,6 @@
 //! The sync engine from the command line (docs/sync.md): `conflicts` lists
-//! the open conflicts and `conflicts resolve` settles one; `changes export`
+//! the open conflicts and `conflicts resolve` settles one, by keeping a value
+//! (`--keep N`) or writing a new one (`--new`, `--set KOLONNE=VÆRDI`); `changes export`
 //! and `changes merge` move a change set between two journals as a plain
 //! JSON file (the encrypted, signed case bundle is a later command).
 
@@ -9,7 +10,7 @@ use clap::{Args, Subcommand};
 
 use tovholder::error::{Error, Invalid};
 use tovholder::model::SiteId;
-use tovholder::sync::{ChangeSet, Conflict};
+use tovholder::sync::{tables, ChangeSet, Conflict};
 
 use super::shared::{id, Env};
 
@@ -21,14 +22,29 @@ pub struct ConflictsArgs {
 
 #[derive(Subcommand)]
 enum ConflictsCmd {
-    /// Behold én af værdierne i en konflikt (nummeret fra listen).
+    /// Afgør en konflikt: behold én af værdierne (nummeret fra listen), eller skriv en ny værdi.
+    #[command(group(clap::ArgGroup::new("how").required(true).args(["keep", "new", "set"])))]
     Resolve {
         /// Konfliktens id fra listen (RÆKKE/FELT).
         id: String,
         /// Værdiens nummer i listen: 1 er den, der står i journalen nu.
         #[arg(long)]
-        keep: usize,
+        keep: Option<usize>,
+        /// En ny værdi i stedet for begge (et felt af én kolonne).
+        #[arg(long, value_name = "VÆRDI")]
+        new: Option<String>,
+        /// En ny værdi for én af feltets kolonner (kolonnens navn eller danske navn); gentages for hver kolonne.
+        #[arg(long, value_name = "KOLONNE=VÆRDI", value_parser = column_value)]
+        set: Vec<(String, String)>,
     },
+}
+
+/// `KOLONNE=VÆRDI` of `--set`.
+fn column_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((c, v)) if !c.trim().is_empty() => Ok((c.trim().to_string(), v.to_string())),
+        _ => Err(format!("«{s}» har ikke formen KOLONNE=VÆRDI, fx --set email=navn@eksempel.dk")),
+    }
 }
 
 /// A conflict's id as the list shows it.
@@ -75,6 +91,18 @@ impl ConflictsArgs {
                             c.person_name.as_ref().map(|n| format!(", {n}")).unwrap_or_default(),
                             c.reason
                         ));
+                        if let Some(form) = &c.new_value {
+                            let cols: Vec<String> =
+                                form.columns.iter().map(|k| format!("{} ({})", k.name, k.label)).collect();
+                            if cols.len() == 1 {
+                                s.push_str("  Eller skriv en ny værdi: --new VÆRDI\n");
+                            } else {
+                                s.push_str(&format!(
+                                    "  Eller skriv en ny værdi: --set KOLONNE=VÆRDI for hver af {}\n",
+                                    cols.join(", ")
+                                ));
+                            }
+                        }
                         for (n, v) in c.values.iter().enumerate() {
                             let now = if v.current { " — står i journalen" } else { "" };
                             let value = v.value.clone().unwrap_or_else(|| "(vises ikke for din rolle)".into());
@@ -90,18 +118,34 @@ impl ConflictsArgs {
                     s.trim_end().to_string()
                 });
             }
-            Some(ConflictsCmd::Resolve { id: wanted, keep }) => {
+            Some(ConflictsCmd::Resolve { id: wanted, keep, new, set }) => {
                 let c = list
                     .iter()
                     .find(|c| conflict_id(c) == wanted)
                     .ok_or(Error::NotFound(tovholder::error::Entity::Row))?;
-                let chosen = std::iter::once(&c.kept)
-                    .chain(&c.others)
-                    .nth(keep.wrapping_sub(1))
-                    .ok_or(Invalid::OutOfRange { field: "keep", min: 1, max: 1 + c.others.len() as i64 })?;
-                let (row, group, keep) = (c.row.clone(), c.group.clone(), (chosen.site, chosen.hlc));
-                j.resolve_conflict(&ctx, &row, &group, keep)?;
-                env.out.done("Konflikten er løst.");
+                let (row, group) = (c.row.clone(), c.group.clone());
+                if let Some(keep) = keep {
+                    let chosen = std::iter::once(&c.kept)
+                        .chain(&c.others)
+                        .nth(keep.wrapping_sub(1))
+                        .ok_or(Invalid::OutOfRange { field: "keep", min: 1, max: 1 + c.others.len() as i64 })?;
+                    j.resolve_conflict(&ctx, &row, &group, (chosen.site, chosen.hlc))?;
+                    env.out.done("Konflikten er løst.");
+                    return Ok(());
+                }
+                // `--new` is the value of the group's first column: the core
+                // names any other column the group has and the value lacks.
+                let first = tables::table(&c.table)
+                    .and_then(|d| d.group_columns(&c.group).first().copied())
+                    .unwrap_or(c.group.as_str())
+                    .to_string();
+                let values: Vec<(String, String)> = match new {
+                    Some(v) => vec![(first, v)],
+                    None => set,
+                };
+                let values: Vec<(&str, &str)> = values.iter().map(|(c, v)| (c.as_str(), v.as_str())).collect();
+                j.write_conflict_value(&ctx, &row, &group, &values)?;
+                env.out.done("Konflikten er løst med en ny værdi; den sendes med næste bundle til partneren.");
             }
         }
         Ok(())

@@ -298,6 +298,7 @@ pub const JOURNAL_API: &[(&str, Api)] = {
         ("import", Write),
         ("merge_changes", Write),
         ("resolve_conflict", Write),
+        ("write_conflict_value", Write),
         ("import_with_progress", Write),
         ("set_login", Write),
         ("remove_login", Write),

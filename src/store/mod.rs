@@ -28,6 +28,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 pub use exchange::{parse_journal_file, ImportSummary};
 pub(crate) use people::insert_staff as insert_staff_via;
 pub(crate) use people::required;
+pub(crate) use people::{child_values, client_values};
 pub use read::{ClientFilter, ClientSummaryLine, StaffView};
 pub use screens::municipalities;
 pub use write::Writer;

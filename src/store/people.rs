@@ -137,6 +137,31 @@ pub(crate) fn client_cols(codes: &Codes, r: &ClientRecord, today: NaiveDate, ref
     }
 }
 
+/// What a local edit of a client (`Journal::update_client`) stores for this
+/// record, by column, every broken rule gathered in `refused`: a new value
+/// written to settle a conflict is checked and stored the same way
+/// (`sync::resolve`).
+pub(crate) fn client_values(
+    codes: &Codes,
+    r: &ClientRecord,
+    today: NaiveDate,
+    refused: &mut Refusals,
+) -> serde_json::Map<String, serde_json::Value> {
+    let c = client_cols(codes, r, today, refused);
+    let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    let mut m = serde_json::Map::new();
+    m.insert("name".into(), c.name.into());
+    m.insert("cpr".into(), c.cpr.into());
+    m.insert("anonymous".into(), i64::from(r.anonymous).into());
+    m.insert("birth_date".into(), date(c.birth_date).into());
+    m.insert("sex".into(), c.sex.into());
+    m.insert("municipality".into(), r.municipality.clone().into());
+    m.insert("address".into(), c.address.into());
+    m.insert("phone".into(), c.phone.into());
+    m.insert("email".into(), c.email.into());
+    m
+}
+
 /// Refuse a new client whose CPR number is already on a client of this
 /// journal: a returning client gets a new referral on the existing record.
 /// (Import and bundles may bring the same person from elsewhere; they do not
@@ -232,6 +257,30 @@ fn child_cols(w: &Writer<'_>, codes: &Codes, r: &ChildRecord) -> Result<ChildCol
         other_measures: optional(&r.other_measures),
         registered_on,
     })
+}
+
+/// What a local edit of a child (`Journal::update_child`, `registered_on`
+/// the stored day) stores for this record, by column, after the same
+/// checks (`sync::resolve`).
+pub(crate) fn child_values(
+    w: &Writer<'_>,
+    codes: &Codes,
+    r: &ChildRecord,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let c = child_cols(w, codes, r)?;
+    let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let mut m = serde_json::Map::new();
+    m.insert("name".into(), c.name.into());
+    m.insert("birth_date".into(), date(c.birth_date).into());
+    m.insert("cpr".into(), c.cpr.into());
+    m.insert("sex".into(), c.sex.into());
+    m.insert("family_case".into(), i64::from(r.family_case).into());
+    m.insert("caseworker".into(), c.caseworker.into());
+    m.insert("caseworker_unit".into(), r.caseworker_unit.map(|u| u.to_string()).into());
+    m.insert("concern".into(), r.concern.clone().into());
+    m.insert("other_measures".into(), c.other_measures.into());
+    m.insert("registered_on".into(), date(c.registered_on).into());
+    Ok(m)
 }
 
 pub(crate) fn insert_child(w: &mut Writer<'_>, codes: &Codes, r: &ChildRecord) -> Result<ChildId> {

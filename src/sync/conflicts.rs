@@ -2,7 +2,8 @@
 //! screen): per conflict the person it concerns, the field in Danish, and
 //! each value side by side with who wrote it, when and on which site. The
 //! merge and the resolution themselves are `apply.rs` (`Journal::conflicts`,
-//! `Journal::resolve_conflict`); this is a read over them.
+//! `Journal::resolve_conflict`) and `resolve.rs` (a new value,
+//! `Journal::write_conflict_value`); this is a read over them.
 //!
 //! Privacy by default: the person's name, and the values of a person's row,
 //! are shown only to a role that may read records; another role (the
@@ -41,6 +42,10 @@ pub struct ConflictView {
     /// newest first. Fewer than two: nothing to choose between (a stopped
     /// retention deletion).
     pub values: Vec<ConflictValue>,
+    /// The form for writing a new value instead (a field per column of the
+    /// group, `resolve::NewValueForm`); `None` where a new value makes no
+    /// sense (`resolve::choose_only`) or the reader may not see the values.
+    pub new_value: Option<super::NewValueForm>,
 }
 
 /// One side of a conflict.
@@ -142,6 +147,7 @@ impl Journal {
                 None => "Feltet er ændret på begge installationer, uden at de kendte hinandens ændring.".to_string(),
             };
             let shows_value = sees_records || person.is_none();
+            let new_value = if shows_value { super::resolve::new_value_form(conn, &c)? } else { None };
             let mut values = Vec::new();
             let sides: Vec<&Change> = if c.group == retention::RETENTION_GROUP {
                 Vec::new()
@@ -200,6 +206,7 @@ impl Journal {
                 person_name,
                 reason,
                 values,
+                new_value,
             });
         }
         Ok(out)

@@ -12,6 +12,7 @@
 //! - `labels`: the tables, fields and values in Danish.
 //! - `conflicts`: the open conflicts as a person reads them (the
 //!   desktop's Konflikter screen).
+//! - `resolve`: a conflict settled by a new value, and the form for it.
 //! - `scope`: which changes a given partner may receive.
 //! - `sharing`: which cases travel to a partner, and when they last did.
 //! - `retention`: a record deleted after its retention period travels as a
@@ -25,6 +26,7 @@ pub mod conflicts;
 pub mod labels;
 pub mod log;
 pub mod plan;
+pub mod resolve;
 pub mod restamp;
 pub mod retention;
 pub mod scope;
@@ -38,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::SiteId;
 
 pub use conflicts::{ConflictValue, ConflictView};
+pub use resolve::{FieldKind, NewValueColumn, NewValueForm};
 pub use sharing::Sharing;
 
 /// The format version of [`ChangeSet`] (its JSON shape is frozen by a
