@@ -12,6 +12,7 @@ mod migration;
 mod model;
 mod policy;
 mod reports;
+mod resolve;
 mod screens;
 mod search;
 mod security;
