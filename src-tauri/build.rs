@@ -110,6 +110,7 @@ fn tovholder_commands() -> &'static [&'static str] {
         "conflict_review",
         "open_conflict_count",
         "resolve_conflict",
+        "write_conflict_value",
         "bench_login",
         "bench_ready",
     ]

@@ -115,6 +115,7 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         tovholder::bundle::BundleWritten,
         tovholder::bundle::BundleImport,
         handoff::ResolveForm,
+        handoff::NewValueInput,
         handoff::FolderBundle,
         tovholder::bundle::BundleProgress,
         tovholder::sync::ConflictView,

@@ -159,6 +159,7 @@ pub fn run() {
             commands::handoff::conflict_review,
             commands::handoff::open_conflict_count,
             commands::handoff::resolve_conflict,
+            commands::handoff::write_conflict_value,
             bench::bench_login,
             bench::bench_ready,
         ])

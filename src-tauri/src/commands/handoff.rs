@@ -5,7 +5,7 @@
 //! a bundle exported to a chosen folder, and a bundle imported: a dry run
 //! first (what changes per person, which conflicts it opens), then for
 //! real; the open conflicts listed with their values side by side, and one
-//! resolved by keeping a chosen value. Each command calls one core function; the core decides who may
+//! resolved by keeping a chosen value or by writing a new one. Each command calls one core function; the core decides who may
 //! and refuses in Danish with a stable code.
 
 use std::io::Read;
@@ -203,6 +203,36 @@ pub async fn resolve_conflict(state: State<'_, AppState>, input: ResolveForm) ->
     state
         .with_journal(move |j, ctx| {
             j.resolve_conflict(ctx, &input.row, &input.group, (input.site, hlc))?;
+            Ok(j.conflict_review(ctx)?)
+        })
+        .await
+}
+
+/// A new value for an open conflict instead of either side: the typed text
+/// of every column of its field group (`ConflictView::new_value` names
+/// them), read and checked by the core.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewValueInput {
+    pub row: String,
+    pub group: String,
+    pub values: Vec<NewValueText>,
+}
+
+/// One column's typed text.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewValueText {
+    pub column: String,
+    pub text: String,
+}
+
+/// Write the new value (an ordinary edit that travels in the next bundle);
+/// returns the conflicts still open.
+#[tauri::command]
+pub async fn write_conflict_value(state: State<'_, AppState>, input: NewValueInput) -> IpcResult<Vec<ConflictView>> {
+    state
+        .with_journal(move |j, ctx| {
+            let values: Vec<(&str, &str)> = input.values.iter().map(|v| (v.column.as_str(), v.text.as_str())).collect();
+            j.write_conflict_value(ctx, &input.row, &input.group, &values)?;
             Ok(j.conflict_review(ctx)?)
         })
         .await

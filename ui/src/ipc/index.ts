@@ -116,6 +116,7 @@ import type { BundleImport } from "./generated/BundleImport";
 import type { ConflictView } from "./generated/ConflictView";
 import type { BundleProgress } from "./generated/BundleProgress";
 import type { ResolveForm } from "./generated/ResolveForm";
+import type { NewValueInput } from "./generated/NewValueInput";
 import type { FolderBundle } from "./generated/FolderBundle";
 
 export type * from "./types";
@@ -267,6 +268,7 @@ export const api = {
   conflictReview: () => call<ConflictView[]>("conflict_review"),
   openConflictCount: () => call<number>("open_conflict_count"),
   resolveConflict: (f: ResolveForm) => call<ConflictView[]>("resolve_conflict", f),
+  writeConflictValue: (f: NewValueInput) => call<ConflictView[]>("write_conflict_value", f),
   // Benchmark mode only (scripts/bench-desktop); refused otherwise.
   benchLogin: () => call<JournalInfo>("bench_login"),
   benchReady: () => call<null>("bench_ready"),
