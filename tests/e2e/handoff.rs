@@ -9,18 +9,20 @@
 //!    exports the bundle to a folder (the USB stick).
 //! 3. Stevns' leader previews it (nothing but the preview's access entries
 //!    is written) and applies it.
-//! 4. Both sites change the same citizen's phone; Faxe the address, Stevns
-//!    the e-mail (the app has no form to edit a citizen's contact details,
-//!    so these edits go through the core).
+//! 4. Both sites change the same citizen's phone and e-mail; Faxe also the
+//!    address (the app has no form to edit a citizen's contact details, so
+//!    these edits go through the core).
 //! 5. They exchange again in the app, both ways: an altered copy of Faxe's
 //!    bundle is refused with the core's Danish message and nothing changed;
-//!    the real one opens the conflict at Stevns; Stevns' bundle opens it at
-//!    Faxe too. Stevns' leader resolves it on Konflikter by keyboard only
-//!    (axe-checked); Faxe reads the whole folder (several bundles, one new)
-//!    and the conflict has closed there as well.
+//!    the real one opens the two conflicts at Stevns; Stevns' bundle opens
+//!    them at Faxe too. Stevns' leader settles them on Konflikter by
+//!    keyboard only (axe-checked): keeps Faxe's phone, and writes a new
+//!    e-mail instead of either (the form opened, cancelled with Escape,
+//!    opened again, saved with Enter); Faxe reads the whole folder
+//!    (several bundles, one new) and both conflicts have closed there too.
 //!
 //! Afterwards the journal files are checked through the core: both hold
-//! Faxe's phone, Faxe's address, Stevns' e-mail, the session and the
+//! Faxe's phone, Faxe's address, the new e-mail, the session and the
 //! notification, and no open conflict.
 
 use std::collections::BTreeMap;
@@ -43,6 +45,8 @@ const STEVNS_UNIT: &str = "00000000-0000-4000-8000-000100000003";
 const FAXE: &str = "DEMO Faxe Rusmiddelcenter";
 const STEVNS: &str = "Center Familie, Stevns";
 const NOTIFICATION: &str = "Magnus fortæller om uro derhjemme om aftenen.";
+/// The e-mail Stevns' leader writes instead of either site's.
+const NEW_EMAIL: &str = "michael.rask@example.dk";
 
 fn login(path: &Path, initials: &str, clock: &Arc<FixedClock>) -> (Journal, Ctx) {
     Journal::login(path, initials, &Secret::new(DEMO_PASSWORD), clock.clone()).unwrap()
@@ -312,13 +316,14 @@ async fn two_sites_register_exchange_preview_import_and_resolve_a_conflict_in_th
     app.shot("71b-klient-delt-med").await;
     app.quit().await;
 
-    // 4. A month apart both change Michael's phone; Faxe the address,
-    // Stevns the e-mail (later). No form of the app edits them.
+    // 4. A month apart both change Michael's phone and e-mail (Stevns
+    // later); Faxe also the address. No form of the app edits them.
     {
         let (mut fj, bh) = login(&faxe_path, "BH", &clock);
         edit(&mut fj, &bh, &demo, |r| {
             r.phone = Some("20 30 40 50".into());
             r.address = Some("Algade 3, 4673 Rødvig Stevns".into());
+            r.email = Some("m.skovbo@example.dk".into());
         });
         clock.advance(chrono::Duration::hours(3));
         let (mut sj, _) = login(&stevns_path, "SL", &clock);
@@ -340,7 +345,7 @@ async fn two_sites_register_exchange_preview_import_and_resolve_a_conflict_in_th
     let f2 = bundle(&stick, "center-familie-stevns", 2);
 
     // Stevns: an altered copy is refused with the core's message, and
-    // nothing changes; the real one opens the conflict.
+    // nothing changes; the real one opens the two conflicts.
     let altered = dir.path().join("ændret");
     std::fs::create_dir_all(&altered).unwrap();
     let altered = altered.join(f2.file_name().unwrap());
@@ -366,57 +371,103 @@ async fn two_sites_register_exchange_preview_import_and_resolve_a_conflict_in_th
     assert!(before == content(&stevns_path, "SL"), "the refused bundle changed the journal");
     app.fill("[data-form=import] input[name=path]", &f2.display().to_string()).await;
     app.click("[data-action=preview-import]").await;
-    app.wait_text("[data-preview] [data-conflicts]", "1 konflikt opstår:").await;
+    app.wait_text("[data-preview] [data-conflicts]", "2 konflikter opstår:").await;
     app.click("[data-action=apply-import]").await;
-    app.wait_text("[data-import-done]", &format!("Bundle 2 fra {FAXE} er indlæst")).await;
-    app.wait_text("[data-import-done]", "1 konflikt venter").await;
-    app.wait_text("[data-action=conflicts-badge]", "1 åben konflikt").await;
+    let done = app.wait_text("[data-import-done]", &format!("Bundle 2 fra {FAXE} er indlæst")).await;
+    assert!(done.contains(" ændringer. 2 konflikter venter på at blive afgjort."), "{done}");
+    app.wait_text("[data-action=conflicts-badge]", "2 åbne konflikter").await;
     app.shot("72-overlevering-indlaest").await;
     // Stevns' own edit goes to Faxe before anyone chooses.
     let done = export_to(&app, &stick, FAXE).await;
     assert!(done.starts_with(&format!("Bundle 2 til {FAXE}: ")), "{done}");
 
-    // Konflikter by keyboard only: Alt+K, Tab to the values, the arrow key
-    // to Faxe's, Tab to "Behold", Enter.
+    // Konflikter by keyboard only: Alt+K, Tab to the phone's values, the
+    // arrow key to Faxe's, Tab to "Behold", Enter.
+    let phone = format!("form[data-conflict='{MICHAEL}/phone']");
+    let email = format!("form[data-conflict='{MICHAEL}/email']");
     app.chord(Key::Alt, 'k').await;
     app.wait_focus("[data-screen=conflicts] h1").await;
     app.wait_text("[data-conflict-person] h2", "Michael Skovbo Rask").await;
-    app.wait_text("form.conflict h3", "Klient: telefon").await;
-    let sides = app.texts("label.side").await;
+    app.wait_text(&format!("{phone} h3"), "Klient: telefon").await;
+    app.wait_text(&format!("{email} h3"), "Klient: e-mail").await;
+    let sides = app.texts(&format!("{phone} label.side")).await;
     assert_eq!(sides.len(), 2, "{sides:?}");
     assert!(sides[0].contains("60 70 80 90") && sides[0].contains(STEVNS), "{sides:?}");
     assert!(sides[0].contains("Står i journalen nu"), "{sides:?}");
     assert!(sides[1].contains("20 30 40 50") && sides[1].contains("Faxe Rusmiddelcenter"), "{sides:?}");
     assert!(sides.iter().all(|s| s.contains("23-11-2026")), "{sides:?}");
+    let sides = app.texts(&format!("{email} label.side")).await;
+    assert!(sides.len() == 2 && sides[0].contains("michael@example.dk"), "{sides:?}");
+    assert!(sides[1].contains("m.skovbo@example.dk"), "{sides:?}");
     let found = app.axe_findings().await;
     assert!(found.is_empty(), "serious or critical accessibility findings on Konflikter:\n{}", found.join("\n"));
     app.shot("73-konflikter").await;
-    app.tab_to("input[data-value='0']").await;
+    app.tab_to(&format!("{phone} input[data-value='0']")).await;
     app.press(Key::Right).await;
-    assert!(app.selected("input[data-value='1']").await, "the arrow key chose Faxe's value");
-    app.tab_to("[data-action=keep]").await;
+    assert!(app.selected(&format!("{phone} input[data-value='1']")).await, "the arrow key chose Faxe's value");
+    app.tab_to(&format!("{phone} [data-action=keep]")).await;
     app.press(Key::Enter).await;
     app.wait_text("[data-resolved]", &format!("telefon for Michael Skovbo Rask er nu «20 30 40 50» (fra {FAXE})"))
         .await;
     app.wait_focus("[data-resolved]").await;
+    app.wait_text("[data-action=conflicts-badge]", "1 åben konflikt").await;
+    app.shot("74-konflikt-loest").await;
+
+    // The e-mail: neither site's, a new one. Tab to "Skriv en ny værdi",
+    // Enter opens the form on the e-mail field (the value in the journal
+    // now to start from); Escape closes it and the focus is back on the
+    // button; Enter opens it again, the new address typed, Enter saves.
+    let new_value = format!("{email} [data-action=new-value]");
+    let form = format!("form[data-new-value='{MICHAEL}/email']");
+    let field = format!("{form} [data-new-column=email]");
+    app.tab_to(&new_value).await;
+    app.press(Key::Enter).await;
+    app.wait_focus(&field).await;
+    assert_eq!(app.value(&field).await, "michael@example.dk", "the value in the journal now to start from");
+    app.press(Key::Escape).await;
+    app.wait_focus(&new_value).await;
+    assert!(!app.present(&form).await, "Escape closed the form");
+    app.press(Key::Enter).await;
+    app.wait_focus(&field).await;
+    app.chord(Key::Control, 'a').await;
+    app.press(NEW_EMAIL).await;
+    let found = app.axe_findings().await;
+    assert!(
+        found.is_empty(),
+        "serious or critical accessibility findings in the new value's form:\n{}",
+        found.join("\n")
+    );
+    // The screenshot takes the focus away (harness); Tab brings it back.
+    app.shot("77-konflikt-ny-vaerdi").await;
+    app.tab_to(&field).await;
+    assert_eq!(app.value(&field).await, NEW_EMAIL);
+    app.press(Key::Enter).await;
+    app.wait_text(
+        "[data-resolved]",
+        &format!(
+            "e-mail for Michael Skovbo Rask er nu «{NEW_EMAIL}» (en ny værdi). Afgørelsen sendes med næste bundle"
+        ),
+    )
+    .await;
+    app.wait_focus("[data-resolved]").await;
     app.el("[data-no-conflicts]").await;
     assert!(!app.present("[data-action=conflicts-badge]").await, "the badge is gone");
-    app.shot("74-konflikt-loest").await;
+    app.shot("78-konflikter-loest").await;
     // The choice travels in the next bundle.
     app.keys("body", Key::Alt + "0").await;
     let done = export_to(&app, &stick, FAXE).await;
     assert!(done.starts_with(&format!("Bundle 3 til {FAXE}: ")), "{done}");
     app.quit().await;
 
-    // Faxe's leader reads Stevns' bundle 2: the conflict is open at Faxe
-    // too; then the whole stick, where only bundle 3 is new: it closes.
+    // Faxe's leader reads Stevns' bundle 2: both conflicts are open at Faxe
+    // too; then the whole stick, where only bundle 3 is new: they close.
     let app = App::launch(dir.path(), &faxe_path, false).await;
     app.login("BH", DEMO_PASSWORD).await;
     app.wait_text(".topbar .user", "(BH)").await;
     app.keys("body", Key::Alt + "0").await;
     let done = import_file(&app, &bundle(&stick, "demo-faxe-rusmiddelcenter", 2), STEVNS, 2).await;
-    assert!(done.contains("1 konflikt venter"), "{done}");
-    app.wait_text("[data-action=conflicts-badge]", "1 åben konflikt").await;
+    assert!(done.contains("2 konflikter venter"), "{done}");
+    app.wait_text("[data-action=conflicts-badge]", "2 åbne konflikter").await;
     app.fill("[data-form=import-dir] input[name=path]", &stick.display().to_string()).await;
     app.click("[data-action=preview-import-dir]").await;
     let s3 = bundle(&stick, "demo-faxe-rusmiddelcenter", 3);
@@ -432,20 +483,20 @@ async fn two_sites_register_exchange_preview_import_and_resolve_a_conflict_in_th
     app.click("[data-action=apply-import-dir]").await;
     app.wait_text(&format!("[data-folder-result='{s3_name}']"), &format!("Indlæst: Bundle 3 fra {STEVNS}")).await;
     app.wait_text("[data-partner-list] [data-received]", "Bundle 3").await;
-    assert!(!app.present("[data-action=conflicts-badge]").await, "the conflict closed at Faxe too");
+    assert!(!app.present("[data-action=conflicts-badge]").await, "the conflicts closed at Faxe too");
     app.chord(Key::Alt, 'k').await;
     app.el("[data-no-conflicts]").await;
     app.quit().await;
 
     // The journal files hold exactly that: Faxe's phone, Faxe's address,
-    // Stevns' e-mail, the joint session and the notification, no conflict.
+    // the new e-mail, the joint session and the notification, no conflict.
     let (mut sj, sl) = login(&stevns_path, "SL", &clock);
     let (mut fj, bh) = login(&faxe_path, "BH", &clock);
     for (site, j, c) in [("Faxe", &mut fj, &bh), ("Stevns", &mut sj, &sl)] {
         let r = j.client_record(c, MICHAEL.parse().unwrap()).unwrap();
         assert_eq!(r.client.phone.as_deref(), Some("20 30 40 50"), "{site}");
         assert_eq!(r.client.address.as_deref(), Some("Algade 3, 4673 Rødvig Stevns"), "{site}");
-        assert_eq!(r.client.email.as_deref(), Some("michael@example.dk"), "{site}");
+        assert_eq!(r.client.email.as_deref(), Some(NEW_EMAIL), "{site}");
         let joint: Vec<_> = r.sessions.iter().filter(|s| s.held_on == crate::harness::d("2026-11-20")).collect();
         assert_eq!(joint.len(), 1, "{site}: {joint:?}");
         assert_eq!((joint[0].kind.code.as_str(), joint[0].minutes), ("joint", Some(90)), "{site}");
