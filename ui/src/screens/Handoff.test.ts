@@ -142,7 +142,7 @@ describe("one bundle read on Overlevering", () => {
     const counts = { changes: 168, people: 12, tables: {}, revoked: 0 };
     const conflict = { table: "client", row: "r", group: "phone", label: "klient: telefon" };
     const bundleOf = (status: "DryRun" | "Applied") => ({
-      status, from: "Center Familie, Stevns", seq: 2, counts, people: [], tables: [], new_conflicts: [conflict], warnings: [],
+      status, from: "Center Familie, Stevns", seq: 2, counts, people: [], tables: [], new_conflicts: [conflict], removed: [], warnings: [],
     });
     const importBundle = vi.fn();
     importBundle.mockResolvedValueOnce(bundleOf("DryRun")).mockResolvedValueOnce(bundleOf("Applied"));
