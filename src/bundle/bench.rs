@@ -82,7 +82,7 @@ impl Figures {
             "Bundle: {} ændringer, {} MB JSON, {} MB fil\nEksport: {} s ({} ændringer/s)\n",
             int(self.changes as f64),
             mb(self.json_bytes as u64),
-            mb(self.bundle_bytes as u64),
+            mb(self.bundle_bytes),
             dec(self.export_s, 2),
             int(self.export_changes_per_s)
         );

@@ -816,10 +816,12 @@ fn revoking(conn: &rusqlite::Connection, own: SiteId, set: &ChangeSet) -> Result
     Ok(out)
 }
 
+/// One person's removed rows: the name, the latest withdrawal, the rows per kind.
+type RemovedRows<'a> = (&'a Option<String>, Option<chrono::NaiveDate>, BTreeMap<String, usize>);
+
 /// The people whose rows of `revoking` the merge removed, per person.
 fn removed_named(w: &Writer<'_>, revoking: &[Revoking], names: bool) -> Result<Vec<RemovedPerson>> {
-    let mut by_person: BTreeMap<&str, (&Option<String>, Option<chrono::NaiveDate>, BTreeMap<String, usize>)> =
-        BTreeMap::new();
+    let mut by_person: BTreeMap<&str, RemovedRows<'_>> = BTreeMap::new();
     for r in revoking {
         let still: bool = w
             .conn()

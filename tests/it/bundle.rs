@@ -642,7 +642,9 @@ fn a_withdrawn_consent_shows_at_the_partner_which_data_was_removed_and_why() {
     let preview = stevns.j.import_bundle(&stevns.ctx, &f, true).unwrap();
     assert_eq!(files(&stevns.j).len(), before.len());
     assert_eq!(stevns.field(id, "name").as_deref(), Some("Rejse Rasmussen"), "a dry run removes nothing");
-    let removed = |r: &tovholder::bundle::BundleImport| -> Vec<(Option<String>, Vec<(String, usize)>, String)> {
+    // Per person: the name, the records removed per kind, and why.
+    type Removed = (Option<String>, Vec<(String, usize)>, String);
+    let removed = |r: &tovholder::bundle::BundleImport| -> Vec<Removed> {
         r.removed
             .iter()
             .map(|p| {
