@@ -664,3 +664,19 @@ fn a_withdrawn_consent_shows_at_the_partner_which_data_was_removed_and_why() {
     assert_eq!(held, 0, "the client is gone from Stevns' journal");
     assert!(faxe.field(id, "name").is_some(), "and stays in Faxe's");
 }
+
+/// A revocation's JSON in a change set is frozen: the day of the withdrawn
+/// consent is left out when unknown, so sets and bundles written before it
+/// existed read the same, and a set that has it reads back whole.
+#[test]
+fn a_revocation_in_a_change_set_reads_and_writes_as_frozen_json() {
+    use tovholder::sync::Revocation;
+    let old = r#"{"table":"client","row":"00000000-0000-4000-8000-000300000018"}"#;
+    let r: Revocation = serde_json::from_str(old).unwrap();
+    assert_eq!(r.withdrawn_on, None);
+    assert_eq!(serde_json::to_string(&r).unwrap(), old);
+    let new = r#"{"table":"consent","row":"00000000-0000-4000-8000-000300000019","withdrawn_on":"2026-11-20"}"#;
+    let r: Revocation = serde_json::from_str(new).unwrap();
+    assert_eq!(r.withdrawn_on, Some(date("2026-11-20")));
+    assert_eq!(serde_json::to_string(&r).unwrap(), new);
+}
