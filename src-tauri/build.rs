@@ -51,6 +51,7 @@ fn tovholder_commands() -> &'static [&'static str] {
         "client_sharing",
         "waiting_referrals",
         "add_client",
+        "update_client",
         "add_referral",
         "intake",
         "record_info_talk",

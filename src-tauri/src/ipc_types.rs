@@ -46,6 +46,7 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
         tovholder::security::audit::AccessEntry,
         clients::ClientQuery,
         clients::ClientForm,
+        clients::ClientEditForm,
         clients::ChildForm,
         clients::EmergencyPlanForm,
         clients::NetworkPersonForm,

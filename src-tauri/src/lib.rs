@@ -100,6 +100,7 @@ pub fn run() {
             commands::clients::client_sharing,
             commands::clients::waiting_referrals,
             commands::clients::add_client,
+            commands::clients::update_client,
             commands::care::add_referral,
             commands::care::intake,
             commands::care::record_info_talk,

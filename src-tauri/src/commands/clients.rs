@@ -36,6 +36,17 @@ pub struct ClientForm {
     pub email: String,
 }
 
+/// A client's master data edited on the client page (Overblik, "Ret
+/// stamdata"): the new-client form, filled in from the record, and whose it is.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ClientEditForm {
+    pub client_id: ClientId,
+    pub client: ClientForm,
+    /// The sex as the record has it ("M", "K" or empty): no field edits it,
+    /// and a CPR number decides it, but a client without one keeps it.
+    pub sex: String,
+}
+
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct ChildForm {
     pub client_id: ClientId,
@@ -145,6 +156,21 @@ impl ClientForm {
 #[tauri::command]
 pub async fn add_client(state: State<'_, AppState>, input: ClientForm) -> IpcResult<ClientId> {
     state.with_journal(move |j, ctx| Ok(j.add_client(ctx, &input.record()?)?)).await
+}
+
+/// Save a client's edited master data; refused beside its field as a new
+/// client's would be (the core's rules are the same).
+#[tauri::command]
+pub async fn update_client(state: State<'_, AppState>, input: ClientEditForm) -> IpcResult<()> {
+    state
+        .with_journal(move |j, ctx| {
+            let mut record = input.client.record()?;
+            if record.cpr.is_none() {
+                record.sex = Sex::parse(&input.sex);
+            }
+            Ok(j.update_client(ctx, input.client_id, &record)?)
+        })
+        .await
 }
 
 #[tauri::command]

@@ -29,6 +29,7 @@ import type { FullRecord } from "./generated/FullRecord";
 import type { Sharing } from "./generated/Sharing";
 import type { WaitingReferral } from "./generated/WaitingReferral";
 import type { ClientForm } from "./generated/ClientForm";
+import type { ClientEditForm } from "./generated/ClientEditForm";
 import type { ChildForm } from "./generated/ChildForm";
 import type { EmergencyPlanForm } from "./generated/EmergencyPlanForm";
 import type { NotificationForm } from "./generated/NotificationForm";
@@ -205,6 +206,7 @@ export const api = {
   clientSharing: (ids: ClientId[]) => call<Sharing[]>("client_sharing", ids),
   waitingReferrals: () => call<WaitingReferral[]>("waiting_referrals"),
   addClient: (f: ClientForm) => call<ClientId>("add_client", f),
+  updateClient: (f: ClientEditForm) => call<null>("update_client", f),
   addChild: (f: ChildForm) => call<ChildId>("add_child", f),
   addEmergencyPlan: (f: EmergencyPlanForm) => call<EmergencyPlanId>("add_emergency_plan", f),
   addNetworkPerson: (f: NetworkPersonForm) => call<NetworkPersonId>("add_network_person", f),

@@ -33,6 +33,7 @@ export type { Cell } from "./generated/Cell";
 export type { WaitingReport } from "./generated/WaitingReport";
 export type { AuditStatus } from "./generated/AuditStatus";
 export type { ClientForm } from "./generated/ClientForm";
+export type { ClientEditForm } from "./generated/ClientEditForm";
 export type { ReferralFields } from "./generated/ReferralFields";
 export type { Intake } from "./generated/Intake";
 export type { SettlementView } from "./generated/SettlementView";
