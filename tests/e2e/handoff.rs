@@ -6,12 +6,13 @@
 //!    first bundle brings its organisation to Faxe.
 //! 2. Faxe's consultant records a joint session with Stevns' family
 //!    consultant and a notification about a child of a Stevns family, and
-//!    exports the bundle to a folder (the USB stick).
+//!    exports the bundle to a folder (the USB stick). (Faxe's leader reads
+//!    Stevns' first bundle in the app before that.)
 //! 3. Stevns' leader previews it (nothing but the preview's access entries
 //!    is written) and applies it.
-//! 4. Both sites change the same citizen's phone and e-mail; Faxe also the
-//!    address (the app has no form to edit a citizen's contact details, so
-//!    these edits go through the core).
+//! 4. Both sites change the same citizen's phone and e-mail in the app
+//!    (the client page's "Ret stamdata", filled in from the record); Faxe
+//!    also the address, Stevns three hours later.
 //! 5. They exchange again in the app, both ways: an altered copy of Faxe's
 //!    bundle is refused with the core's Danish message and nothing changed;
 //!    the real one opens the two conflicts at Stevns; Stevns' bundle opens
@@ -31,7 +32,7 @@ use std::sync::Arc;
 
 use thirtyfour::prelude::Key;
 use tovholder::demo::DEMO_PASSWORD;
-use tovholder::model::{ClientId, ClientRecord, FixedClock, JournalFile, StaffRecord};
+use tovholder::model::{Clock, FixedClock, StaffRecord};
 use tovholder::security::keys::{KdfParams, Keyring, Secret};
 use tovholder::{Ctx, Journal, Setup};
 
@@ -52,14 +53,29 @@ fn login(path: &Path, initials: &str, clock: &Arc<FixedClock>) -> (Journal, Ctx)
     Journal::login(path, initials, &Secret::new(DEMO_PASSWORD), clock.clone()).unwrap()
 }
 
-/// The citizen's form as the demo file has it (neither site changed it
-/// before), changed by `f` and saved whole, as a person edits it.
-fn edit(j: &mut Journal, ctx: &Ctx, demo: &JournalFile, f: impl FnOnce(&mut ClientRecord)) {
-    let id: ClientId = MICHAEL.parse().unwrap();
-    let mut r = demo.clients.iter().find(|c| c.id == Some(id)).unwrap().clone();
-    r.id = None;
-    f(&mut r);
-    j.update_client(ctx, id, &r).unwrap();
+/// Michael's master data edited in the app as a person does: found by
+/// name, his page's "Ret stamdata" opened (filled in from the record, the
+/// phone still the demo's), `fields` typed over, saved; the Kontakt panel
+/// then shows the new values. `shot` names a screenshot of the filled form.
+async fn edit_michael(app: &App, fields: &[(&str, &str)], shot: Option<&str>) {
+    app.fill("input[name=search]", "Skovbo").await;
+    app.click("tr[data-client='Michael Skovbo Rask'] button").await;
+    app.wait_text("[data-screen=client] h1", "Michael Skovbo Rask").await;
+    app.click("[data-panel=contact] [data-action=edit-client]").await;
+    let form = "form[data-form=edit-client]";
+    assert_eq!(app.value(&format!("{form} input[name=name]")).await, "Michael Skovbo Rask");
+    assert_eq!(app.value(&format!("{form} input[name=phone]")).await, "12 34 50 15", "filled in from the record");
+    for (name, value) in fields {
+        app.fill(&format!("{form} input[name={name}]"), value).await;
+    }
+    if let Some(name) = shot {
+        app.shot(name).await;
+    }
+    app.click(&format!("{form} [data-action=save-client]")).await;
+    app.wait_text("[data-panel=contact] [data-client-saved]", "Stamdata er gemt.").await;
+    for (name, value) in fields {
+        app.wait_text(&format!("[data-panel=contact] [data-field={name}]"), value).await;
+    }
 }
 
 /// The one bundle file to `to` (its file-name form) numbered `seq` in `dir`.
@@ -177,7 +193,7 @@ async fn two_sites_register_exchange_preview_import_and_resolve_a_conflict_in_th
     let (mut sj, sa, _) =
         Journal::create_keyed(&stevns_path, &setup, &pw, clock.clone(), KdfParams::TEST_ONLY).unwrap();
     let sk = demo.staff.iter().find(|s| s.initials == "SK").unwrap().clone();
-    let sk = sj.add_user(&sa, &sk, &pw, KdfParams::TEST_ONLY).unwrap();
+    sj.add_user(&sa, &sk, &pw, KdfParams::TEST_ONLY).unwrap();
     let leader =
         StaffRecord { id: None, unit_id, name: "Signe Lindholm".into(), initials: "SL".into(), role: "leader".into() };
     sj.add_user(&sa, &leader, &pw, KdfParams::TEST_ONLY).unwrap();
@@ -232,10 +248,17 @@ async fn two_sites_register_exchange_preview_import_and_resolve_a_conflict_in_th
     assert!(done.starts_with(&format!("Bundle 1 til {FAXE}: ")), "{done}");
     app.quit().await;
 
-    // Faxe receives it, then the demo's cases are its own (set-up data).
+    // Faxe's leader reads it in the app; then the demo's cases are Faxe's
+    // own (set-up data, through the core).
+    let app = App::launch(dir.path(), &faxe_path, false).await;
+    app.login("BH", DEMO_PASSWORD).await;
+    app.wait_text(".topbar .user", "(BH)").await;
+    app.keys("body", Key::Alt + "0").await;
+    import_file(&app, &bundle(&stick, "demo-faxe-rusmiddelcenter", 1), STEVNS, 1).await;
+    app.wait_text("[data-partner-list] [data-received]", "Bundle 1").await;
+    app.quit().await;
     {
         let (mut fj, bh) = login(&faxe_path, "BH", &clock);
-        fj.import_bundle(&bh, &bundle(&stick, "demo-faxe-rusmiddelcenter", 1), false).unwrap();
         fj.import(&bh, &demo).unwrap();
         let ms = demo.staff.iter().find(|s| s.initials == "MS").and_then(|s| s.id).unwrap();
         fj.set_login(&Ctx::new(ms, clock.clone()), ms, &pw, KdfParams::TEST_ONLY).unwrap();
@@ -316,23 +339,25 @@ async fn two_sites_register_exchange_preview_import_and_resolve_a_conflict_in_th
     app.shot("71b-klient-delt-med").await;
     app.quit().await;
 
-    // 4. A month apart both change Michael's phone and e-mail (Stevns
-    // later); Faxe also the address. No form of the app edits them.
-    {
-        let (mut fj, bh) = login(&faxe_path, "BH", &clock);
-        edit(&mut fj, &bh, &demo, |r| {
-            r.phone = Some("20 30 40 50".into());
-            r.address = Some("Algade 3, 4673 Rødvig Stevns".into());
-            r.email = Some("m.skovbo@example.dk".into());
-        });
-        clock.advance(chrono::Duration::hours(3));
-        let (mut sj, _) = login(&stevns_path, "SL", &clock);
-        let sk = Ctx::new(sk, clock.clone());
-        edit(&mut sj, &sk, &demo, |r| {
-            r.phone = Some("60 70 80 90".into());
-            r.email = Some("michael@example.dk".into());
-        });
-    }
+    // 4. A month apart both change Michael's phone and e-mail on his page
+    // (Stevns later); Faxe also the address. Faxe's leader first.
+    let app = App::launch(dir.path(), &faxe_path, false).await;
+    app.login("BH", DEMO_PASSWORD).await;
+    app.wait_text(".topbar .user", "(BH)").await;
+    let faxe_edit =
+        [("phone", "20 30 40 50"), ("address", "Algade 3, 4673 Rødvig Stevns"), ("email", "m.skovbo@example.dk")];
+    edit_michael(&app, &faxe_edit, Some("71c-ret-stamdata")).await;
+    app.shot("71d-stamdata-gemt").await;
+    app.quit().await;
+    // Three hours later at Stevns (its app's clock too), the family
+    // consultant who shares the case.
+    clock.advance(chrono::Duration::hours(3));
+    let later = clock.now().to_rfc3339();
+    let app = App::launch_with(dir.path(), &stevns_path, false, &[("TOVHOLDER_NOW", &later)]).await;
+    app.login("SK", DEMO_PASSWORD).await;
+    app.wait_text(".topbar .user", "(SK)").await;
+    edit_michael(&app, &[("phone", "60 70 80 90"), ("email", "michael@example.dk")], None).await;
+    app.quit().await;
 
     // 5. Faxe's leader sends the next bundle.
     let app = App::launch(dir.path(), &faxe_path, false).await;
