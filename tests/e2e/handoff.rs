@@ -359,12 +359,16 @@ async fn two_sites_register_exchange_preview_import_and_resolve_a_conflict_in_th
     edit_michael(&app, &[("phone", "60 70 80 90"), ("email", "michael@example.dk")], None).await;
     app.quit().await;
 
-    // 5. Faxe's leader sends the next bundle.
+    // 5. Faxe's leader sends the next bundle, by keyboard: Alt+0, the
+    // folder typed into its field, Enter.
     let app = App::launch(dir.path(), &faxe_path, false).await;
     app.login("BH", DEMO_PASSWORD).await;
     app.wait_text(".topbar .user", "(BH)").await;
     app.keys("body", Key::Alt + "0").await;
-    let done = export_to(&app, &stick, STEVNS).await;
+    app.wait_text("[data-form=export] select[name=partner]", STEVNS).await;
+    app.fill("[data-form=export] input[name=path]", &stick.display().to_string()).await;
+    app.press(Key::Enter).await;
+    let done = app.wait_text("[data-export-done]", &format!(" til {STEVNS}: ")).await;
     assert!(done.starts_with(&format!("Bundle 2 til {STEVNS}: ")), "{done}");
     app.quit().await;
     let f2 = bundle(&stick, "center-familie-stevns", 2);
@@ -394,10 +398,14 @@ async fn two_sites_register_exchange_preview_import_and_resolve_a_conflict_in_th
     assert!(!app.present("[data-preview]").await, "no preview of a refused bundle");
     app.shot("75-overlevering-afvist").await;
     assert!(before == content(&stevns_path, "SL"), "the refused bundle changed the journal");
+    // The real one by keyboard: its path typed, Enter shows the preview
+    // (the focus on its heading), Tab to "Indlæs bundle 2", Enter.
     app.fill("[data-form=import] input[name=path]", &f2.display().to_string()).await;
-    app.click("[data-action=preview-import]").await;
+    app.press(Key::Enter).await;
     app.wait_text("[data-preview] [data-conflicts]", "2 konflikter opstår:").await;
-    app.click("[data-action=apply-import]").await;
+    app.wait_focus("#preview-title").await;
+    app.tab_to("[data-action=apply-import]").await;
+    app.press(Key::Enter).await;
     let done = app.wait_text("[data-import-done]", &format!("Bundle 2 fra {FAXE} er indlæst")).await;
     assert!(done.contains(" ændringer. 2 konflikter venter på at blive afgjort."), "{done}");
     app.wait_text("[data-action=conflicts-badge]", "2 åbne konflikter").await;
