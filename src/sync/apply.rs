@@ -549,7 +549,7 @@ fn received_upto(w: &Writer<'_>, site: SiteId) -> Result<i64> {
 }
 
 /// The person a row belongs to (by the table's descriptor).
-fn person_of(conn: &rusqlite::Connection, desc: &tables::Table, row: &str) -> Result<Option<uuid::Uuid>> {
+pub(super) fn person_of(conn: &rusqlite::Connection, desc: &tables::Table, row: &str) -> Result<Option<uuid::Uuid>> {
     let Some(expr) = desc.person else { return Ok(None) };
     let p: Option<String> = conn
         .query_row(&format!("SELECT {expr} FROM {} t WHERE t.id = ?1", desc.name), [row], |r| r.get(0))

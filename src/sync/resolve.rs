@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
+use super::apply::person_of;
 use super::labels::{self, Shown};
 use super::{retention, tables, Conflict};
 use crate::error::{ChooseOnly, Entity, Error, Invalid, Refusals, Result};
@@ -540,16 +541,6 @@ impl Journal {
             w.update_resolving(desc.name, &row, &cols, person, entity, group)
         })
     }
-}
-
-/// The person a row belongs to (by the table's descriptor).
-fn person_of(conn: &Connection, desc: &tables::Table, row: &str) -> Result<Option<uuid::Uuid>> {
-    let Some(expr) = desc.person else { return Ok(None) };
-    let p: Option<String> = conn
-        .query_row(&format!("SELECT {expr} FROM {} t WHERE t.id = ?1", desc.name), [row], |r| r.get(0))
-        .optional()?
-        .flatten();
-    Ok(p.and_then(|p| uuid::Uuid::parse_str(&p).ok()))
 }
 
 #[cfg(test)]
