@@ -237,7 +237,7 @@ async fn the_leader_reads_the_revisionslog_and_a_citizens_access_log() {
     // The consultant reads Kim Halvorsen's record; the Revisionslog is not his.
     app.login("MS", DEMO_PASSWORD).await;
     app.wait_text("[data-screen=clients] tbody", "Halvorsen").await;
-    app.fill("input[name=search]", "Kim Halvorsen").await;
+    app.search("Kim Halvorsen").await;
     app.click("tbody tr[data-client='Kim Halvorsen'] button").await;
     app.wait_text(".client-head", "Kim Halvorsen").await;
     app.keys("body", Key::Alt + "7").await;

@@ -39,7 +39,7 @@ async fn as_user_on(app: &App, initials: &str, name: &str, tab: &str) {
     }
     app.login(initials, DEMO_PASSWORD).await;
     app.wait_text(".topbar .user", &format!("({initials})")).await;
-    app.fill("input[name=search]", name).await;
+    app.search(name).await;
     app.click(&format!("tbody tr[data-client='{name}'] button")).await;
     app.click(&format!("[data-tab={tab}]")).await;
 }
@@ -50,7 +50,7 @@ async fn finds(app: &App, initials: &str, name: &str) -> bool {
     app.click("[data-action=lock]").await;
     app.login(initials, DEMO_PASSWORD).await;
     app.wait_text(".topbar .user", &format!("({initials})")).await;
-    app.fill("input[name=search]", name).await;
+    app.search(name).await;
     let row = format!("tbody tr[data-client='{name}']");
     let start = std::time::Instant::now();
     loop {

@@ -120,7 +120,7 @@ async fn consultant_runs_a_childrens_group_and_adds_a_network_person() {
 
     // 5. A network person for Ida on her father's Børn tab; an empty name first.
     app.click("[data-nav=clients]").await;
-    app.fill("input[name=search]", "Michael Skovbo Rask").await;
+    app.search("Michael Skovbo Rask").await;
     app.click("tbody tr[data-client='Michael Skovbo Rask'] button").await;
     app.click("[data-tab=children]").await;
     let ida = "article[data-child='Ida Skovbo Rask']";

@@ -58,7 +58,7 @@ fn login(path: &Path, initials: &str, clock: &Arc<FixedClock>) -> (Journal, Ctx)
 /// phone still the demo's), `fields` typed over, saved; the Kontakt panel
 /// then shows the new values. `shot` names a screenshot of the filled form.
 async fn edit_michael(app: &App, fields: &[(&str, &str)], shot: Option<&str>) {
-    app.fill("input[name=search]", "Skovbo").await;
+    app.search("Skovbo").await;
     app.click("tr[data-client='Michael Skovbo Rask'] button").await;
     app.wait_text("[data-screen=client] h1", "Michael Skovbo Rask").await;
     app.click("[data-panel=contact] [data-action=edit-client]").await;
@@ -270,7 +270,7 @@ async fn two_sites_register_exchange_preview_import_and_resolve_a_conflict_in_th
     let app = App::launch(dir.path(), &faxe_path, false).await;
     app.login("MS", DEMO_PASSWORD).await;
     app.wait_text(".topbar .user", "(MS)").await;
-    app.fill("input[name=search]", "Skovbo").await;
+    app.search("Skovbo").await;
     app.click("tr[data-client='Michael Skovbo Rask'] button").await;
     app.click("[data-tab=sessions]").await;
     app.click("[data-action=add-session]").await;

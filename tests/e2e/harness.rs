@@ -229,6 +229,15 @@ impl App {
         panic!("the WebDriver session did not start in three attempts: {last}");
     }
 
+    /// Search the client list as a person does (typing into its search
+    /// box), and wait until the rows on the screen are the answer to that
+    /// search: the list shows each keystroke's answer as it comes, so a row
+    /// found before the last answer may move or go.
+    pub async fn search(&self, query: &str) {
+        self.fill("input[name=search]", query).await;
+        self.el(&format!("table.list[data-results-for=\"{query}\"]")).await;
+    }
+
     /// Log in at the login screen, pressing Enter in the password field.
     pub async fn login(&self, initials: &str, password: &str) {
         self.fill("[data-form=login] input[name=login]", initials).await;

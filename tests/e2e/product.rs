@@ -193,7 +193,7 @@ async fn the_accessibility_engine_finds_nothing_serious_on_the_main_screens() {
         found.extend(app.axe_findings().await.into_iter().map(|f| format!("{open}: {f}")));
     }
     app.click("[data-nav=clients]").await;
-    app.fill("input[name=search]", "Kim Halvorsen").await;
+    app.search("Kim Halvorsen").await;
     app.click("tbody tr[data-client='Kim Halvorsen'] button").await;
     for tab in ["overview", "children", "courses", "plan", "sessions"] {
         app.click(&format!("[data-tab={tab}]")).await;

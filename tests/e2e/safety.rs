@@ -90,7 +90,7 @@ async fn a_leader_backs_up_checks_restores_and_answers_a_citizens_request_for_in
     assert!(app.text(".journal-path").await.contains("gendannet.journal"));
 
     // A citizen asks for insight: everything about them, and who has looked.
-    app.fill("input[name=search]", "Kim Halvorsen").await;
+    app.search("Kim Halvorsen").await;
     app.click("tbody tr[data-client='Kim Halvorsen'] button").await;
     app.click("[data-action=insight]").await;
     app.wait_text("[data-screen=insight] h1", "Indsigt: Kim Halvorsen").await;

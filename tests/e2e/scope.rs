@@ -51,7 +51,7 @@ async fn a_family_consultant_sees_only_the_shared_cases_on_every_list() {
     // their notifications.
     let first = listed.iter().next().expect("SK has shared cases in the demo").clone();
     app.click("[data-nav=clients]").await;
-    app.fill("input[name=search]", &first).await;
+    app.search(&first).await;
     app.click(&format!("tbody tr[data-client='{first}'] button")).await;
     let notice = app.wait_text("[data-family-view]", "familieafdelingens del").await;
     assert!(notice.contains("Udredning, medicin"), "{notice}");

@@ -39,7 +39,7 @@ async fn consultant_takes_a_family_from_referral_to_closed_course() {
     app.login("MS", DEMO_PASSWORD).await;
     app.wait_text("[data-screen=clients] tbody", "Halvorsen").await;
     app.wait_text(".topbar .user", "Mikkel Sønderby").await;
-    app.fill("input[name=search]", "halv").await;
+    app.search("halv").await;
     app.wait_text("tbody tr[data-client='Kim Halvorsen']", "140681-1235").await;
     app.shot("01-klientliste").await;
 
@@ -309,7 +309,7 @@ async fn bad_input_shows_its_danish_message_beside_the_field_and_changes_nothing
 
     // An end date before the course started.
     app.click("[data-nav=clients]").await;
-    app.fill("input[name=search]", "Kim Halvorsen").await;
+    app.search("Kim Halvorsen").await;
     app.click("tbody tr[data-client='Kim Halvorsen'] button").await;
     app.click("[data-tab=courses]").await;
     app.click("[data-action=close-course]").await;
@@ -350,7 +350,7 @@ async fn login_wrong_password_locking_and_a_secretarys_limits() {
     // The secretary logs in and opens a client: the notes are hidden.
     app.login("PL", DEMO_PASSWORD).await;
     app.wait_text(".topbar .user", "Pia Lundbæk").await;
-    app.fill("input[name=search]", "Kim Halvorsen").await;
+    app.search("Kim Halvorsen").await;
     app.click("tbody tr[data-client='Kim Halvorsen'] button").await;
     app.click("[data-tab=sessions]").await;
     let hidden = app.wait_text("[data-notes-hidden]", "journalnotater").await;
