@@ -251,32 +251,51 @@ type Touched = BTreeMap<String, (usize, BTreeMap<String, usize>)>;
 /// Per person the bundle touches: how many changes, and which records and
 /// fields in Danish with how many changes each ("klient: telefon").
 fn people_of(conn: &rusqlite::Connection, set: &ChangeSet) -> Result<Touched> {
-    let mut rows: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+    use std::collections::HashMap;
+    type Fast = crate::sync::plan::FastHash;
+    // Table → row → the groups of its changes, in the set's order.
+    let mut rows: BTreeMap<&str, HashMap<&str, Vec<&str>, Fast>> = BTreeMap::new();
     for c in &set.changes {
         rows.entry(c.table.as_str()).or_default().entry(c.row.as_str()).or_default().push(c.group.as_str());
     }
-    let mut out: Touched = BTreeMap::new();
-    for (table, ids) in rows {
+    // Person → changes, and per (table, group) how many: named once below.
+    type PerField<'a> = HashMap<(&'a str, &'a str), usize, Fast>;
+    let mut counted: HashMap<String, (usize, PerField<'_>), Fast> = HashMap::default();
+    for (table, ids) in &rows {
         let Some(person) = tables::table(table).and_then(|t| t.person) else { continue };
-        let list = serde_json::to_string(&ids.keys().collect::<Vec<_>>())?;
+        let mut list: Vec<&str> = ids.keys().copied().collect();
+        list.sort_unstable();
+        let list = serde_json::to_string(&list)?;
         let sql = format!("SELECT t.id, {person} FROM {table} t WHERE t.id IN (SELECT value FROM json_each(?1))");
         let mut stmt = conn.prepare(&sql)?;
         let mut q = stmt.query([list])?;
         while let Some(r) = q.next()? {
-            let id: String = r.get(0)?;
-            let who: Option<String> = r.get(1)?;
-            let (Some(who), Some(groups)) = (who, ids.get(id.as_str())) else { continue };
-            let entry = out.entry(who).or_default();
+            let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let (Some(groups), Some(who)) = (ids.get(id), r.get::<_, Option<String>>(1)?) else {
+                continue;
+            };
+            let entry = counted.entry(who).or_default();
             entry.0 += groups.len();
             for g in groups {
-                let what = if g.is_empty() {
+                *entry.1.entry((*table, *g)).or_default() += 1;
+            }
+        }
+    }
+    let mut names: HashMap<(&str, &str), String, Fast> = HashMap::default();
+    let mut out: Touched = BTreeMap::new();
+    for (who, (n, fields)) in counted {
+        let mut named: BTreeMap<String, usize> = BTreeMap::new();
+        for ((table, g), k) in fields {
+            let what = names.entry((table, g)).or_insert_with(|| {
+                if g.is_empty() {
                     format!("{} (ny)", labels::table_text(table))
                 } else {
                     labels::field_text(table, g)
-                };
-                *entry.1.entry(what).or_default() += 1;
-            }
+                }
+            });
+            *named.entry(what.clone()).or_default() += k;
         }
+        out.insert(who, (n, named));
     }
     Ok(out)
 }

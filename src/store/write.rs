@@ -128,7 +128,20 @@ pub struct Writer<'c> {
     created: std::collections::HashSet<String>,
     /// Roll back instead of committing (a dry run: `discard`).
     discard: bool,
+    /// The statements of `put_row`, by table, insert or update, and the
+    /// columns the row has.
+    put_sql: std::collections::HashMap<(&'static str, bool, u64), String>,
 }
+
+/// The full-text indexes kept by an insert trigger (schema.sql, "Search"):
+/// table, index, indexed column, trigger.
+const SEARCH_INDEXED: [(&str, &str, &str, &str); 2] =
+    [("client", "client_fts", "name", "client_fts_insert"), ("note", "note_fts", "text", "note_fts_insert")];
+
+/// The insert triggers `Writer::defer_search_index` took out: per index,
+/// its table, index, column, the trigger's SQL and the highest `rid` then.
+#[must_use = "the search index triggers must be put back (Writer::index_deferred)"]
+pub(crate) struct DeferredIndex(Vec<(&'static str, &'static str, &'static str, String, i64)>);
 
 /// The person whose record a row belongs to, for the audit log.
 pub type Person = Option<uuid::Uuid>;
@@ -468,47 +481,31 @@ impl<'c> Writer<'c> {
         stamps: &RowStamps,
         exists: bool,
     ) -> Result<std::result::Result<(), String>> {
-        // Each value bound as itself (what `json_extract` would give of it),
-        // so SQLite parses no JSON per column.
-        let cols: Vec<&str> = desc.columns.iter().copied().filter(|c| values.contains_key(*c)).collect();
-        let mut sql = String::with_capacity(128 + cols.len() * 16);
-        if exists {
-            sql.push_str("UPDATE ");
-            sql.push_str(desc.name);
-            sql.push_str(" SET ");
-            for (i, c) in cols.iter().enumerate() {
-                sql.push_str(c);
-                sql.push_str(" = ?");
-                sql.push_str(&(i + 8).to_string());
-                sql.push_str(", ");
-            }
-            sql.push_str("origin_site = ?2, version = ?3, created_at = ?4, created_by = ?5, changed_at = ?6, changed_by = ?7 WHERE id = ?1");
-        } else {
-            sql.push_str("INSERT INTO ");
-            sql.push_str(desc.name);
-            sql.push_str(" (id, origin_site, version, created_at, created_by, changed_at, changed_by");
-            for c in &cols {
-                sql.push_str(", ");
-                sql.push_str(c);
-            }
-            sql.push_str(") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7");
-            for i in 0..cols.len() {
-                sql.push_str(", ?");
-                sql.push_str(&(i + 8).to_string());
-            }
-            sql.push(')');
+        // Each value bound as itself (what `json_extract` would give of it,
+        // borrowed, not copied), so SQLite parses no JSON per column.
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        fn text(s: &str) -> ToSqlOutput<'_> {
+            ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))
         }
-        use rusqlite::types::Value;
-        let mut bound: Vec<Value> = Vec::with_capacity(7 + cols.len());
-        bound.push(Value::Text(row.to_string()));
-        bound.push(Value::Text(stamps.origin_site.clone()));
-        bound.push(Value::Integer(stamps.version));
-        bound.push(Value::Text(stamps.created_at.clone()));
-        bound.push(Value::Text(stamps.created_by.clone()));
-        bound.push(Value::Text(stamps.changed_at.clone()));
-        bound.push(Value::Text(stamps.changed_by.clone()));
-        bound.extend(cols.iter().map(|c| values.get(*c).map_or(Value::Null, json_value)));
-        let result = self.tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(bound));
+        let mut mask: u64 = 0;
+        let mut bound: Vec<ToSqlOutput<'_>> = Vec::with_capacity(7 + desc.columns.len());
+        bound.push(text(row));
+        bound.push(text(&stamps.origin_site));
+        bound.push(ToSqlOutput::Owned(rusqlite::types::Value::Integer(stamps.version)));
+        bound.push(text(&stamps.created_at));
+        bound.push(text(&stamps.created_by));
+        bound.push(text(&stamps.changed_at));
+        bound.push(text(&stamps.changed_by));
+        for (i, c) in desc.columns.iter().enumerate() {
+            if let Some(v) = values.get(*c) {
+                mask |= 1 << i;
+                bound.push(json_sql(v));
+            }
+        }
+        // The statement of each shape (table, insert or update, the columns
+        // the row has) is made once per writer.
+        let sql = self.put_sql.entry((desc.name, exists, mask)).or_insert_with(|| put_row_sql(desc, exists, mask));
+        let result = self.tx.prepare_cached(sql)?.execute(rusqlite::params_from_iter(bound));
         match result {
             Ok(_) => {
                 self.rows += 1;
@@ -645,6 +642,47 @@ impl<'c> Writer<'c> {
         let mut stmt = self.tx.prepare_cached("DELETE FROM sync_scope WHERE site = ?1 AND row_id = ?2")?;
         for r in rows {
             stmt.execute(params![site, r])?;
+        }
+        Ok(())
+    }
+
+    /// Take the search indexes' insert triggers out for a merge's bulk of
+    /// row writes, to be put back by `index_deferred` in the same
+    /// transaction. FTS5 writes what it holds in memory to disk at the start
+    /// of every statement of a transaction that has written to it, so a
+    /// trigger that indexes each new client and note as it is inserted makes
+    /// one index segment per row, then merges them (a sixth of a first
+    /// bundle's import). `index_deferred` indexes the rows inserted since in
+    /// one statement per index instead. Nothing between the two may delete
+    /// a client or a note (new rows are those with a higher `rid`); a
+    /// rollback puts the triggers back by itself.
+    pub(crate) fn defer_search_index(&mut self) -> Result<DeferredIndex> {
+        let mut out = DeferredIndex(Vec::new());
+        for (table, index, column, trigger) in SEARCH_INDEXED {
+            let sql: Option<String> = self
+                .tx
+                .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1", [trigger], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let Some(sql) = sql else { continue };
+            let newest: i64 =
+                self.tx.query_row(&format!("SELECT coalesce(max(rid), 0) FROM {table}"), [], |r| r.get(0))?;
+            self.tx.execute_batch(&format!("DROP TRIGGER {trigger}"))?;
+            out.0.push((table, index, column, sql, newest));
+        }
+        Ok(out)
+    }
+
+    /// Index the rows inserted since `defer_search_index` and put its
+    /// triggers back.
+    pub(crate) fn index_deferred(&mut self, deferred: DeferredIndex) -> Result<()> {
+        for (table, index, column, sql, newest) in deferred.0 {
+            self.tx.execute(
+                &format!("INSERT INTO {index} (rowid, {column}) SELECT rid, {column} FROM {table} WHERE rid > ?1 ORDER BY rid"),
+                [newest],
+            )?;
+            self.tx.execute_batch(&sql)?;
         }
         Ok(())
     }
@@ -1193,6 +1231,7 @@ impl Journal {
             scope,
             created: std::collections::HashSet::new(),
             discard: false,
+            put_sql: std::collections::HashMap::new(),
         };
         let out = op(&mut w)?;
         let kept = !w.discard;
@@ -1391,6 +1430,37 @@ mod audit_hash_frozen {
 /// A JSON value as SQLite's `json_extract` gives it: `true`/`false` as 1/0,
 /// an integer beyond 64 bits as a real, an array or object as its JSON text.
 /// The merge's rows and a person's resolution are written through it alike.
+/// The statement `Writer::put_row` writes a row of `desc` with: the
+/// columns of `mask` (bit i: `desc.columns[i]`) bound from ?8 on, after the
+/// id and the six stamps.
+fn put_row_sql(desc: &crate::sync::tables::Table, exists: bool, mask: u64) -> String {
+    let cols: Vec<&str> =
+        desc.columns.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, c)| *c).collect();
+    if exists {
+        let set: String = cols.iter().enumerate().map(|(i, c)| format!("{c} = ?{}, ", i + 8)).collect();
+        format!(
+            "UPDATE {} SET {set}origin_site = ?2, version = ?3, created_at = ?4, created_by = ?5, changed_at = ?6, changed_by = ?7 WHERE id = ?1",
+            desc.name
+        )
+    } else {
+        let names: String = cols.iter().map(|c| format!(", {c}")).collect();
+        let params: String = (0..cols.len()).map(|i| format!(", ?{}", i + 8)).collect();
+        format!(
+            "INSERT INTO {} (id, origin_site, version, created_at, created_by, changed_at, changed_by{names}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7{params})",
+            desc.name
+        )
+    }
+}
+
+/// `json_value` for binding, borrowing a text instead of copying it.
+pub(crate) fn json_sql(v: &serde_json::Value) -> rusqlite::types::ToSqlOutput<'_> {
+    use rusqlite::types::{ToSqlOutput, ValueRef};
+    match v {
+        serde_json::Value::String(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        other => ToSqlOutput::Owned(json_value(other)),
+    }
+}
+
 pub(crate) fn json_value(v: &serde_json::Value) -> rusqlite::types::Value {
     use rusqlite::types::Value;
     match v {
@@ -1410,7 +1480,7 @@ mod json_binding {
     //! `Writer::put_row` binds each merged value as `json_value` gives it;
     //! before, SQLite took it out of the row's JSON with `json_extract`. The
     //! stored row must be the same either way, type included.
-    use super::json_value;
+    use super::{json_sql, json_value};
 
     #[test]
     fn a_bound_value_is_what_json_extract_gives() {
@@ -1445,7 +1515,11 @@ mod json_binding {
             let (bound, bound_kind): (rusqlite::types::Value, String) = conn
                 .query_row("SELECT ?1, typeof(?1)", [json_value(&v)], |r| Ok((r.get(0)?, r.get(1)?)))
                 .expect("a query of values");
-            assert_eq!((bound, bound_kind), (extracted, kind), "{text}");
+            assert_eq!((bound, bound_kind), (extracted.clone(), kind.clone()), "{text}");
+            let (borrowed, borrowed_kind): (rusqlite::types::Value, String) = conn
+                .query_row("SELECT ?1, typeof(?1)", [json_sql(&v)], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("a query of values");
+            assert_eq!((borrowed, borrowed_kind), (extracted, kind), "{text}");
         }
     }
 }

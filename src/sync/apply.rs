@@ -10,9 +10,11 @@
 //! the set of changes held, any order of arrival, with duplicates, ends in
 //! the same rows and the same conflict list.
 
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::OptionalExtension;
 
-use super::plan::{plan, revoked_at};
+use super::plan::{plan, revoked_at, FastHash};
 use super::{log, retention, scope, tables, Change, ChangeSet, Conflict, Duplicate, MergeSummary, Revocation, FORMAT};
 use crate::error::{Error, Result};
 use crate::model::time::Hlc;
@@ -209,19 +211,25 @@ impl Journal {
             let started = std::time::Instant::now();
             let plan = plan(w.conn(), own, set, now)?;
             let planned = started.elapsed();
-            for row in &set.entering {
-                w.lift_revoked(row, set.clock)?;
+            let had_revoked: bool =
+                w.conn().query_row("SELECT EXISTS (SELECT 1 FROM sync_revoked)", [], |r| r.get(0))?;
+            if had_revoked {
+                for row in &set.entering {
+                    w.lift_revoked(row, set.clock)?;
+                }
             }
             let resend = w.forget_dropped(from, &set.dropped)?;
             // Rows this journal holds no change of yet: their log will be
             // exactly the set's changes, so they are rebuilt from those in
             // memory rather than read back (the bulk of a first bundle).
-            let mut fresh: std::collections::HashMap<&str, Vec<Change>> = std::collections::HashMap::new();
+            let mut fresh: HashMap<&str, Vec<&Change>, FastHash> =
+                HashMap::with_capacity_and_hasher(plan.new.len(), FastHash::default());
             {
+                let mut checked: HashSet<&str, FastHash> = HashSet::default();
                 let mut held = w.conn().prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_change WHERE row_id = ?1)")?;
-                for c in &plan.new {
+                for (_, c) in &plan.new {
                     if c.group != retention::RETENTION_GROUP
-                        && !fresh.contains_key(c.row.as_str())
+                        && checked.insert(c.row.as_str())
                         && !held.query_row([&c.row], |r| r.get::<_, bool>(0))?
                     {
                         fresh.insert(c.row.as_str(), Vec::new());
@@ -233,8 +241,8 @@ impl Journal {
             let any_tombstone: bool =
                 w.conn().query_row("SELECT EXISTS (SELECT 1 FROM sync_tombstone)", [], |r| r.get(0))?;
             // The rows of the changes taken into the log.
-            let mut rows: std::collections::BTreeSet<(usize, String)> = std::collections::BTreeSet::new();
-            for c in &plan.new {
+            let mut rows: Vec<(usize, &str)> = Vec::with_capacity(plan.new.len());
+            for &(pos, c) in &plan.new {
                 if any_revoked && revoked_at(w.conn(), &c.row)?.is_some_and(|at| c.hlc <= at) {
                     continue;
                 }
@@ -245,19 +253,16 @@ impl Journal {
                 }
                 w.log_remote(c)?;
                 if let Some(changes) = fresh.get_mut(c.row.as_str()) {
-                    changes.push(c.clone());
+                    changes.push(c);
                 }
+                // A tombstone is re-checked after the merge, not rebuilt.
                 if c.group != retention::RETENTION_GROUP {
-                    if let Some(pos) = tables::TABLES.iter().position(|t| t.name == c.table) {
-                        rows.insert((pos, c.row.clone()));
-                    }
+                    rows.push((pos, c.row.as_str()));
                 }
             }
-            for c in &plan.widened {
+            for &(pos, c) in &plan.widened {
                 w.widen_remote(c)?;
-                if let Some(pos) = tables::TABLES.iter().position(|t| t.name == c.table) {
-                    rows.insert((pos, c.row.clone()));
-                }
+                rows.push((pos, c.row.as_str()));
             }
             // Rows waiting for a row they refer to, and rows with a change held
             // out by a rule (a later change may make it fit), get another try.
@@ -266,24 +271,31 @@ impl Journal {
                 .prepare("SELECT tbl, row_id FROM sync_pending UNION SELECT tbl, row_id FROM sync_conflict WHERE reason NOT IN ('', 'retention')")?
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            for (t, r) in waiting {
+            for (t, r) in &waiting {
                 if let Some(pos) = tables::TABLES.iter().position(|d| d.name == t) {
-                    rows.insert((pos, r));
+                    rows.push((pos, r.as_str()));
                 }
             }
+            // In table order (rows referred to before the rows that refer
+            // to them), each row once.
+            rows.sort_unstable();
+            rows.dedup();
             let mut summary =
                 MergeSummary { applied: plan.new.len(), known: plan.known, resend, ..Default::default() };
             // A row can wait for a row later in the same set (a note
             // correcting a note): repeat while rows come free.
-            let mut todo: Vec<(usize, String)> = Vec::new();
+            let mut todo: Vec<(usize, &str)> = Vec::with_capacity(rows.len());
             for (pos, row) in rows {
-                if revoked_at(w.conn(), &row)?.is_none() {
+                if !any_revoked || revoked_at(w.conn(), row)?.is_none() {
                     todo.push((pos, row));
                 }
             }
             // Rows known to be in their table during the rebuilds (nothing
             // is removed before they end), so a reference is looked up once.
             let mut present = Present::default();
+            // New clients and notes are indexed for search after the
+            // rebuilds, in one statement per index (`defer_search_index`).
+            let deferred = w.defer_search_index()?;
             loop {
                 let before = todo.len();
                 let mut still = Vec::new();
@@ -291,11 +303,11 @@ impl Journal {
                     let before_rows = w.rows();
                     // A fresh row's first try; a retry reads its log (it may
                     // be listed as waiting by then).
-                    let known = fresh.remove(row.as_str()).map(|mut changes| {
+                    let known = fresh.remove(row).map(|mut changes| {
                         changes.sort_by(|a, b| (a.hlc, a.site, &a.group).cmp(&(b.hlc, b.site, &b.group)));
                         changes
                     });
-                    if !rebuild(w, &mut present, &tables::TABLES[pos], &row, known)? {
+                    if !rebuild(w, &mut present, &tables::TABLES[pos], row, known)? {
                         still.push((pos, row));
                     } else if w.rows() > before_rows {
                         summary.rows += 1;
@@ -306,6 +318,7 @@ impl Journal {
                     break;
                 }
             }
+            w.index_deferred(deferred)?;
             summary.pending = todo.len();
             // Revocations, children before the rows they refer to. A row this
             // site made itself is never removed: leaving a partner's scope
@@ -576,15 +589,19 @@ fn rebuild(
     present: &mut Present,
     desc: &tables::Table,
     row: &str,
-    fresh: Option<Vec<Change>>,
+    fresh: Option<Vec<&Change>>,
 ) -> Result<bool> {
     let first_try = fresh.is_some();
-    let all = match fresh {
+    let read;
+    let all: Vec<&Change> = match fresh {
         Some(changes) => changes,
-        None => log::row_changes(w.conn(), row)?,
+        None => {
+            read = log::row_changes(w.conn(), row)?;
+            read.iter().collect()
+        }
     };
-    let inserts: Vec<Change> = all.iter().filter(|c| c.group.is_empty()).cloned().collect();
-    let insert_heads = log::heads(&inserts);
+    let inserts: Vec<&Change> = all.iter().copied().filter(|c| c.group.is_empty()).collect();
+    let insert_heads = log::heads_of(&inserts);
     let Some(first) = insert_heads.first().copied() else {
         // A newer change of a row retention removed here waits, listed
         // with the tombstone's conflict (`retention::recheck`).
@@ -674,15 +691,23 @@ struct Merged<'a> {
 
 fn merge_row<'a>(
     desc: &tables::Table,
-    all: &'a [Change],
+    all: &[&'a Change],
     first: &'a Change,
     held_out: &[(&'a Change, String)],
 ) -> Merged<'a> {
     let mut m = Merged { values: first.value.clone(), latest: first, winners: Vec::new(), lost: Vec::new() };
-    if !desc.append_only {
+    // A row of one insert and nothing else (most of a first bundle) is
+    // that insert: every group's one head is the insert itself.
+    let only_insert = all.len() == 1 && std::ptr::eq(all[0], first) && held_out.is_empty();
+    if only_insert {
+        if !desc.append_only {
+            m.winners.push(first);
+        }
+    } else if !desc.append_only {
         for g in desc.group_names() {
             let field: Vec<&'a Change> = all
                 .iter()
+                .copied()
                 .filter(|c| c.group.is_empty() || c.group == g)
                 .filter(|c| !held_out.iter().any(|(h, _)| h.id() == c.id()))
                 .collect();
@@ -772,11 +797,11 @@ fn unchanged(
 /// Rows known to be in their table, by table and id: looked up once, or
 /// written by this merge.
 #[derive(Default)]
-struct Present(std::collections::HashSet<(&'static str, String)>);
+struct Present(HashMap<&'static str, HashSet<String, FastHash>, FastHash>);
 
 impl Present {
     fn holds(&mut self, w: &Writer<'_>, table: &'static str, id: &str) -> Result<bool> {
-        if self.0.contains(&(table, id.to_string())) {
+        if self.0.get(table).is_some_and(|ids| ids.contains(id)) {
             return Ok(true);
         }
         let found = w
@@ -792,6 +817,9 @@ impl Present {
     }
 
     fn add(&mut self, table: &'static str, id: &str) {
-        self.0.insert((table, id.to_string()));
+        let ids = self.0.entry(table).or_default();
+        if !ids.contains(id) {
+            ids.insert(id.to_string());
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! other content, changes written under this site's own id by another
 //! journal) and sorts the rest into new and already known changes.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -15,22 +15,26 @@ use crate::error::{Error, Result};
 use crate::model::time::{danish, danish_date, Hlc, MAX_AHEAD_DAYS};
 use crate::model::SiteId;
 
-/// What applying a change set will do.
+/// What applying a change set will do: the set's changes by reference,
+/// each with its table's position in `tables::TABLES` (a bundle's changes
+/// are never copied on their way into the journal).
 #[derive(Debug, Clone, Default)]
-pub struct Plan {
+pub struct Plan<'a> {
     /// Changes this journal does not hold yet, in the set's order.
-    pub new: Vec<Change>,
+    pub new: Vec<(usize, &'a Change)>,
     /// Changes it already holds (counted, then ignored).
     pub known: usize,
-    /// The rows the new changes touch: `(position in TABLES, row id)`.
-    pub rows: BTreeSet<(usize, String)>,
     /// The highest clock value in the set, to observe.
     pub clock: Hlc,
     /// Changes held here reduced to this site's scope (a notification
     /// without its client) that arrive whole now that the client is in
     /// scope: their value replaces the held one.
-    pub widened: Vec<Change>,
+    pub widened: Vec<(usize, &'a Change)>,
 }
+
+/// The hasher of the merge's maps of ids (foldhash: hashbrown's own, seeded
+/// per process; the keys come from a signed bundle of a registered partner).
+pub(crate) type FastHash = foldhash::fast::RandomState;
 
 /// `reduced` is `whole` as `sync::scope::reduce` sends it to a partner for
 /// whom the notification's client is out of scope.
@@ -46,7 +50,7 @@ fn reduction_of(reduced: &Change, whole: &Change) -> bool {
         && reduced.value.len() == whole.value.len()
 }
 
-pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>) -> Result<Plan> {
+pub fn plan<'a>(conn: &Connection, own: SiteId, set: &'a ChangeSet, now: DateTime<Utc>) -> Result<Plan<'a>> {
     if set.format != FORMAT {
         return Err(Error::ChangesVersion { found: set.format, known: FORMAT });
     }
@@ -62,11 +66,17 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
         return Err(Error::ChangesUnknown { what: format!("dropped: {bad}") });
     }
     let mut codes = CodeRefs::default();
-    let mut seen_in_set: HashMap<(SiteId, i64, String), &Change> = HashMap::new();
+    let mut seen_in_set: HashMap<(SiteId, i64, &str), &Change, FastHash> =
+        HashMap::with_capacity_and_hasher(set.changes.len(), FastHash::default());
     let mut out = Plan { clock, ..Plan::default() };
+    out.new.reserve(set.changes.len());
     let mut lookup = conn.prepare_cached(
         "SELECT site, hlc, tbl, row_id, grp, value, seen, at, staff FROM sync_change WHERE site = ?1 AND hlc = ?2 AND grp = ?3",
     )?;
+    // Per site, the highest clock of its changes held here: a change
+    // beyond it cannot be held (most of a bundle), so it is not looked up.
+    let mut newest_held: HashMap<SiteId, Option<i64>, FastHash> = HashMap::default();
+    let mut newest = conn.prepare_cached("SELECT max(hlc) FROM sync_change WHERE site = ?1")?;
     for c in &set.changes {
         let Some(pos) = tables::TABLES.iter().position(|t| t.name == c.table) else {
             return Err(Error::ChangesUnknown { what: c.table.clone() });
@@ -74,15 +84,27 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
         let desc = &tables::TABLES[pos];
         check_shape(desc, c)?;
         codes.check(conn, desc, c)?;
-        if let Some(prev) = seen_in_set.get(&(c.site, c.hlc, c.group.clone())) {
+        if let Some(prev) = seen_in_set.get(&(c.site, c.hlc, c.group.as_str())) {
             if !prev.same_content(c) {
                 return Err(Error::ChangesDamaged { sender: set.from_name.clone() });
             }
             out.known += 1;
             continue;
         }
-        seen_in_set.insert((c.site, c.hlc, c.group.clone()), c);
-        let held = lookup.query_row(params![c.site, c.hlc, c.group], super::log::read_change).optional()?;
+        seen_in_set.insert((c.site, c.hlc, c.group.as_str()), c);
+        let newest_of_site = match newest_held.get(&c.site) {
+            Some(n) => *n,
+            None => {
+                let n: Option<i64> = newest.query_row([c.site], |r| r.get(0))?;
+                newest_held.insert(c.site, n);
+                n
+            }
+        };
+        let held = if newest_of_site.is_some_and(|n| c.hlc <= n) {
+            lookup.query_row(params![c.site, c.hlc, c.group], super::log::read_change).optional()?
+        } else {
+            None
+        };
         match held {
             // Our own change, echoed: we are its authority (a partner may
             // hold it reduced to its scope).
@@ -90,8 +112,7 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
             Some(held) => {
                 let held = held?;
                 if reduction_of(&held, c) {
-                    out.rows.insert((pos, c.row.clone()));
-                    out.widened.push(c.clone());
+                    out.widened.push((pos, c));
                 } else if !held.same_content(c) && !reduction_of(c, &held) {
                     return Err(Error::ChangesDamaged { sender: set.from_name.clone() });
                 }
@@ -105,20 +126,11 @@ pub fn plan(conn: &Connection, own: SiteId, set: &ChangeSet, now: DateTime<Utc>)
             // this log with the row, is taken back like any other, or the
             // row would be rebuilt without it here and with it at the sender.
             None if c.site == own => match revoked_at(conn, &c.row)? {
-                Some(at) if at < set.clock && set.entering.contains(&c.row) => {
-                    out.rows.insert((pos, c.row.clone()));
-                    out.new.push(c.clone());
-                }
+                Some(at) if at < set.clock && set.entering.contains(&c.row) => out.new.push((pos, c)),
                 Some(_) => out.known += 1,
                 None => return Err(Error::CopiedJournal),
             },
-            None => {
-                // A tombstone is re-checked after the merge, not rebuilt.
-                if c.group != super::retention::RETENTION_GROUP {
-                    out.rows.insert((pos, c.row.clone()));
-                }
-                out.new.push(c.clone());
-            }
+            None => out.new.push((pos, c)),
         }
     }
     Ok(out)
@@ -177,8 +189,8 @@ fn check_shape(desc: &tables::Table, c: &Change) -> Result<()> {
 #[derive(Default)]
 struct CodeRefs {
     by_table: HashMap<&'static str, Vec<(String, String, String)>>,
-    /// Codes found, by table: looked up once per set.
-    found: std::collections::HashSet<(String, String)>,
+    /// Codes found, by code table: looked up once per set.
+    found: HashMap<String, std::collections::HashSet<String>>,
 }
 
 impl CodeRefs {
@@ -198,7 +210,7 @@ impl CodeRefs {
         }
         for (target, from, to) in self.by_table.get(desc.name).map(Vec::as_slice).unwrap_or_default() {
             let Some(serde_json::Value::String(code)) = c.value.get(from) else { continue };
-            if self.found.contains(&(target.clone(), code.clone())) {
+            if self.found.get(target).is_some_and(|codes| codes.contains(code)) {
                 continue;
             }
             let found = conn
@@ -213,7 +225,7 @@ impl CodeRefs {
                 };
                 return Err(Error::ChangesUnknown { what });
             }
-            self.found.insert((target.clone(), code.clone()));
+            self.found.entry(target.clone()).or_default().insert(code.clone());
         }
         Ok(())
     }

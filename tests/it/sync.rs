@@ -463,6 +463,48 @@ fn internal_notes_and_their_corrections_never_leave_the_site() {
 }
 
 #[test]
+fn notes_and_names_that_arrive_in_a_merge_are_found_by_search_and_so_are_those_written_after() {
+    // The merge indexes new clients and notes for search after its row
+    // writes, in one statement per index, and puts the insert triggers
+    // back (`Writer::defer_search_index`).
+    let (mut faxe, mut stevns) = pair();
+    let id = faxe.client("Søgbar Sørensen");
+    faxe.j.add_note(&faxe.ctx, &note(id, TODAY, "Drøftede tilbagefaldsforebyggelse.")).unwrap();
+    send(&mut faxe, &mut stevns);
+    let hits = stevns.j.search_notes(&stevns.ctx, "tilbagefaldsforebyggelse", 10).unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    stevns.j.add_note(&stevns.ctx, &note(id, TODAY, "Aftalte en opfølgningssamtale.")).unwrap();
+    let after = stevns.j.search_notes(&stevns.ctx, "opfølgningssamtale", 10).unwrap();
+    assert_eq!(after.len(), 1, "a note written after the merge is indexed by its trigger: {after:?}");
+    let local = stevns.client("Lokal Larsen");
+    let db = sql(&stevns.j);
+    for index in ["client_fts", "note_fts"] {
+        db.execute(&format!("INSERT INTO {index} ({index}) VALUES ('integrity-check')"), [])
+            .unwrap_or_else(|e| panic!("{index} agrees with its table: {e}"));
+    }
+    let named: Vec<String> = db
+        .prepare(
+            "SELECT c.id FROM client_fts f JOIN client c ON c.rid = f.rowid WHERE client_fts MATCH ?1 ORDER BY c.id",
+        )
+        .unwrap()
+        .query_map(["Søgbar OR Lokal"], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut want = vec![id.to_string(), local.to_string()];
+    want.sort();
+    assert_eq!(named, want);
+    let triggers: i64 = db
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('client_fts_insert', 'note_fts_insert')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(triggers, 2);
+}
+
+#[test]
 fn a_course_closed_on_one_site_while_the_other_edits_its_setting_keeps_both_and_derives_its_status() {
     let (mut faxe, mut stevns) = pair();
     let id = faxe.client("Forløb Frederiksen");
